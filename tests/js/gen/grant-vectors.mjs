@@ -1,0 +1,495 @@
+// Generates tests/vectors/grants.json (docs/spec/vectors.md) and tests/vectors/vc_eddsa_jcs.json.
+//
+// Every signature is made by an independent library: ethers (EVM personal_sign, RFC 6979),
+// tweetnacl (Ed25519 for FaceSign wallets, credential signatures, eddsa-jcs-2022 proofs; NaCl box
+// for credential content), canonicalize (RFC 8785 JCS), node:crypto (SHA-1 for UUIDv5, SHA-256).
+// Keys, nonces and times are fixed, so re-running gives a byte-identical file. Each case names
+// its expected outcome; the generator does not run the C++ code.
+//
+// Run: cd tests/js && node gen/grant-vectors.mjs
+
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Wallet, hashMessage, getAddress } from 'ethers';
+import naclModule from 'tweetnacl';
+import canonicalizeModule from 'canonicalize';
+
+const nacl = naclModule.default ?? naclModule;
+const canonicalize = canonicalizeModule.default ?? canonicalizeModule;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const JS_ROOT = join(HERE, '..');
+const VECTORS = join(JS_ROOT, '..', 'vectors');
+
+function libVersion(name) {
+  const pkg = JSON.parse(readFileSync(join(JS_ROOT, 'node_modules', name, 'package.json'), 'utf8'));
+  return pkg.version;
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+const utf8 = (s) => new Uint8Array(Buffer.from(s, 'utf8'));
+const toHex = (b) => Buffer.from(b).toString('hex');
+const b64 = (b) => Buffer.from(b).toString('base64');
+const fromB64 = (s) => new Uint8Array(Buffer.from(s, 'base64'));
+const sha256 = (b) => new Uint8Array(createHash('sha256').update(b).digest());
+const seed32 = (label) => sha256(utf8(`idos-core/grant-vectors/${label}`));
+const clone = (o) => JSON.parse(JSON.stringify(o));
+
+// ---------------------------------------------------------------- small independent codecs
+
+function uuidV5(namespace, name) {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const h = createHash('sha1').update(ns).update(Buffer.from(name, 'utf8')).digest().subarray(0, 16);
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+function uuidFromLabel(label) {  // fixed v4-shaped ids
+  const h = Buffer.from(seed32(`uuid/${label}`).subarray(0, 16));
+  h[6] = (h[6] & 0x0f) | 0x40;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+const unhexKey = (h) => new Uint8Array(Buffer.from(h, 'hex'));
+const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+function base58(bytes) {
+  let n = BigInt('0x' + (toHex(bytes) || '0'));
+  let out = '';
+  while (n > 0n) { out = B58[Number(n % 58n)] + out; n /= 58n; }
+  for (const b of bytes) { if (b === 0) out = '1' + out; else break; }
+  return out;
+}
+function unbase58(text) {
+  let n = 0n;
+  for (const c of text) n = n * 58n + BigInt(B58.indexOf(c));
+  let hex = n.toString(16); if (hex.length % 2) hex = '0' + hex;
+  const zeros = text.match(/^1*/)[0].length;
+  return new Uint8Array([...new Array(zeros).fill(0), ...(n === 0n ? [] : Buffer.from(hex, 'hex'))]);
+}
+function rfc3339(t) { return new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+
+// ---------------------------------------------------------------- message templates (the spec)
+
+const lines = (pairs) => pairs.map(([k, v]) => `${k}: ${v}`).join('\n');
+const dagMessage = (d) => lines([['operation', 'delegatedAccessGrant'], ['owner', d.owner_wallet_identifier],
+  ['grantee', d.grantee_wallet_identifier], ['data_id', d.data_id], ['locked_until', String(d.locked_until)],
+  ['content_hash', d.content_hash]]);
+const dwgMessage = (d) => lines([['operation', 'delegatedWriteGrant'], ['owner', d.owner_wallet_identifier],
+  ['grantee', d.grantee_wallet_identifier], ['issuer_public_key', d.issuer_public_key], ['id', d.id],
+  ['access_grant_timelock', d.access_grant_timelock], ['not_usable_before', d.not_usable_before],
+  ['not_usable_after', d.not_usable_after]]);
+const readRequestMessage = (r) => lines([['operation', 'readRequest'], ['grantee', r.grantee_wallet_identifier],
+  ['data_id', r.data_id], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
+const signedRequestMessage = (r) => lines([['operation', 'signedRequest'], ['caller', r.caller_wallet_identifier],
+  ['method', r.method], ['path', r.path], ['body_sha256', r.body_sha256], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
+
+// ---------------------------------------------------------------- keys
+
+const evm = (label) => {
+  const w = new Wallet('0x' + toHex(seed32(`evm/${label}`)));
+  return { type: 'EVM', id: w.address.toLowerCase(), checksummed: w.address,
+    sign: (m) => w.signingKey.sign(hashMessage(m)).serialized };
+};
+const facesign = (label) => {
+  const kp = nacl.sign.keyPair.fromSeed(seed32(`facesign/${label}`));
+  return { type: 'FaceSign', id: toHex(kp.publicKey), sign: (m) => toHex(nacl.sign.detached(utf8(m), kp.secretKey)) };
+};
+const OWNER = evm('owner');
+const OWNER_FS = facesign('owner');
+const GRANTEE = evm('grantee');
+const GRANTEE_FS = facesign('grantee');
+const MALLORY = evm('mallory');
+const ISSUER = nacl.sign.keyPair.fromSeed(seed32('issuer'));
+const USER_BOX = nacl.box.keyPair.fromSecretKey(seed32('user-box'));
+const GRANTEE_BOX = nacl.box.keyPair.fromSecretKey(seed32('grantee-box'));
+
+const T0 = 1767225600;  // 2026-01-01T00:00:00Z
+const USER_ID = uuidFromLabel('user');
+const OTHER_USER_ID = uuidFromLabel('other-user');
+const ORIGINAL_ID = uuidFromLabel('credential');
+const COPY_ID = uuidFromLabel('copy');
+const NS = '31276fd4-105f-4ff7-9f64-644942c14b79';
+
+const cases = [];
+const add = (kind, id, comment, input, expected, now = T0, seen_before = false) => {
+  assert(!cases.some((c) => c.id === id), `unique id ${id}`);
+  const c = { id, comment, kind };
+  if (typeof input === 'string') c.input_text = input; else c.input = input;
+  Object.assign(c, { now, seen_before, expected });
+  cases.push(c);
+};
+
+// ---------------------------------------------------------------- credential
+
+const PLAINTEXT = JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'],
+  issuer: 'did:example:issuer', credentialSubject: { id: 'did:example:user', level: 'basic+liveness' } });
+const PUBLIC_NOTES = JSON.stringify({ id: uuidFromLabel('notes'), type: 'KYC DATA', level: 'human', status: 'approved', issuer: 'idos-core test issuer' });
+
+function encrypt(plaintext, recipientPk, label) {
+  const eph = nacl.box.keyPair.fromSecretKey(seed32(`ephemeral/${label}`));
+  const nonce = seed32(`nonce/${label}`).subarray(0, 24);
+  const box = nacl.box(utf8(plaintext), nonce, recipientPk, eph.secretKey);
+  return { content: b64(new Uint8Array([...nonce, ...box])), encryptor_public_key: b64(eph.publicKey) };
+}
+function signCredential(fields, signer) {
+  const notesSig = nacl.sign.detached(utf8(fields.public_notes), signer.secretKey);
+  const broader = nacl.sign.detached(new Uint8Array([...notesSig, ...fromB64(fields.content)]), signer.secretKey);
+  return { ...fields, issuer_auth_public_key: toHex(signer.publicKey), public_notes_signature: b64(notesSig), broader_signature: b64(broader) };
+}
+const CRED = signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, USER_BOX.publicKey, 'original') }, ISSUER);
+const COPY_KEY = nacl.sign.keyPair.fromSeed(seed32('copy-signing-key'));
+const COPY = signCredential({ id: COPY_ID, user_id: USER_ID, public_notes: '', ...encrypt(PLAINTEXT, GRANTEE_BOX.publicKey, 'copy') }, COPY_KEY);
+const CONTENT_HASH = toHex(sha256(utf8(PLAINTEXT)));
+{
+  const m = (patch) => ({ ...clone(CRED), ...patch });
+  add('credential', 'credential/valid', 'an issuer-signed credential with JSON public notes', CRED, 'valid');
+  add('credential', 'credential/shared-copy-valid', 'a shared copy: empty public_notes, signed by a one-time key', COPY, 'valid');
+  const content = fromB64(CRED.content); content[content.length - 1] ^= 1;
+  add('credential', 'credential/content-tampered', 'one ciphertext bit flipped: broader_signature fails', m({ content: b64(content) }), 'VERIFY_FAILED');
+  add('credential', 'credential/public-notes-tampered', 'public_notes edited after signing', m({ public_notes: PUBLIC_NOTES.replace('approved', 'rejected') }), 'VERIFY_FAILED');
+  const other = signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, content: CRED.content, encryptor_public_key: CRED.encryptor_public_key }, COPY_KEY);
+  add('credential', 'credential/signed-by-other-key', 'signatures by another key than issuer_auth_public_key', { ...other, issuer_auth_public_key: CRED.issuer_auth_public_key }, 'VERIFY_FAILED');
+  const swapped = signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, USER_BOX.publicKey, 'other') }, ISSUER);
+  add('credential', 'credential/broader-signature-from-other-content', 'broader_signature of another content under the same key', m({ broader_signature: swapped.broader_signature }), 'VERIFY_FAILED');
+  add('credential', 'credential/notes-signature-63-bytes', 'public_notes_signature decodes to 63 bytes', m({ public_notes_signature: b64(fromB64(CRED.public_notes_signature).subarray(0, 63)) }), 'INVALID_LENGTH');
+  add('credential', 'credential/broader-signature-128-bytes', 'broader_signature decodes to 128 bytes', m({ broader_signature: b64(new Uint8Array([...fromB64(CRED.broader_signature), ...fromB64(CRED.broader_signature)])) }), 'INVALID_LENGTH');
+  add('credential', 'credential/broader-signature-unpadded', 'base64 without its padding', m({ broader_signature: CRED.broader_signature.replace(/=+$/, '') }), 'INVALID_ENCODING');
+  add('credential', 'credential/content-url-safe-base64', 'content in the URL-safe alphabet', m({ content: CRED.content.replace(/\+/g, '-').replace(/\//g, '_') + (CRED.content.includes('+') || CRED.content.includes('/') ? '' : '-') }), 'INVALID_ENCODING');
+  add('credential', 'credential/issuer-key-uppercase-hex', 'issuer_auth_public_key in uppercase hex', m({ issuer_auth_public_key: CRED.issuer_auth_public_key.toUpperCase() }), 'INVALID_ENCODING');
+  add('credential', 'credential/issuer-key-0x', 'issuer_auth_public_key with a 0x prefix', m({ issuer_auth_public_key: '0x' + CRED.issuer_auth_public_key }), 'INVALID_LENGTH');
+  add('credential', 'credential/encryptor-key-31-bytes', 'encryptor_public_key of 31 bytes', m({ encryptor_public_key: b64(fromB64(CRED.encryptor_public_key).subarray(0, 31)) }), 'INVALID_LENGTH');
+  add('credential', 'credential/content-too-short', 'content shorter than nonce + mac (39 bytes)', m({ content: b64(fromB64(CRED.content).subarray(0, 39)) }), 'INVALID_LENGTH');
+  add('credential', 'credential/id-uppercase-uuid', 'id in uppercase', m({ id: ORIGINAL_ID.toUpperCase() }), 'INVALID_ENCODING');
+  add('credential', 'credential/user-id-not-uuid', 'user_id is not a UUID', m({ user_id: 'user-1' }), 'INVALID_LENGTH');
+  const missing = clone(CRED); delete missing.user_id;
+  add('credential', 'credential/missing-user-id', 'user_id missing', missing, 'INVALID_INPUT');
+  add('credential', 'credential/unknown-member', 'an unknown member', m({ verifiable_credential_id: 'x' }), 'INVALID_INPUT');
+  add('credential', 'credential/content-not-string', 'content is a number', m({ content: 12 }), 'INVALID_INPUT');
+  add('credential', 'credential/public-notes-not-json', 'public_notes is text, not JSON', signCredential({ ...clone(CRED), public_notes: 'approved' }, ISSUER), 'INVALID_JSON');
+  add('credential', 'credential/public-notes-json-array', 'public_notes is a JSON array', signCredential({ ...clone(CRED), public_notes: '[]' }, ISSUER), 'INVALID_JSON');
+  add('credential', 'credential/public-notes-too-large', 'public_notes over 64 KiB', m({ public_notes: JSON.stringify({ pad: 'x'.repeat(65536) }) }), 'TOO_LARGE');
+  add('credential', 'credential/not-an-object', 'the document is an array', '[]', 'INVALID_INPUT');
+  add('credential', 'credential/not-json', 'text that is not JSON', '{"id": ', 'INVALID_JSON');
+  add('credential', 'credential/duplicate-member', 'a member given twice', JSON.stringify(CRED).replace('{', '{"id":"' + ORIGINAL_ID + '",'), 'INVALID_JSON');
+}
+
+// ---------------------------------------------------------------- access_grant
+
+const grant = (grantee, data_id, locked_until, extra = {}) => ({
+  id: uuidV5(NS, `${grantee}-${data_id}-${locked_until}`), owner: USER_ID, grantee, data_id, locked_until,
+  content_hash: CONTENT_HASH, inserter_type: 'user', inserter_id: USER_ID, ...extra });
+const AG = grant(GRANTEE.id, COPY_ID, 0);
+const AG_LOCKED = grant(GRANTEE_FS.id, COPY_ID, T0 + 86400);
+{
+  const m = (patch) => ({ ...clone(AG), ...patch });
+  add('access_grant', 'access_grant/valid', 'EVM grantee, no lock', AG, 'valid');
+  add('access_grant', 'access_grant/valid-facesign-locked', 'FaceSign grantee, locked for a day', AG_LOCKED, 'valid');
+  add('access_grant', 'access_grant/known-answer-id', 'id of grantee 0x0000..0001, data_id 00000000-..-0001, lock 1700000000 (node:crypto SHA-1 UUIDv5)',
+    grant('0x0000000000000000000000000000000000000001', '00000000-0000-4000-8000-000000000001', 1700000000), 'valid');
+  add('access_grant', 'access_grant/id-mismatch', 'id computed with another locked_until', m({ locked_until: 1 }), 'MISMATCH');
+  add('access_grant', 'access_grant/id-of-other-grantee', 'id of another grantee', m({ id: grant(MALLORY.id, COPY_ID, 0).id }), 'MISMATCH');
+  add('access_grant', 'access_grant/grantee-eip55', 'grantee in EIP-55 mixed case (valid checksum) is not canonical', { ...grant(GRANTEE.checksummed, COPY_ID, 0) }, 'INVALID_ENCODING');
+  const badSum = GRANTEE.checksummed.slice(0, 2) + [...GRANTEE.checksummed.slice(2)].map((c) => (/[a-f]/.test(c) ? c.toUpperCase() : /[A-F]/.test(c) ? c.toLowerCase() : c)).join('');
+  add('access_grant', 'access_grant/grantee-bad-checksum', 'grantee in mixed case with a wrong EIP-55 checksum', { ...grant(badSum, COPY_ID, 0) }, 'CHECKSUM_MISMATCH');
+  add('access_grant', 'access_grant/grantee-unknown-shape', 'grantee is no known wallet identifier', { ...grant('alice', COPY_ID, 0) }, 'UNSUPPORTED');
+  add('access_grant', 'access_grant/content-hash-0x', 'content_hash with 0x prefix', m({ content_hash: '0x' + CONTENT_HASH }), 'INVALID_LENGTH');
+  add('access_grant', 'access_grant/content-hash-uppercase', 'content_hash in uppercase', m({ content_hash: CONTENT_HASH.toUpperCase() }), 'INVALID_ENCODING');
+  add('access_grant', 'access_grant/locked-until-negative', 'locked_until -1', m({ locked_until: -1 }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/locked-until-float', 'locked_until 1.5', m({ locked_until: 1.5 }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/locked-until-float-integral', 'locked_until 0.0 (a float, even if integral)', JSON.stringify(AG).replace('"locked_until":0', '"locked_until":0.0'), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/locked-until-too-large', 'locked_until after 9999-12-31T23:59:59Z', m({ locked_until: 253402300800 }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/locked-until-string', 'locked_until as a string', m({ locked_until: '0' }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/data-id-not-uuid', 'data_id with braces', m({ data_id: `{${COPY_ID}}` }), 'INVALID_LENGTH');
+  add('access_grant', 'access_grant/owner-not-uuid', 'owner is a wallet, not a user id', m({ owner: OWNER.id }), 'INVALID_LENGTH');
+  add('access_grant', 'access_grant/inserter-type-empty', 'inserter_type empty', m({ inserter_type: '' }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/inserter-type-uppercase', 'inserter_type with uppercase', m({ inserter_type: 'User' }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/inserter-type-too-long', 'inserter_type of 33 bytes', m({ inserter_type: 'a'.repeat(33) }), 'TOO_LARGE');
+  add('access_grant', 'access_grant/inserter-id-space', 'inserter_id with a space', m({ inserter_id: 'an issuer' }), 'INVALID_INPUT');
+  add('access_grant', 'access_grant/inserter-id-too-long', 'inserter_id of 129 bytes', m({ inserter_id: 'a'.repeat(129) }), 'TOO_LARGE');
+  add('access_grant', 'access_grant/too-deep', 'nesting deeper than 32', JSON.stringify(AG).replace('"height"', '"h"').replace('}', ',"x":' + '['.repeat(33) + ']'.repeat(33) + '}'), 'INVALID_JSON');
+  add('access_grant', 'access_grant/document-too-large', 'a document over 65536 bytes', m({ inserter_id: 'a'.repeat(70000) }), 'TOO_LARGE');
+  const missing = clone(AG); delete missing.content_hash;
+  add('access_grant', 'access_grant/missing-content-hash', 'content_hash missing', missing, 'INVALID_INPUT');
+  add('access_grant', 'access_grant/unknown-member', 'an unknown member', m({ height: 1 }), 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- delegated_access_grant
+
+function dag(owner, fields = {}, signer = owner) {
+  const d = { owner_wallet_type: owner.type, owner_wallet_identifier: owner.id, grantee_wallet_identifier: GRANTEE.id,
+    data_id: COPY_ID, locked_until: T0 + 3600, content_hash: CONTENT_HASH, ...fields };
+  return { ...d, signature: signer.sign(dagMessage(d)) };
+}
+{
+  const D = dag(OWNER);
+  add('delegated_access_grant', 'dag/valid-evm', 'EVM owner, personal_sign (ethers)', D, 'valid');
+  add('delegated_access_grant', 'dag/valid-facesign', 'FaceSign owner, Ed25519 over the message (tweetnacl)', dag(OWNER_FS), 'valid');
+  add('delegated_access_grant', 'dag/valid-no-lock', 'locked_until 0', dag(OWNER, { locked_until: 0 }), 'valid');
+  add('delegated_access_grant', 'dag/replayed', 'the derived access grant id exists already', D, 'REPLAYED', T0, true);
+  add('delegated_access_grant', 'dag/signed-by-other-wallet', 'signed by a wallet that is not the owner', dag(OWNER, {}, MALLORY), 'VERIFY_FAILED');
+  add('delegated_access_grant', 'dag/locked-until-changed', 'locked_until changed after signing', { ...D, locked_until: 0 }, 'VERIFY_FAILED');
+  add('delegated_access_grant', 'dag/grantee-changed', 'grantee changed after signing', { ...D, grantee_wallet_identifier: MALLORY.id }, 'VERIFY_FAILED');
+  add('delegated_access_grant', 'dag/facesign-signature-flipped', 'FaceSign signature with one bit flipped', (() => { const x = dag(OWNER_FS); const s = Buffer.from(x.signature, 'hex'); s[0] ^= 1; return { ...x, signature: s.toString('hex') }; })(), 'VERIFY_FAILED');
+  add('delegated_access_grant', 'dag/owner-type-unknown', 'owner_wallet_type Solana', { ...D, owner_wallet_type: 'Solana' }, 'UNSUPPORTED');
+  add('delegated_access_grant', 'dag/owner-type-lowercase', 'owner_wallet_type "evm" (exact spelling required)', { ...D, owner_wallet_type: 'evm' }, 'UNSUPPORTED');
+  add('delegated_access_grant', 'dag/owner-eip55', 'owner identifier in EIP-55 spelling', dag({ ...OWNER, id: OWNER.checksummed }), 'INVALID_ENCODING');
+  add('delegated_access_grant', 'dag/owner-public-key-for-evm', 'owner_public_key is only for XRPL', { ...D, owner_public_key: 'ED' + '00'.repeat(32) }, 'INVALID_INPUT');
+  add('delegated_access_grant', 'dag/near-members-for-evm', 'near_nonce on an EVM signature', { ...D, near_nonce: '00'.repeat(32) }, 'INVALID_INPUT');
+  add('delegated_access_grant', 'dag/signature-short', 'EVM signature of 64 bytes (no v)', { ...D, signature: D.signature.slice(0, 130) }, 'INVALID_SIGNATURE');
+  add('delegated_access_grant', 'dag/content-hash-short', 'content_hash of 63 hex', dag(OWNER, { content_hash: CONTENT_HASH.slice(1) }), 'INVALID_LENGTH');
+  add('delegated_access_grant', 'dag/grantee-eip55', 'grantee in EIP-55 spelling', dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }), 'INVALID_ENCODING');
+  add('delegated_access_grant', 'dag/data-id-not-uuid', 'data_id without hyphens', dag(OWNER, { data_id: COPY_ID.replace(/-/g, '') }), 'INVALID_LENGTH');
+  add('delegated_access_grant', 'dag/locked-until-negative', 'locked_until -1', dag(OWNER, { locked_until: -1 }), 'INVALID_INPUT');
+  add('delegated_access_grant', 'dag/near-without-nonce', 'a NEAR owner without near_nonce / near_recipient', { ...D, owner_wallet_type: 'NEAR', owner_wallet_identifier: 'ed25519:' + base58(unhexKey(OWNER_FS.id)) }, 'INVALID_INPUT');
+  const missing = clone(D); delete missing.signature;
+  add('delegated_access_grant', 'dag/missing-signature', 'signature missing', missing, 'INVALID_INPUT');
+  add('delegated_access_grant', 'dag/unknown-member', 'an unknown member', { ...D, dag_id: '1' }, 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- delegated_write_grant
+
+const NUB = T0, NUA = T0 + 86400;
+function dwg(owner, fields = {}, signer = owner) {
+  const d = { owner_wallet_type: owner.type, owner_wallet_identifier: owner.id, grantee_wallet_identifier: GRANTEE.id,
+    issuer_public_key: toHex(ISSUER.publicKey), id: uuidFromLabel('dwg'), access_grant_timelock: rfc3339(T0 + 7 * 86400),
+    not_usable_before: rfc3339(NUB), not_usable_after: rfc3339(NUA), ...fields };
+  return { ...d, signature: signer.sign(dwgMessage(d)) };
+}
+{
+  const D = dwg(OWNER);
+  add('delegated_write_grant', 'dwg/valid-evm', 'EVM owner inside the window', D, 'valid', T0 + 60);
+  add('delegated_write_grant', 'dwg/valid-facesign', 'FaceSign owner inside the window', dwg(OWNER_FS), 'valid', T0 + 60);
+  add('delegated_write_grant', 'dwg/valid-at-skew-edge', 'now = not_usable_before - 65', D, 'valid', NUB - 65);
+  add('delegated_write_grant', 'dwg/not-yet-valid', 'now = not_usable_before - 66', D, 'NOT_YET_VALID', NUB - 66);
+  add('delegated_write_grant', 'dwg/valid-at-end', 'now = not_usable_after', D, 'valid', NUA);
+  add('delegated_write_grant', 'dwg/expired', 'now = not_usable_after + 1', D, 'EXPIRED', NUA + 1);
+  add('delegated_write_grant', 'dwg/replayed', 'the DWG id was used before', D, 'REPLAYED', T0 + 60, true);
+  add('delegated_write_grant', 'dwg/expired-beats-replayed', 'expired and seen: the time check comes first', D, 'EXPIRED', NUA + 1, true);
+  add('delegated_write_grant', 'dwg/signed-by-other-wallet', 'signed by a wallet that is not the owner', dwg(OWNER, {}, MALLORY), 'VERIFY_FAILED', T0 + 60);
+  add('delegated_write_grant', 'dwg/issuer-key-changed', 'issuer_public_key replaced after signing', { ...D, issuer_public_key: toHex(COPY_KEY.publicKey) }, 'VERIFY_FAILED', T0 + 60);
+  add('delegated_write_grant', 'dwg/not-usable-after-extended', 'not_usable_after moved after signing', { ...D, not_usable_after: rfc3339(NUA + 86400) }, 'VERIFY_FAILED', T0 + 60);
+  add('delegated_write_grant', 'dwg/window-empty', 'not_usable_before == not_usable_after', dwg(OWNER, { not_usable_after: rfc3339(NUB) }), 'INVALID_INPUT', T0);
+  add('delegated_write_grant', 'dwg/window-reversed', 'not_usable_before > not_usable_after', dwg(OWNER, { not_usable_before: rfc3339(NUA), not_usable_after: rfc3339(NUB) }), 'INVALID_INPUT', T0);
+  add('delegated_write_grant', 'dwg/time-with-fraction', 'milliseconds in not_usable_before', dwg(OWNER, { not_usable_before: '2026-01-01T00:00:00.000Z' }), 'INVALID_LENGTH', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-with-offset', 'a +00:00 offset instead of Z', dwg(OWNER, { not_usable_after: '2026-01-02T00:00:00+00:00' }), 'INVALID_LENGTH', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-lowercase-z', 'lowercase z', dwg(OWNER, { not_usable_after: '2026-01-02T00:00:00z' }), 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-space-separator', 'a space instead of T', dwg(OWNER, { not_usable_after: '2026-01-02 00:00:00Z' }), 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-february-30', 'a day that does not exist', dwg(OWNER, { not_usable_after: '2026-02-30T00:00:00Z' }), 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-february-29-non-leap', 'Feb 29 in 2027', dwg(OWNER, { not_usable_after: '2027-02-29T00:00:00Z' }), 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/valid-february-29-leap', 'Feb 29 in 2028 exists', dwg(OWNER, { not_usable_after: '2028-02-29T00:00:00Z' }), 'valid', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-leap-second', '23:59:60 is refused', dwg(OWNER, { not_usable_after: '2026-12-31T23:59:60Z' }), 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/time-hour-24', '24:00:00 is refused', dwg(OWNER, { not_usable_after: '2026-01-02T24:00:00Z' }), 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/timelock-invalid', 'access_grant_timelock is not a time', dwg(OWNER, { access_grant_timelock: '0' }), 'INVALID_LENGTH', T0 + 60);
+  add('delegated_write_grant', 'dwg/issuer-key-not-hex', 'issuer_public_key in base64', dwg(OWNER, { issuer_public_key: b64(ISSUER.publicKey) }), 'INVALID_LENGTH', T0 + 60);
+  add('delegated_write_grant', 'dwg/issuer-key-uppercase', 'issuer_public_key in uppercase hex', dwg(OWNER, { issuer_public_key: toHex(ISSUER.publicKey).toUpperCase() }), 'INVALID_ENCODING', T0 + 60);
+  add('delegated_write_grant', 'dwg/id-not-uuid', 'id is not a UUID', dwg(OWNER, { id: 'dwg-1' }), 'INVALID_LENGTH', T0 + 60);
+  add('delegated_write_grant', 'dwg/grantee-unknown-shape', 'grantee is no wallet identifier', dwg(OWNER, { grantee_wallet_identifier: 'issuer' }), 'UNSUPPORTED', T0 + 60);
+  const missing = clone(D); delete missing.not_usable_after;
+  add('delegated_write_grant', 'dwg/missing-not-usable-after', 'not_usable_after missing', missing, 'INVALID_INPUT', T0 + 60);
+  add('delegated_write_grant', 'dwg/unknown-member', 'an unknown member', { ...D, message: 'x' }, 'INVALID_INPUT', T0 + 60);
+}
+
+// ---------------------------------------------------------------- revoke
+
+{
+  const R = { grant: AG_LOCKED, requester: USER_ID };
+  add('revoke', 'revoke/valid-after-lock', 'owner revokes after locked_until', R, 'valid', AG_LOCKED.locked_until + 1);
+  add('revoke', 'revoke/valid-no-lock', 'owner revokes a grant without lock', { grant: AG, requester: USER_ID }, 'valid', T0);
+  add('revoke', 'revoke/locked-at-lock-time', 'now == locked_until is still locked', R, 'LOCKED', AG_LOCKED.locked_until);
+  add('revoke', 'revoke/locked-before', 'now < locked_until', R, 'LOCKED', T0);
+  add('revoke', 'revoke/not-owner', 'requester is another user', { ...R, requester: OTHER_USER_ID }, 'FORBIDDEN', AG_LOCKED.locked_until + 1);
+  add('revoke', 'revoke/not-owner-while-locked', 'not the owner and locked: FORBIDDEN first', { ...R, requester: OTHER_USER_ID }, 'FORBIDDEN', T0);
+  add('revoke', 'revoke/grant-id-mismatch', 'the grant record is inconsistent', { ...R, grant: { ...AG_LOCKED, locked_until: 0 } }, 'MISMATCH', AG_LOCKED.locked_until + 1);
+  add('revoke', 'revoke/requester-not-uuid', 'requester is a wallet', { ...R, requester: OWNER.id }, 'INVALID_LENGTH', AG_LOCKED.locked_until + 1);
+  add('revoke', 'revoke/missing-grant', 'grant missing', { requester: USER_ID }, 'INVALID_INPUT', T0);
+  add('revoke', 'revoke/unknown-member', 'an unknown member', { ...R, reason: 'x' }, 'INVALID_INPUT', T0);
+}
+
+// ---------------------------------------------------------------- read_request
+
+const NOW_R = T0 + 1000;
+function readReq(grantee, fields = {}, signer = grantee) {
+  const r = { grantee_wallet_type: grantee.type, grantee_wallet_identifier: grantee.id, data_id: COPY_ID,
+    nonce: toHex(seed32('read-nonce')), issued_at: rfc3339(NOW_R), ...fields };
+  return { ...r, signature: signer.sign(readRequestMessage(r)) };
+}
+{
+  const R = readReq(GRANTEE);
+  add('read_request', 'read_request/valid-evm', 'fresh request by the EVM grantee', R, 'valid', NOW_R);
+  add('read_request', 'read_request/valid-facesign', 'fresh request by a FaceSign grantee', readReq(GRANTEE_FS), 'valid', NOW_R);
+  add('read_request', 'read_request/valid-oldest', 'issued_at = now - 300', R, 'valid', NOW_R + 300);
+  add('read_request', 'read_request/expired', 'issued_at = now - 301', R, 'EXPIRED', NOW_R + 301);
+  add('read_request', 'read_request/valid-skew', 'issued_at = now + 65', R, 'valid', NOW_R - 65);
+  add('read_request', 'read_request/not-yet-valid', 'issued_at = now + 66', R, 'NOT_YET_VALID', NOW_R - 66);
+  add('read_request', 'read_request/replayed', 'the nonce was seen', R, 'REPLAYED', NOW_R, true);
+  add('read_request', 'read_request/signed-by-other-wallet', 'signed by another wallet', readReq(GRANTEE, {}, MALLORY), 'VERIFY_FAILED', NOW_R);
+  add('read_request', 'read_request/data-id-changed', 'data_id changed after signing', { ...R, data_id: ORIGINAL_ID }, 'VERIFY_FAILED', NOW_R);
+  add('read_request', 'read_request/nonce-short', 'nonce of 16 bytes', readReq(GRANTEE, { nonce: toHex(seed32('read-nonce')).slice(0, 32) }), 'INVALID_LENGTH', NOW_R);
+  add('read_request', 'read_request/nonce-uppercase', 'nonce in uppercase hex', readReq(GRANTEE, { nonce: toHex(seed32('read-nonce')).toUpperCase() }), 'INVALID_ENCODING', NOW_R);
+  add('read_request', 'read_request/issued-at-unix', 'issued_at as unix seconds text', readReq(GRANTEE, { issued_at: String(NOW_R) }), 'INVALID_LENGTH', NOW_R);
+  add('read_request', 'read_request/data-id-not-uuid', 'data_id is not a UUID', readReq(GRANTEE, { data_id: 'copy-1' }), 'INVALID_LENGTH', NOW_R);
+  add('read_request', 'read_request/grantee-type-mismatch', 'an EVM identifier declared as FaceSign (not hex)', { ...R, grantee_wallet_type: 'FaceSign' }, 'INVALID_ENCODING', NOW_R);
+  add('read_request', 'read_request/unknown-member', 'an unknown member', { ...R, grant_id: AG.id }, 'INVALID_INPUT', NOW_R);
+}
+
+// ---------------------------------------------------------------- signed_request
+
+const EMPTY_SHA = toHex(sha256(new Uint8Array()));
+function signedReq(caller, fields = {}, signer = caller) {
+  const r = { caller_wallet_type: caller.type, caller_wallet_identifier: caller.id, method: 'GET',
+    path: `/v1/credentials/${COPY_ID}?include=content`, body_sha256: EMPTY_SHA, nonce: toHex(seed32('request-nonce')),
+    issued_at: rfc3339(NOW_R), ...fields };
+  return { ...r, signature: signer.sign(signedRequestMessage(r)) };
+}
+{
+  const R = signedReq(OWNER);
+  const BODY = JSON.stringify(AG);
+  add('signed_request', 'signed_request/valid-get', 'GET with the SHA-256 of the empty body', R, 'valid', NOW_R);
+  add('signed_request', 'signed_request/valid-post', 'POST of an access grant, FaceSign caller', signedReq(OWNER_FS, { method: 'POST', path: '/v1/access-grants', body_sha256: toHex(sha256(utf8(BODY))) }), 'valid', NOW_R);
+  add('signed_request', 'signed_request/body-changed', 'another body than the one signed', { ...R, body_sha256: toHex(sha256(utf8(BODY))) }, 'VERIFY_FAILED', NOW_R);
+  add('signed_request', 'signed_request/path-changed', 'another path than the one signed', { ...R, path: '/v1/credentials' }, 'VERIFY_FAILED', NOW_R);
+  add('signed_request', 'signed_request/method-changed', 'DELETE instead of the signed GET', { ...R, method: 'DELETE' }, 'VERIFY_FAILED', NOW_R);
+  add('signed_request', 'signed_request/signed-by-other-wallet', 'caller identifier of one wallet, signature of another', signedReq(OWNER, {}, MALLORY), 'VERIFY_FAILED', NOW_R);
+  add('signed_request', 'signed_request/expired', 'issued_at = now - 301', R, 'EXPIRED', NOW_R + 301);
+  add('signed_request', 'signed_request/not-yet-valid', 'issued_at = now + 66', R, 'NOT_YET_VALID', NOW_R - 66);
+  add('signed_request', 'signed_request/replayed', 'the nonce was seen', R, 'REPLAYED', NOW_R, true);
+  add('signed_request', 'signed_request/method-lowercase', 'method "get"', signedReq(OWNER, { method: 'get' }), 'INVALID_INPUT', NOW_R);
+  add('signed_request', 'signed_request/method-unknown', 'method OPTIONS', signedReq(OWNER, { method: 'OPTIONS' }), 'INVALID_INPUT', NOW_R);
+  add('signed_request', 'signed_request/path-relative', 'path without a leading slash', signedReq(OWNER, { path: 'v1/credentials' }), 'INVALID_INPUT', NOW_R);
+  add('signed_request', 'signed_request/path-space', 'path with a space', signedReq(OWNER, { path: '/v1/a b' }), 'INVALID_INPUT', NOW_R);
+  add('signed_request', 'signed_request/path-newline', 'a line break in path cannot forge a line', { ...R, path: '/v1\nmethod: GET' }, 'INVALID_INPUT', NOW_R);
+  add('signed_request', 'signed_request/path-too-long', 'path over 2048 bytes', signedReq(OWNER, { path: '/' + 'a'.repeat(2048) }), 'TOO_LARGE', NOW_R);
+  add('signed_request', 'signed_request/body-hash-base64', 'body_sha256 in base64', signedReq(OWNER, { body_sha256: b64(sha256(new Uint8Array())) }), 'INVALID_LENGTH', NOW_R);
+  add('signed_request', 'signed_request/caller-eip55', 'caller in EIP-55 spelling', signedReq({ ...OWNER, id: OWNER.checksummed }), 'INVALID_ENCODING', NOW_R);
+  add('signed_request', 'signed_request/unknown-member', 'an unknown member', { ...R, body: '' }, 'INVALID_INPUT', NOW_R);
+}
+
+// ---------------------------------------------------------------- verifiable_credential
+
+const VC_KEY = nacl.sign.keyPair.fromSeed(seed32('vc-issuer'));
+const OTHER_VC_KEY = nacl.sign.keyPair.fromSeed(seed32('vc-other'));
+const multikey = (pk) => 'z' + base58(new Uint8Array([0xed, 0x01, ...pk]));
+const didKey = (pk) => `did:key:${multikey(pk)}`;
+function signVc(doc, key, proofPatch = {}) {
+  const proof = { type: 'DataIntegrityProof', cryptosuite: 'eddsa-jcs-2022', created: '2026-01-01T00:00:00Z',
+    verificationMethod: `${didKey(key.publicKey)}#${multikey(key.publicKey)}`, proofPurpose: 'assertionMethod',
+    '@context': doc['@context'], ...proofPatch };
+  const hashData = new Uint8Array([...sha256(utf8(canonicalize(proof))), ...sha256(utf8(canonicalize(doc)))]);
+  return { ...doc, proof: { ...proof, proofValue: 'z' + base58(nacl.sign.detached(hashData, key.secretKey)) } };
+}
+const VC2 = { '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/examples/v2'],
+  id: `urn:uuid:${uuidFromLabel('vc')}`, type: ['VerifiableCredential', 'KYCCredential'], issuer: didKey(VC_KEY.publicKey),
+  validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z',
+  credentialSubject: { id: 'did:example:user', residentCountry: 'DE', name: 'Zoë Ünicode ✓', age: 31, score: 0.5 } };
+const VC1 = { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'],
+  issuer: { id: didKey(VC_KEY.publicKey), name: 'Test Issuer' }, issuanceDate: '2025-06-01T12:00:00Z',
+  credentialSubject: { id: 'did:example:user', level: 'human' } };
+{
+  const NOW_V = T0 + 86400;
+  const S = signVc(VC2, VC_KEY);
+  const withProof = (patch) => ({ ...clone(S), proof: { ...clone(S.proof), ...patch } });
+  add('verifiable_credential', 'vc/valid-v2', 'VC 2.0 with an eddsa-jcs-2022 proof by a did:key issuer', S, 'valid', NOW_V);
+  add('verifiable_credential', 'vc/valid-v1', 'VC 1.1 (issuanceDate, issuer object)', signVc(VC1, VC_KEY), 'valid', NOW_V);
+  add('verifiable_credential', 'vc/valid-member-order-irrelevant', 'the same VC with members reordered (JCS)', Object.fromEntries(Object.entries(S).reverse()), 'valid', NOW_V);
+  add('verifiable_credential', 'vc/valid-extra-members', 'members outside the VC model are allowed', signVc({ ...VC2, evidence: [{ type: ['DocumentVerification'] }], 'x-idos': { level: 2 } }, VC_KEY), 'valid', NOW_V);
+  add('verifiable_credential', 'vc/subject-tampered', 'credentialSubject changed after signing', { ...clone(S), credentialSubject: { ...S.credentialSubject, residentCountry: 'FR' } }, 'VERIFY_FAILED', NOW_V);
+  add('verifiable_credential', 'vc/proof-created-changed', 'proof.created changed after signing', withProof({ created: '2026-01-02T00:00:00Z' }), 'VERIFY_FAILED', NOW_V);
+  add('verifiable_credential', 'vc/expired', 'now after validUntil', S, 'EXPIRED', Date.parse('2027-01-01T00:00:01Z') / 1000);
+  add('verifiable_credential', 'vc/not-yet-valid', 'now before validFrom', S, 'NOT_YET_VALID', T0 - 1);
+  add('verifiable_credential', 'vc/cryptosuite-rdfc', 'eddsa-rdfc-2022 is not supported', withProof({ cryptosuite: 'eddsa-rdfc-2022' }), 'UNSUPPORTED', NOW_V);
+  add('verifiable_credential', 'vc/proof-type-legacy', 'Ed25519Signature2020 is not supported', withProof({ type: 'Ed25519Signature2020' }), 'UNSUPPORTED', NOW_V);
+  add('verifiable_credential', 'vc/proof-set', 'a proof array', { ...clone(S), proof: [S.proof] }, 'UNSUPPORTED', NOW_V);
+  add('verifiable_credential', 'vc/proof-purpose-authentication', 'proofPurpose authentication', signVc(VC2, VC_KEY, { proofPurpose: 'authentication' }), 'UNSUPPORTED', NOW_V);
+  add('verifiable_credential', 'vc/verification-method-https', 'a verification method that is not did:key', signVc(VC2, VC_KEY, { verificationMethod: 'https://issuer.example/keys/1' }), 'UNSUPPORTED', NOW_V);
+  add('verifiable_credential', 'vc/issuer-not-signer', 'signed by a did:key that is not the issuer', signVc(VC2, OTHER_VC_KEY), 'MISMATCH', NOW_V);
+  add('verifiable_credential', 'vc/did-key-fragment-mismatch', 'the fragment names another key', signVc(VC2, VC_KEY, { verificationMethod: `${didKey(VC_KEY.publicKey)}#${multikey(OTHER_VC_KEY.publicKey)}` }), 'MISMATCH', NOW_V);
+  add('verifiable_credential', 'vc/did-key-not-ed25519', 'a did:key with the X25519 multicodec (0xec01)', (() => { const d = clone(VC2); const mk = 'z' + base58(new Uint8Array([0xec, 0x01, ...VC_KEY.publicKey])); d.issuer = `did:key:${mk}`; return signVc(d, VC_KEY, { verificationMethod: `did:key:${mk}#${mk}` }); })(), 'UNSUPPORTED', NOW_V);
+  add('verifiable_credential', 'vc/proof-context-not-prefix', 'proof @context differs from the document', withProof({ '@context': ['https://www.w3.org/2018/credentials/v1'] }), 'MISMATCH', NOW_V);
+  add('verifiable_credential', 'vc/proof-value-base64', 'proofValue without the multibase z', withProof({ proofValue: 'u' + S.proof.proofValue.slice(1) }), 'INVALID_ENCODING', NOW_V);
+  add('verifiable_credential', 'vc/proof-value-short', 'proofValue of 63 bytes', withProof({ proofValue: 'z' + base58(unbase58(S.proof.proofValue.slice(1)).subarray(0, 63)) }), 'INVALID_LENGTH', NOW_V);
+  add('verifiable_credential', 'vc/proof-value-bad-base58', 'proofValue with a 0 (not base58)', withProof({ proofValue: 'z0' + S.proof.proofValue.slice(2) }), 'INVALID_ENCODING', NOW_V);
+  const noProof = clone(S); delete noProof.proof;
+  add('verifiable_credential', 'vc/no-proof', 'no proof at all', noProof, 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/type-missing-vc', 'type without VerifiableCredential', { ...clone(S), type: ['KYCCredential'] }, 'INVALID_INPUT', NOW_V);
+  const noSubject = clone(S); delete noSubject.credentialSubject;
+  add('verifiable_credential', 'vc/no-subject', 'credentialSubject missing', noSubject, 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/subject-empty-array', 'credentialSubject []', { ...clone(S), credentialSubject: [] }, 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/context-wrong-first', '@context not starting with a VC context', { ...clone(S), '@context': ['https://schema.org'] }, 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/context-string', '@context as a single string', { ...clone(S), '@context': 'https://www.w3.org/ns/credentials/v2' }, 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/issuer-missing', 'issuer missing', (() => { const d = clone(S); delete d.issuer; return d; })(), 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/v1-no-issuance-date', 'a v1.1 credential without issuanceDate', (() => { const d = clone(VC1); delete d.issuanceDate; return signVc(d, VC_KEY); })(), 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/valid-from-fraction', 'validFrom with milliseconds', signVc({ ...VC2, validFrom: '2026-01-01T00:00:00.000Z' }, VC_KEY), 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/validity-reversed', 'validUntil before validFrom', signVc({ ...VC2, validUntil: '2025-01-01T00:00:00Z' }, VC_KEY), 'INVALID_INPUT', NOW_V);
+  add('verifiable_credential', 'vc/not-an-object', 'a JSON string', '"vc"', 'INVALID_INPUT', NOW_V);
+}
+
+// ---------------------------------------------------------------- other
+
+add('unknown', 'kind/unknown', 'an unknown kind', { id: 'x' }, 'UNSUPPORTED');
+add('Credential', 'kind/case-sensitive', 'kinds are case-sensitive', CRED, 'UNSUPPORTED');
+
+// ---------------------------------------------------------------- W3C known answer (vc_eddsa_jcs.json)
+
+// W3C vc-di-eddsa TestVectors/eddsa-jcs-2022/signedJCS.json and keyPair.json, unchanged.
+const W3C_SIGNED = {
+  '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/examples/v2'],
+  id: 'urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33', type: ['VerifiableCredential', 'AlumniCredential'],
+  name: 'Alumni Credential', description: 'A minimum viable example of an Alumni Credential.',
+  issuer: 'https://vc.example/issuers/5678', validFrom: '2023-01-01T00:00:00Z',
+  credentialSubject: { id: 'did:example:abcdefgh', alumniOf: 'The School of Examples' },
+  proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-jcs-2022', created: '2023-02-24T23:36:38Z',
+    verificationMethod: 'https://vc.example/issuers/5678#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2',
+    proofPurpose: 'assertionMethod',
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/examples/v2'],
+    proofValue: 'z63t83Y53KfzJ5ZosfKTnqfMcKB2dmTrfjSaQjeNNjAD5srBowQfmWqeRb8rRjmeEuCBEsddF9LsVogtuTsijJKh4' } };
+const W3C_PUBLIC = 'z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2';
+const W3C_PRIVATE = 'z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq';
+{
+  const { proof, ...unsecured } = W3C_SIGNED;
+  const { proofValue, ...config } = proof;
+  const hashData = new Uint8Array([...sha256(utf8(canonicalize(config))), ...sha256(utf8(canonicalize(unsecured)))]);
+  const seed = unbase58(W3C_PRIVATE.slice(1)).subarray(2);
+  const kp = nacl.sign.keyPair.fromSeed(seed);
+  assert(multikey(kp.publicKey) === W3C_PUBLIC, 'W3C key pair');
+  const sig = nacl.sign.detached(hashData, kp.secretKey);
+  assert('z' + base58(sig) === proofValue, 'our JS reproduces the W3C proofValue');
+  const kat = {
+    description: 'W3C vc-di-eddsa eddsa-jcs-2022 test vector (TestVectors/eddsa-jcs-2022/signedJCS.json, keyPair.json, '
+      + 'canonDocJCS.txt, sigHexJCS.txt), checked by tests/js/gen/grant-vectors.mjs with tweetnacl and canonicalize.',
+    source: 'https://github.com/w3c/vc-di-eddsa/tree/main/TestVectors/eddsa-jcs-2022',
+    public_key_multibase: W3C_PUBLIC,
+    private_key_multibase: W3C_PRIVATE,
+    seed_hex: toHex(seed),
+    public_key_hex: toHex(kp.publicKey),
+    canonical_document: canonicalize(unsecured),
+    canonical_proof_config: canonicalize(config),
+    hash_data_hex: toHex(hashData),
+    signature_hex: toHex(sig),
+    signed: W3C_SIGNED,
+  };
+  writeFileSync(join(VECTORS, 'vc_eddsa_jcs.json'), JSON.stringify(kat, null, 2) + '\n');
+}
+
+// ---------------------------------------------------------------- write
+
+const kinds = {};
+for (const c of cases) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
+const out = {
+  description: 'Grant-format vectors (docs/spec/vectors.md): each case runs validate_document(kind, input, now, seen_before) '
+    + 'and expects "valid" or the error code. input_text, when present, is the exact document text; otherwise the '
+    + 'document is the JSON serialisation of input.',
+  generator: 'tests/js/gen/grant-vectors.mjs',
+  libraries: { ethers: libVersion('ethers'), tweetnacl: libVersion('tweetnacl'), canonicalize: libVersion('canonicalize'),
+    node: process.versions.node },
+  counts: kinds,
+  cases,
+};
+writeFileSync(join(VECTORS, 'grants.json'), JSON.stringify(out, null, 2) + '\n');
+console.log(`wrote ${cases.length} cases`, kinds);
