@@ -1,5 +1,7 @@
 #include "idos/canonical_json.hpp"
 
+#include "idos/encoding.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -19,39 +21,14 @@ namespace {
 
 using nlohmann::json;
 
-// Decodes UTF-8 into UTF-16 code units; false if `text` is not RFC 3629 UTF-8.
+// Decodes UTF-8 into UTF-16 code units (JCS sorts member names by them); false if `text` is not
+// RFC 3629 UTF-8.
 bool utf8_to_utf16(std::string_view text, std::u16string& out) {
   out.clear();
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    uint32_t cp = 0;
-    size_t len = 0;
-    if (c < 0x80) {
-      out.push_back(c);
-      ++i;
-      continue;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;  // overlong
-    if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return false;
+  for (size_t i = 0; i < text.size();) {
+    auto ch = decode_utf8_char(text, i);
+    if (!ch) return false;
+    uint32_t cp = ch->code_point;
     if (cp >= 0x10000) {
       cp -= 0x10000;
       out.push_back(static_cast<char16_t>(0xd800 + (cp >> 10)));
@@ -59,15 +36,12 @@ bool utf8_to_utf16(std::string_view text, std::u16string& out) {
     } else {
       out.push_back(static_cast<char16_t>(cp));
     }
-    i += len;
+    i += ch->length;
   }
   return true;
 }
 
-bool is_utf8(std::string_view text) {
-  std::u16string scratch;
-  return utf8_to_utf16(text, scratch);
-}
+bool is_utf8(std::string_view text) { return is_valid_utf8(text); }
 
 // JSON.stringify's QuoteJSONString for well-formed text (ECMA-262 section 25.5.2.3).
 Status write_string(std::string_view text, std::string& out) {

@@ -72,39 +72,41 @@ Result<Bytes> hex_decode_exact(std::string_view text, size_t expected_size) {
   return hex_decode(text);
 }
 
-bool is_valid_utf8(std::string_view text) {
+std::optional<Utf8Char> decode_utf8_char(std::string_view text, size_t pos) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // continuation byte first, overlong lead (c0, c1) or > f4
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;  // overlong
-    if (cp >= 0xd800 && cp <= 0xdfff) return false;                          // surrogate
-    if (cp > 0x10ffff) return false;
-    i += len;
+  const size_t n = text.size();
+  if (pos >= n) return std::nullopt;
+  const unsigned char c = s[pos];
+  if (c < 0x80) return Utf8Char{c, 1};
+  size_t len;
+  uint32_t cp;
+  if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+    cp = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    cp = c & 0x0f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return std::nullopt;  // continuation byte first, overlong lead (c0, c1) or > f4
+  }
+  if (pos + len > n) return std::nullopt;
+  for (size_t k = 1; k < len; ++k) {
+    if ((s[pos + k] & 0xc0) != 0x80) return std::nullopt;
+    cp = (cp << 6) | (s[pos + k] & 0x3f);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return std::nullopt;  // overlong
+  if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return std::nullopt;        // surrogate, too big
+  return Utf8Char{cp, len};
+}
+
+bool is_valid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    auto ch = decode_utf8_char(text, i);
+    if (!ch) return false;
+    i += ch->length;
   }
   return true;
 }

@@ -1,5 +1,7 @@
 #include "idos/json.hpp"
 
+#include "idos/encoding.hpp"
+
 #include <set>
 #include <utility>
 #include <vector>
@@ -9,40 +11,12 @@ namespace {
 
 using nlohmann::json;
 
-// Offset of the first byte that breaks RFC 3629 UTF-8 (no overlongs, no surrogates, nothing
-// above U+10FFFF), or npos. Kept here rather than reusing is_valid_utf8 so the error can say where.
+// Offset of the first byte that breaks RFC 3629 UTF-8, or npos (so the error can say where).
 size_t first_invalid_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80;  // allowed range of the second byte (RFC 3629 section 4)
-    unsigned char hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      if (c == 0xe0) lo = 0xa0;  // overlong
-      if (c == 0xed) hi = 0x9f;  // UTF-16 surrogates
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      if (c == 0xf0) lo = 0x90;  // overlong
-      if (c == 0xf4) hi = 0x8f;  // above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    if (s[i + 1] < lo || s[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((s[i + k] & 0xc0) != 0x80) return i;
-    }
-    i += len;
+  for (size_t i = 0; i < text.size();) {
+    auto ch = decode_utf8_char(text, i);
+    if (!ch) return i;
+    i += ch->length;
   }
   return std::string_view::npos;
 }

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,14 @@ std::string hex_encode(ByteView bytes);
 Result<Bytes> hex_decode(std::string_view text, size_t max_text = kMaxEncodedInput);
 // Decodes hex that must yield exactly `expected_size` bytes (invalid_length otherwise).
 Result<Bytes> hex_decode_exact(std::string_view text, size_t expected_size);
+
+// One UTF-8 scalar value decoded at `pos`: its code point and its length in bytes.
+struct Utf8Char {
+  uint32_t code_point;
+  size_t length;
+};
+// nullopt where `text` at `pos` is not well-formed RFC 3629 UTF-8 (or pos is at the end).
+std::optional<Utf8Char> decode_utf8_char(std::string_view text, size_t pos);
 
 bool is_valid_utf8(std::string_view text);
 Status check_utf8(std::string_view text, std::string_view what);
