@@ -1,0 +1,259 @@
+// Type declarations of idos-core (hand-written; the implementation is index.js).
+
+export type WalletType = "EVM" | "NEAR" | "Stellar" | "XRPL" | "FaceSign";
+export type DocumentKind =
+  | "credential" | "access_grant" | "delegated_access_grant" | "delegated_write_grant"
+  | "revoke" | "read_request" | "signed_request" | "verifiable_credential";
+
+export declare const WALLET_TYPES: readonly WalletType[];
+export declare const DOCUMENT_KINDS: readonly DocumentKind[];
+
+/** The stable codes of docs/errors.md. */
+export type IdosErrorCode =
+  | "INVALID_INPUT" | "INVALID_ENCODING" | "INVALID_LENGTH" | "INVALID_UTF8" | "INVALID_JSON"
+  | "TOO_LARGE" | "INVALID_KEY" | "DECRYPT_FAILED" | "VERIFY_FAILED" | "INVALID_SIGNATURE"
+  | "CHECKSUM_MISMATCH" | "UNSUPPORTED" | "LOCKED" | "EXPIRED" | "NOT_YET_VALID" | "REPLAYED"
+  | "FORBIDDEN" | "INTERNAL" | "MISMATCH";
+
+/** Every failure of the package. */
+export declare class IdosError extends Error {
+  constructor(code: IdosErrorCode | string, message: string);
+  readonly code: IdosErrorCode | string;
+}
+
+/** Bytes, or text taken as its UTF-8 bytes. */
+export type Data = Uint8Array | string;
+
+/** Base of the objects that hold a secret inside WASM memory. */
+declare abstract class HeldKey {
+  /** True once dispose() ran. */
+  readonly disposed: boolean;
+  /** Wipes and frees the secret; later use throws IdosError INVALID_KEY. Idempotent. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export declare class EncryptionKeyPair extends HeldKey {
+  /** 32-byte X25519 public key (a fresh copy on each read). */
+  readonly publicKey: Uint8Array;
+  /** The 32-byte secret key: the only way it leaves the module. */
+  exportSecretKey(): Uint8Array;
+}
+
+export interface Ed25519WalletSignOptions {
+  /** NEAR: the 32-byte NEP-413 nonce. */
+  nonce?: Uint8Array;
+  /** NEAR: the NEP-413 recipient. */
+  recipient?: string;
+  /** NEAR: the NEP-413 callback URL. */
+  callbackUrl?: string;
+}
+
+export declare class Ed25519KeyPair extends HeldKey {
+  readonly publicKey: Uint8Array;
+  /** "ED" + 64 uppercase hex (XRPL spelling). */
+  readonly xrplPublicKey: string;
+  sign(message: Data): Uint8Array;
+  exportSeed(): Uint8Array;
+  walletIdentifier(type: Exclude<WalletType, "EVM">): string;
+  /** NEAR: base64 NEP-413 signature; Stellar, XRPL, FaceSign: 128 lowercase hex. */
+  walletSign(type: Exclude<WalletType, "EVM">, message: string, options?: Ed25519WalletSignOptions): string;
+}
+
+export declare class Secp256k1KeyPair extends HeldKey {
+  /** 65 bytes, uncompressed. */
+  readonly publicKey: Uint8Array;
+  /** "0x" + 40 lowercase hex. */
+  readonly address: string;
+  /** EIP-55 spelling. */
+  readonly checksumAddress: string;
+  /** EIP-191 personal_sign: "0x" + 130 hex, v in {27, 28}. */
+  personalSign(message: Data): string;
+  exportSecretKey(): Uint8Array;
+}
+
+export declare class SymmetricKey extends HeldKey {
+  /** nonce(24) || ciphertext || tag(16) (XChaCha20-Poly1305). */
+  seal(plaintext: Data, associatedData?: Data): Uint8Array;
+  open(sealed: Uint8Array, associatedData?: Data): Uint8Array;
+  /** Seals another key's bytes without them reaching JS. */
+  wrapKey(key: SymmetricKey | EncryptionKeyPair, associatedData?: Data): Uint8Array;
+  unwrapSymmetricKey(sealed: Uint8Array, associatedData?: Data): SymmetricKey;
+  unwrapEncryptionKeyPair(sealed: Uint8Array, associatedData?: Data): EncryptionKeyPair;
+}
+
+export interface EncryptedMessage {
+  /** base64(nonce(24) || mac(16) || ciphertext) */
+  content: string;
+  /** base64 of the ephemeral X25519 public key */
+  encryptorPublicKey: string;
+}
+
+export interface WalletSignatureRequest {
+  type: WalletType;
+  identifier: string;
+  /** XRPL: "ED" + 64 hex. */
+  publicKey?: string;
+  message: string;
+  signature: string;
+  /** NEAR: 64 lowercase hex. */
+  nonce?: string;
+  /** NEAR */
+  recipient?: string;
+  /** NEAR */
+  callbackUrl?: string;
+}
+
+export interface AccessGrant {
+  id: string;
+  owner: string;
+  grantee: string;
+  data_id: string;
+  locked_until: number;
+  content_hash: string;
+  inserter_type: string;
+  inserter_id: string;
+}
+
+export interface DelegatedAccessGrantFields {
+  owner_wallet_identifier: string;
+  grantee_wallet_identifier: string;
+  data_id: string;
+  locked_until: number;
+  content_hash: string;
+}
+
+export interface DelegatedWriteGrantFields {
+  owner_wallet_identifier: string;
+  grantee_wallet_identifier: string;
+  issuer_public_key: string;
+  id: string;
+  access_grant_timelock: string;
+  not_usable_before: string;
+  not_usable_after: string;
+}
+
+export interface ReadRequestFields {
+  grantee_wallet_identifier: string;
+  data_id: string;
+  nonce: string;
+  issued_at: string;
+}
+
+export interface SignedRequestFields {
+  caller_wallet_identifier: string;
+  method: string;
+  path: string;
+  body_sha256: string;
+  nonce: string;
+  issued_at: string;
+}
+
+export interface Credential {
+  id: string;
+  user_id: string;
+  public_notes: string;
+  content: string;
+  encryptor_public_key: string;
+  issuer_auth_public_key: string;
+  public_notes_signature: string;
+  broader_signature: string;
+}
+
+export interface SharedCopy {
+  credential: Credential;
+  content_hash: string;
+}
+
+export type PasswordKdfParams =
+  | { kdf?: "argon2id"; opsLimit?: number; memLimit?: number }
+  | { kdf: "scrypt"; N?: number; r?: number; p?: number };
+
+export interface Features {
+  wallet: boolean;
+  grant: boolean;
+  credential: boolean;
+  vc: boolean;
+  validate: boolean;
+}
+
+export interface Idos {
+  readonly version: string;
+  readonly features: Readonly<Features>;
+  readonly loadMilliseconds: number;
+
+  deriveEncryptionKeyPair(password: string, userId: string): EncryptionKeyPair;
+  encryptionKeyPairFromSecret(secretKey: Uint8Array): EncryptionKeyPair;
+  generateEncryptionKeyPair(): EncryptionKeyPair;
+
+  encrypt(plaintext: Data, recipientPublicKey: Uint8Array): EncryptedMessage;
+  decrypt(content: string, encryptorPublicKey: string | Uint8Array, recipient: EncryptionKeyPair): Uint8Array;
+  decryptText(content: string, encryptorPublicKey: string | Uint8Array, recipient: EncryptionKeyPair): string;
+  seal(plaintext: Data, recipientPublicKey: Uint8Array): Uint8Array;
+  sealOpen(sealed: Uint8Array, recipient: EncryptionKeyPair): Uint8Array;
+
+  contentHash(plaintext: Data): string;
+  sha256(data: Data): Uint8Array;
+  sha512(data: Data): Uint8Array;
+  keccak256(data: Data): Uint8Array;
+  uuidV5(namespaceUuid: string, name: string): string;
+  accessGrantId(grantee: string, dataId: string, lockedUntil: number): string;
+  canonicalizeJson(value: string | object): string;
+
+  toBase64(bytes: Uint8Array): string;
+  fromBase64(text: string): Uint8Array;
+  toHex(bytes: Uint8Array): string;
+  fromHex(text: string): Uint8Array;
+  utf8Encode(text: string): Uint8Array;
+  utf8Decode(bytes: Uint8Array): string;
+
+  ed25519Verify(message: Data, signature: Uint8Array, publicKey: Uint8Array): boolean;
+  generateEd25519KeyPair(): Ed25519KeyPair;
+  ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair;
+  generateSecp256k1KeyPair(): Secp256k1KeyPair;
+  secp256k1KeyPairFromSecret(secretKey: Uint8Array): Secp256k1KeyPair;
+  canonicalWalletIdentifier(type: WalletType, identifier: string): string;
+  verifyWalletSignature(req: WalletSignatureRequest): boolean;
+  eip191Hash(message: Data): Uint8Array;
+
+  makeAccessGrant(fields: Omit<AccessGrant, "id">): AccessGrant;
+  delegatedAccessGrantMessage(fields: DelegatedAccessGrantFields): string;
+  delegatedWriteGrantMessage(fields: DelegatedWriteGrantFields): string;
+  readRequestMessage(fields: ReadRequestFields): string;
+  signedRequestMessage(fields: SignedRequestFields): string;
+
+  buildCredential(args: {
+    id: string; userId: string; publicNotes?: string; plaintext: Data;
+    recipientPublicKey: Uint8Array; issuer: Ed25519KeyPair;
+  }): Credential;
+  makeSharedCopy(args: { copyId: string; userId: string; plaintext: Data; granteePublicKey: Uint8Array }): SharedCopy;
+  verifyCredential(credential: Credential): true;
+
+  /** true: the proof verifies; false: a well-formed proof that does not. `now` in unix seconds. */
+  verifyCredentialProof(vc: string | object, now?: number): boolean;
+  signVerifiableCredential(
+    unsecured: string | object, key: Ed25519KeyPair,
+    options?: { verificationMethod?: string; created?: string; proofPurpose?: string },
+  ): Record<string, unknown>;
+  didKey(key: Ed25519KeyPair): string;
+
+  /** true, or throws IdosError with the spec's code. `now` in unix seconds. */
+  validate(kind: DocumentKind | string, json: string | object, now: number, seenBefore?: boolean): true;
+
+  generateSymmetricKey(): SymmetricKey;
+  symmetricKeyFromPassword(password: string, salt: Uint8Array, params?: PasswordKdfParams): SymmetricKey;
+}
+
+export interface LoadOptions {
+  /** Where to fetch the .wasm from (default: next to index.js). */
+  wasmUrl?: string | URL;
+  /** The .wasm bytes, if the caller already has them. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+/** Instantiates the module once; later calls return the same instance. */
+export declare function load(options?: LoadOptions): Promise<Idos>;
+
+export declare function utf8Encode(text: string): Uint8Array;
+/** Throws IdosError INVALID_UTF8 for malformed bytes. */
+export declare function utf8Decode(bytes: Uint8Array): string;

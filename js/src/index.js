@@ -1,0 +1,624 @@
+// idos-core: the JS face of the C++ core compiled to WebAssembly (see docs/js.md).
+//
+// The module (idos_core.mjs + idos_core.wasm) is exception-free: every binding returns
+// {ok: true, value} or {ok: false, code, message}. This layer checks argument types, turns
+// failures into IdosError (code = a docs/errors.md name), and wraps the key objects that hold
+// secrets inside WASM memory.
+import createIdosCoreModule from "./idos_core.mjs";
+
+// Found by bundlers (Vite, webpack, Rollup) through the `new URL(..., import.meta.url)` pattern.
+const WASM_URL = new URL("./idos_core.wasm", import.meta.url);
+
+export const WALLET_TYPES = Object.freeze(["EVM", "NEAR", "Stellar", "XRPL", "FaceSign"]);
+export const DOCUMENT_KINDS = Object.freeze([
+  "credential", "access_grant", "delegated_access_grant", "delegated_write_grant",
+  "revoke", "read_request", "signed_request", "verifiable_credential",
+]);
+
+/** Every failure of the package: `code` is one of the stable names of docs/errors.md. */
+export class IdosError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "IdosError";
+    this.code = code;
+  }
+}
+
+// --- argument checks (before anything reaches the module, which must not see a wrong type) ---
+
+function invalid(message) {
+  return new IdosError("INVALID_INPUT", message);
+}
+function isBytes(x) {
+  return x instanceof Uint8Array || (ArrayBuffer.isView(x) && x.constructor?.name === "Uint8Array");
+}
+function bytesArg(x, name) {
+  if (!isBytes(x)) throw invalid(`${name} must be a Uint8Array`);
+  return x;
+}
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function stringArg(x, name) {
+  if (typeof x !== "string") throw invalid(`${name} must be a string`);
+  return x;
+}
+function optionalStringArg(x, name) {
+  if (x === undefined || x === null) return undefined;
+  return stringArg(x, name);
+}
+// Text or bytes: text is taken as its UTF-8 bytes.
+function dataArg(x, name) {
+  if (typeof x === "string") return encoder.encode(x);
+  if (isBytes(x)) return x;
+  throw invalid(`${name} must be a Uint8Array or a string`);
+}
+function integerArg(x, name, min = 0, max = Number.MAX_SAFE_INTEGER) {
+  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < min || x > max) {
+    throw invalid(`${name} must be an integer in [${min}, ${max}]`);
+  }
+  return x;
+}
+function objectArg(x, name) {
+  if (x === null || typeof x !== "object" || Array.isArray(x)) throw invalid(`${name} must be an object`);
+  return x;
+}
+// Copies the named members, each checked to be a string (or an integer for `ints`).
+function fieldsArg(obj, name, strings, ints = []) {
+  objectArg(obj, name);
+  const out = {};
+  for (const key of strings) out[key] = stringArg(obj[key], `${name}.${key}`);
+  for (const key of ints) out[key] = integerArg(obj[key], `${name}.${key}`);
+  return out;
+}
+function jsonTextArg(x, name) {
+  if (typeof x === "string") return x;
+  if (x !== null && typeof x === "object") return JSON.stringify(x);
+  throw invalid(`${name} must be JSON text or an object`);
+}
+
+function unwrap(result) {
+  if (result.ok) return result.value;
+  throw new IdosError(result.code, result.message);
+}
+
+// --- UTF-8 helpers that need no module ---
+
+/** UTF-8 bytes of a string. */
+export function utf8Encode(text) {
+  return encoder.encode(stringArg(text, "text"));
+}
+/** The string of well-formed UTF-8 bytes (INVALID_UTF8 otherwise). */
+export function utf8Decode(bytes) {
+  try {
+    return strictDecoder.decode(bytesArg(bytes, "bytes"));
+  } catch (e) {
+    if (e instanceof IdosError) throw e;
+    throw new IdosError("INVALID_UTF8", "bytes are not well-formed UTF-8");
+  }
+}
+
+// --- key objects: secrets live in WASM memory, owned by the C++ object behind `handle` ---
+
+// Safety net for key objects the caller forgot to dispose: frees (and so wipes) the C++ object.
+const finalizer = typeof FinalizationRegistry === "function"
+  ? new FinalizationRegistry((handle) => {
+    try {
+      if (!handle.isDeleted()) handle.delete();
+    } catch {
+      // already gone
+    }
+  })
+  : null;
+
+const HANDLE = Symbol("idos-core.handle");
+
+class HeldKey {
+  #handle;
+  #kind;
+  constructor(handle, kind) {
+    this.#handle = handle;
+    this.#kind = kind;
+    finalizer?.register(this, handle, this);
+  }
+  /** The C++ object, or INVALID_KEY once disposed. */
+  [HANDLE]() {
+    if (this.#handle === null) throw new IdosError("INVALID_KEY", `this ${this.#kind} was disposed`);
+    return this.#handle;
+  }
+  /** True once dispose() ran. */
+  get disposed() {
+    return this.#handle === null;
+  }
+  /** Wipes and frees the secret in WASM memory; later use throws INVALID_KEY. Idempotent. */
+  dispose() {
+    if (this.#handle === null) return;
+    finalizer?.unregister(this);
+    this.#handle.delete();
+    this.#handle = null;
+  }
+  [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
+    this.dispose();
+  }
+}
+
+/** An X25519 key pair (the idOS encryption key). */
+export class EncryptionKeyPair extends HeldKey {
+  #publicKey;
+  constructor(handle) {
+    super(handle, "encryption key pair");
+    this.#publicKey = handle.publicKey();
+  }
+  /** 32 bytes (a copy). */
+  get publicKey() {
+    return this.#publicKey.slice();
+  }
+  /** The 32-byte secret key: the only way it leaves the module. */
+  exportSecretKey() {
+    return this[HANDLE]().exportSecretKey();
+  }
+}
+
+/** An Ed25519 key pair held by the module (issuers, NEAR / Stellar / XRPL / FaceSign wallets). */
+export class Ed25519KeyPair extends HeldKey {
+  #publicKey;
+  constructor(handle) {
+    super(handle, "Ed25519 key pair");
+    this.#publicKey = handle.publicKey();
+  }
+  get publicKey() {
+    return this.#publicKey.slice();
+  }
+  /** Detached 64-byte signature of the message bytes (text is signed as UTF-8). */
+  sign(message) {
+    return unwrap(this[HANDLE]().sign(dataArg(message, "message")));
+  }
+  /** The 32-byte seed: the only way the secret leaves the module. */
+  exportSeed() {
+    return unwrap(this[HANDLE]().exportSeed());
+  }
+  /** The canonical wallet identifier of this key for NEAR, Stellar, XRPL or FaceSign. */
+  walletIdentifier(type) {
+    const h = this[HANDLE]();
+    if (typeof h.walletIdentifier !== "function") throw new IdosError("UNSUPPORTED", "wallets are not built in");
+    return unwrap(h.walletIdentifier(stringArg(type, "type")));
+  }
+  /** "ED" + 64 uppercase hex: the XRPL spelling of the public key. */
+  get xrplPublicKey() {
+    return this[HANDLE]().xrplPublicKey();
+  }
+  /**
+   * Signs a message as `type`'s wallets do: NEAR (NEP-413; options.nonce: 32 bytes,
+   * options.recipient, options.callbackUrl) gives base64, the others 128 lowercase hex.
+   */
+  walletSign(type, message, options = {}) {
+    objectArg(options, "options");
+    const opts = {};
+    if (options.nonce !== undefined && options.nonce !== null) opts.nonce = bytesArg(options.nonce, "options.nonce");
+    if (options.recipient !== undefined && options.recipient !== null) {
+      opts.recipient = stringArg(options.recipient, "options.recipient");
+    }
+    if (options.callbackUrl !== undefined && options.callbackUrl !== null) {
+      opts.callbackUrl = stringArg(options.callbackUrl, "options.callbackUrl");
+    }
+    return unwrap(this[HANDLE]().walletSign(stringArg(type, "type"), stringArg(message, "message"), opts));
+  }
+}
+
+/** A secp256k1 key pair held by the module (EVM signing). */
+export class Secp256k1KeyPair extends HeldKey {
+  #publicKey;
+  #address;
+  constructor(handle) {
+    super(handle, "secp256k1 key pair");
+    this.#publicKey = handle.publicKey();
+    this.#address = handle.address();
+  }
+  /** 65 bytes, uncompressed (0x04 || x || y). */
+  get publicKey() {
+    return this.#publicKey.slice();
+  }
+  /** Canonical "0x" + 40 lowercase hex. */
+  get address() {
+    return this.#address;
+  }
+  /** EIP-55 mixed-case spelling. */
+  get checksumAddress() {
+    return this[HANDLE]().checksumAddress();
+  }
+  /** EIP-191 personal_sign: "0x" + 130 hex, v in {27, 28}. */
+  personalSign(message) {
+    return unwrap(this[HANDLE]().personalSign(dataArg(message, "message")));
+  }
+  exportSecretKey() {
+    return this[HANDLE]().exportSecretKey();
+  }
+}
+
+/** A 32-byte XChaCha20-Poly1305 key held by the module (vault wrapping and data keys). */
+export class SymmetricKey extends HeldKey {
+  constructor(handle) {
+    super(handle, "symmetric key");
+  }
+  /** nonce(24) || ciphertext || tag(16), random nonce; `associatedData` is authenticated too. */
+  seal(plaintext, associatedData = new Uint8Array(0)) {
+    return unwrap(this[HANDLE]().seal(dataArg(plaintext, "plaintext"), dataArg(associatedData, "associatedData")));
+  }
+  open(sealed, associatedData = new Uint8Array(0)) {
+    return unwrap(this[HANDLE]().open(bytesArg(sealed, "sealed"), dataArg(associatedData, "associatedData")));
+  }
+  /** Seals another key's bytes without them reaching JS. */
+  wrapKey(key, associatedData = new Uint8Array(0)) {
+    const ad = dataArg(associatedData, "associatedData");
+    if (key instanceof SymmetricKey) return unwrap(this[HANDLE]().wrapAeadKey(key[HANDLE](), ad));
+    if (key instanceof EncryptionKeyPair) return unwrap(this[HANDLE]().wrapEncryptionKey(key[HANDLE](), ad));
+    throw invalid("key must be a SymmetricKey or an EncryptionKeyPair");
+  }
+  unwrapSymmetricKey(sealed, associatedData = new Uint8Array(0)) {
+    return new SymmetricKey(unwrap(this[HANDLE]().unwrapAeadKey(bytesArg(sealed, "sealed"),
+      dataArg(associatedData, "associatedData"))));
+  }
+  unwrapEncryptionKeyPair(sealed, associatedData = new Uint8Array(0)) {
+    return new EncryptionKeyPair(unwrap(this[HANDLE]().unwrapEncryptionKey(bytesArg(sealed, "sealed"),
+      dataArg(associatedData, "associatedData"))));
+  }
+}
+
+// Password bytes go straight into a Secret inside the module; the JS copy is zeroed after.
+function withPasswordBytes(password, fn) {
+  const bytes = encoder.encode(stringArg(password, "password").normalize("NFKC"));
+  try {
+    return fn(bytes);
+  } finally {
+    bytes.fill(0);
+  }
+}
+function withSecretCopy(secret, name, fn) {
+  return fn(bytesArg(secret, name));
+}
+
+function isNode() {
+  return typeof process === "object" && process !== null && typeof process.versions?.node === "string";
+}
+
+async function instantiate(options) {
+  const moduleArg = {
+    print: () => {},
+    printErr: (text) => console.warn(`[idos-core] ${text}`),
+  };
+  let failLoad;
+  const failed = new Promise((_, reject) => {
+    failLoad = reject;
+  });
+  const url = options.wasmUrl ?? WASM_URL;
+  if (options.wasmBinary) {
+    moduleArg.wasmBinary = options.wasmBinary;
+  } else if (isNode() && (url instanceof URL ? url.protocol === "file:" : String(url).startsWith("file:"))) {
+    // Node's fetch cannot read file: URLs; read the .wasm next to this file instead.
+    const fsName = "node:fs/promises";
+    const fs = await import(/* @vite-ignore */ /* webpackIgnore: true */ fsName);
+    moduleArg.wasmBinary = await fs.readFile(url instanceof URL ? url : new URL(url));
+  } else {
+    moduleArg.instantiateWasm = (imports, receiveInstance) => {
+      (async () => {
+        let result;
+        if (typeof WebAssembly.instantiateStreaming === "function") {
+          try {
+            result = await WebAssembly.instantiateStreaming(fetch(url, { credentials: "same-origin" }), imports);
+          } catch {
+            result = undefined; // wrong MIME type on some servers: fall back to bytes
+          }
+        }
+        if (!result) {
+          const response = await fetch(url, { credentials: "same-origin" });
+          if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
+          result = await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+        }
+        receiveInstance(result.instance, result.module);
+      })().catch((err) => failLoad(err));
+      return {};
+    };
+  }
+  moduleArg.onAbort = (what) => failLoad(new IdosError("INTERNAL", `WebAssembly module aborted: ${what}`));
+  const m = await Promise.race([createIdosCoreModule(moduleArg), failed]);
+  unwrap(m.initialize());
+  return m;
+}
+
+let loading = null;
+
+/**
+ * Instantiates the module once; later calls return the same instance.
+ * options.wasmUrl / options.wasmBinary override where the .wasm comes from.
+ */
+export function load(options = {}) {
+  if (!loading) {
+    const started = (typeof performance === "object" ? performance : Date).now();
+    loading = instantiate(options).then((m) => new Idos(m, (typeof performance === "object" ? performance : Date).now() - started));
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+class Idos {
+  #m;
+  constructor(m, loadMilliseconds) {
+    this.#m = m;
+    /** The core's version. */
+    this.version = m.version();
+    /** Which parts of the core this module was built with. */
+    this.features = Object.freeze({ ...m.features() });
+    /** How long instantiation took, in milliseconds. */
+    this.loadMilliseconds = loadMilliseconds;
+    Object.freeze(this);
+  }
+
+  #need(feature, fn) {
+    if (!this.features[feature]) throw new IdosError("UNSUPPORTED", `this build of idos-core has no ${feature} support`);
+    return fn;
+  }
+
+  // --- encryption keys ---
+
+  /** idOS password derivation: scrypt(NFKC(password), userId) -> X25519 key pair. */
+  deriveEncryptionKeyPair(password, userId) {
+    stringArg(userId, "userId");
+    return withPasswordBytes(password, (pw) =>
+      new EncryptionKeyPair(unwrap(this.#m.deriveEncryptionKeyPair(pw, userId))));
+  }
+  encryptionKeyPairFromSecret(secretKey) {
+    return withSecretCopy(secretKey, "secretKey", (sk) =>
+      new EncryptionKeyPair(unwrap(this.#m.encryptionKeyPairFromSecret(sk))));
+  }
+  generateEncryptionKeyPair() {
+    return new EncryptionKeyPair(unwrap(this.#m.generateEncryptionKeyPair()));
+  }
+
+  // --- box encryption (idOS wire format) ---
+
+  /** Encrypts to a 32-byte X25519 public key with a fresh ephemeral key; both outputs base64. */
+  encrypt(plaintext, recipientPublicKey) {
+    return unwrap(this.#m.boxEncrypt(dataArg(plaintext, "plaintext"), bytesArg(recipientPublicKey, "recipientPublicKey")));
+  }
+  /** Opens idOS box content; encryptorPublicKey as stored (base64) or as 32 bytes. */
+  decrypt(content, encryptorPublicKey, recipient) {
+    stringArg(content, "content");
+    if (!(recipient instanceof EncryptionKeyPair)) throw invalid("recipient must be an EncryptionKeyPair");
+    if (typeof encryptorPublicKey === "string") {
+      return unwrap(this.#m.boxDecryptWithBase64Key(content, encryptorPublicKey, recipient[HANDLE]()));
+    }
+    bytesArg(encryptorPublicKey, "encryptorPublicKey");
+    return unwrap(this.#m.boxDecryptWithKeyBytes(content, encryptorPublicKey, recipient[HANDLE]()));
+  }
+  /** Convenience: decrypt() and read the plaintext as UTF-8 text. */
+  decryptText(content, encryptorPublicKey, recipient) {
+    return utf8Decode(this.decrypt(content, encryptorPublicKey, recipient));
+  }
+  /** NaCl sealed box (crypto_box_seal). */
+  seal(plaintext, recipientPublicKey) {
+    return unwrap(this.#m.boxSeal(dataArg(plaintext, "plaintext"), bytesArg(recipientPublicKey, "recipientPublicKey")));
+  }
+  sealOpen(sealed, recipient) {
+    if (!(recipient instanceof EncryptionKeyPair)) throw invalid("recipient must be an EncryptionKeyPair");
+    return unwrap(this.#m.boxSealOpen(bytesArg(sealed, "sealed"), recipient[HANDLE]()));
+  }
+
+  // --- hashes and ids ---
+
+  /** Lowercase hex SHA-256 of the plaintext (the grant's content_hash). */
+  contentHash(plaintext) {
+    return this.#m.contentHash(dataArg(plaintext, "plaintext"));
+  }
+  sha256(data) {
+    return this.#m.sha256(dataArg(data, "data"));
+  }
+  sha512(data) {
+    return this.#m.sha512(dataArg(data, "data"));
+  }
+  keccak256(data) {
+    return this.#m.keccak256(dataArg(data, "data"));
+  }
+  uuidV5(namespaceUuid, name) {
+    return unwrap(this.#m.uuidV5(stringArg(namespaceUuid, "namespaceUuid"), stringArg(name, "name")));
+  }
+  /** idOS access grant id: UUIDv5 over `${grantee}-${dataId}-${lockedUntil}`. */
+  accessGrantId(grantee, dataId, lockedUntil) {
+    return unwrap(this.#m.accessGrantId(stringArg(grantee, "grantee"), stringArg(dataId, "dataId"),
+      integerArg(lockedUntil, "lockedUntil")));
+  }
+  /** RFC 8785 canonical JSON of JSON text or a value. */
+  canonicalizeJson(value) {
+    return unwrap(this.#m.canonicalizeJson(jsonTextArg(value, "value")));
+  }
+
+  // --- encodings (strict: one accepted spelling per byte string) ---
+
+  toBase64(bytes) {
+    return this.#m.base64Encode(bytesArg(bytes, "bytes"));
+  }
+  fromBase64(text) {
+    return unwrap(this.#m.base64Decode(stringArg(text, "text")));
+  }
+  toHex(bytes) {
+    return this.#m.hexEncode(bytesArg(bytes, "bytes"));
+  }
+  fromHex(text) {
+    return unwrap(this.#m.hexDecode(stringArg(text, "text")));
+  }
+  utf8Encode(text) {
+    return utf8Encode(text);
+  }
+  utf8Decode(bytes) {
+    return utf8Decode(bytes);
+  }
+
+  // --- signatures and wallets ---
+
+  ed25519Verify(message, signature, publicKey) {
+    return unwrap(this.#m.ed25519Verify(dataArg(message, "message"), bytesArg(signature, "signature"),
+      bytesArg(publicKey, "publicKey")));
+  }
+  generateEd25519KeyPair() {
+    return new Ed25519KeyPair(unwrap(this.#m.ed25519Generate()));
+  }
+  ed25519KeyPairFromSeed(seed) {
+    return new Ed25519KeyPair(unwrap(this.#m.ed25519FromSeed(bytesArg(seed, "seed"))));
+  }
+  generateSecp256k1KeyPair() {
+    this.#need("wallet");
+    return new Secp256k1KeyPair(unwrap(this.#m.secp256k1Generate()));
+  }
+  secp256k1KeyPairFromSecret(secretKey) {
+    this.#need("wallet");
+    return new Secp256k1KeyPair(unwrap(this.#m.secp256k1FromSecret(bytesArg(secretKey, "secretKey"))));
+  }
+  /** The one canonical spelling of a wallet identifier (docs/wallets.md). */
+  canonicalWalletIdentifier(type, identifier) {
+    this.#need("wallet");
+    return unwrap(this.#m.canonicalWalletIdentifier(stringArg(type, "type"), stringArg(identifier, "identifier")));
+  }
+  /** true: verifies; false: well-formed but does not verify; IdosError: malformed input. */
+  verifyWalletSignature(request) {
+    this.#need("wallet");
+    objectArg(request, "request");
+    const req = {
+      type: stringArg(request.type, "request.type"),
+      identifier: stringArg(request.identifier, "request.identifier"),
+      message: stringArg(request.message, "request.message"),
+      signature: stringArg(request.signature, "request.signature"),
+    };
+    for (const key of ["publicKey", "nonce", "recipient", "callbackUrl"]) {
+      const v = optionalStringArg(request[key], `request.${key}`);
+      if (v !== undefined) req[key] = v;
+    }
+    return unwrap(this.#m.verifyWalletSignature(req));
+  }
+  /** keccak256 of the EIP-191 personal_sign envelope. */
+  eip191Hash(message) {
+    this.#need("wallet");
+    return this.#m.eip191Hash(dataArg(message, "message"));
+  }
+
+  // --- grants and requests (message builders: the exact text a wallet signs) ---
+
+  /** A complete access grant record, id filled in (snake_case members as in docs/spec). */
+  makeAccessGrant(fields) {
+    this.#need("grant");
+    return unwrap(this.#m.makeAccessGrant(fieldsArg(fields, "fields",
+      ["owner", "grantee", "data_id", "content_hash", "inserter_type", "inserter_id"], ["locked_until"])));
+  }
+  delegatedAccessGrantMessage(fields) {
+    this.#need("grant");
+    return unwrap(this.#m.delegatedAccessGrantMessage(fieldsArg(fields, "fields",
+      ["owner_wallet_identifier", "grantee_wallet_identifier", "data_id", "content_hash"], ["locked_until"])));
+  }
+  delegatedWriteGrantMessage(fields) {
+    this.#need("grant");
+    return unwrap(this.#m.delegatedWriteGrantMessage(fieldsArg(fields, "fields",
+      ["owner_wallet_identifier", "grantee_wallet_identifier", "issuer_public_key", "id",
+        "access_grant_timelock", "not_usable_before", "not_usable_after"])));
+  }
+  readRequestMessage(fields) {
+    this.#need("grant");
+    return unwrap(this.#m.readRequestMessage(fieldsArg(fields, "fields",
+      ["grantee_wallet_identifier", "data_id", "nonce", "issued_at"])));
+  }
+  signedRequestMessage(fields) {
+    this.#need("grant");
+    return unwrap(this.#m.signedRequestMessage(fieldsArg(fields, "fields",
+      ["caller_wallet_identifier", "method", "path", "body_sha256", "nonce", "issued_at"])));
+  }
+
+  // --- credentials ---
+
+  /** Encrypts the plaintext to the owner and signs it with the issuer's Ed25519 key. */
+  buildCredential({ id, userId, publicNotes = "", plaintext, recipientPublicKey, issuer }) {
+    this.#need("credential");
+    if (!(issuer instanceof Ed25519KeyPair)) throw invalid("issuer must be an Ed25519KeyPair");
+    return unwrap(this.#m.buildCredential(stringArg(id, "id"), stringArg(userId, "userId"),
+      stringArg(publicNotes, "publicNotes"), dataArg(plaintext, "plaintext"),
+      bytesArg(recipientPublicKey, "recipientPublicKey"), issuer[HANDLE]()));
+  }
+  /** A copy for a grantee: re-encrypted to their key, signed by a discarded key; plus content_hash. */
+  makeSharedCopy({ copyId, userId, plaintext, granteePublicKey }) {
+    this.#need("credential");
+    return unwrap(this.#m.makeSharedCopy(stringArg(copyId, "copyId"), stringArg(userId, "userId"),
+      dataArg(plaintext, "plaintext"), bytesArg(granteePublicKey, "granteePublicKey")));
+  }
+  /** true, or IdosError (VERIFY_FAILED for a well-formed credential whose signatures are wrong). */
+  verifyCredential(credential) {
+    this.#need("credential");
+    return unwrap(this.#m.verifyCredential(fieldsArg(credential, "credential",
+      ["id", "user_id", "public_notes", "content", "encryptor_public_key", "issuer_auth_public_key",
+        "public_notes_signature", "broader_signature"])));
+  }
+
+  // --- W3C verifiable credentials (eddsa-jcs-2022, did:key) ---
+
+  /**
+   * true when the VC's proof verifies, false when a well-formed proof does not; IdosError for
+   * malformed documents, unsupported suites, or a validity window that excludes `now`.
+   */
+  verifyCredentialProof(vc, now = Math.floor(Date.now() / 1000)) {
+    this.#need("vc");
+    const r = this.#m.verifyVerifiableCredential(jsonTextArg(vc, "vc"), integerArg(now, "now"));
+    if (!r.ok && r.code === "VERIFY_FAILED") return false;
+    return unwrap(r);
+  }
+  /** Adds an eddsa-jcs-2022 proof; returns the secured document (object). */
+  signVerifiableCredential(unsecured, key, { verificationMethod, created, proofPurpose = "assertionMethod" } = {}) {
+    this.#need("vc");
+    if (!(key instanceof Ed25519KeyPair)) throw invalid("key must be an Ed25519KeyPair");
+    const did = this.#m.didKeyFromEd25519(key[HANDLE]());
+    const vm = verificationMethod ?? `${did}#${did.slice("did:key:".length)}`;
+    const when = created ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const text = unwrap(this.#m.signVerifiableCredential(jsonTextArg(unsecured, "unsecured"), key[HANDLE](),
+      stringArg(vm, "verificationMethod"), stringArg(when, "created"), stringArg(proofPurpose, "proofPurpose")));
+    return JSON.parse(text);
+  }
+  didKey(key) {
+    this.#need("vc");
+    if (!(key instanceof Ed25519KeyPair)) throw invalid("key must be an Ed25519KeyPair");
+    return this.#m.didKeyFromEd25519(key[HANDLE]());
+  }
+
+  // --- validation (the node's verdicts, in the browser) ---
+
+  /** true, or IdosError with the code the spec names for the first failed rule. */
+  validate(kind, json, now, seenBefore = false) {
+    this.#need("validate");
+    if (typeof seenBefore !== "boolean") throw invalid("seenBefore must be a boolean");
+    return unwrap(this.#m.validateDocument(stringArg(kind, "kind"), jsonTextArg(json, "json"),
+      integerArg(now, "now"), seenBefore));
+  }
+
+  // --- symmetric keys (vault) ---
+
+  generateSymmetricKey() {
+    return new SymmetricKey(unwrap(this.#m.aeadGenerateKey()));
+  }
+  /**
+   * A key derived from a password (NFKC) or other secret text: kdf "argon2id" (opsLimit, memLimit
+   * bytes) or "scrypt" (N, r, p). salt: 16 bytes for argon2id.
+   */
+  symmetricKeyFromPassword(password, salt, params = {}) {
+    bytesArg(salt, "salt");
+    objectArg(params, "params");
+    const kdf = params.kdf ?? "argon2id";
+    return withPasswordBytes(password, (pw) => {
+      if (kdf === "argon2id") {
+        const ops = integerArg(params.opsLimit ?? 2, "params.opsLimit", 1, 64);
+        const mem = integerArg(params.memLimit ?? 19 * 1024 * 1024, "params.memLimit", 8192, 1 << 30);
+        return new SymmetricKey(unwrap(this.#m.aeadKeyFromArgon2id(pw, salt, ops, mem)));
+      }
+      if (kdf === "scrypt") {
+        const n = integerArg(params.N ?? 16384, "params.N", 2, 2 ** 32);
+        const r = integerArg(params.r ?? 8, "params.r", 1, 64);
+        const p = integerArg(params.p ?? 1, "params.p", 1, 64);
+        return new SymmetricKey(unwrap(this.#m.aeadKeyFromScrypt(pw, salt, n, r, p)));
+      }
+      throw new IdosError("UNSUPPORTED", `unknown kdf ${JSON.stringify(kdf)}`);
+    });
+  }
+}

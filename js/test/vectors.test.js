@@ -1,0 +1,90 @@
+// The shared vector files of tests/vectors/, run through the package with the outcomes they state.
+// Every file that exists is read; any mismatch fails.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { hex, IdosError, load, readVectors, unhex } from "./helpers.js";
+
+const idos = await load();
+const nullable = (x) => (x === null ? undefined : x);
+
+// Outcome of a call as the vector files name it: "valid" / "invalid" for a boolean verdict, or the
+// error code name.
+function outcome(fn) {
+  try {
+    const v = fn();
+    return v === true ? "valid" : v === false ? "invalid" : v;
+  } catch (e) {
+    if (e instanceof IdosError) return e.code;
+    throw e;
+  }
+}
+
+const wallet = readVectors("wallet_signatures.json");
+test("wallet_signatures.json exists", () => assert.ok(wallet, "tests/vectors/wallet_signatures.json is missing"));
+if (wallet) {
+  for (const c of wallet.cases) {
+    test(`wallet_signatures ${c.id}`, () => {
+      const got = outcome(() => idos.verifyWalletSignature({
+        type: c.type, identifier: c.identifier, publicKey: nullable(c.public_key), message: c.message,
+        signature: c.signature, nonce: nullable(c.nonce), recipient: nullable(c.recipient),
+        callbackUrl: nullable(c.callback_url),
+      }));
+      assert.equal(got, c.expected, c.comment);
+    });
+  }
+}
+
+const crypto = readVectors("crypto_interop.json");
+test("crypto_interop.json exists", () => assert.ok(crypto, "tests/vectors/crypto_interop.json is missing"));
+if (crypto) {
+  for (const c of crypto.idos_key_derivation.cases) {
+    test(`crypto_interop ${c.id}`, () => {
+      assert.equal(c.password.normalize("NFKC"), c.password_nfkc);
+      const k = idos.deriveEncryptionKeyPair(c.password, c.user_id);
+      assert.equal(hex(k.exportSecretKey()), c.secret_key_hex);
+      assert.equal(hex(k.publicKey), c.public_key_hex);
+      k.dispose();
+    });
+  }
+  for (const c of crypto.box.cases) {
+    test(`crypto_interop ${c.id}`, () => {
+      const k = idos.encryptionKeyPairFromSecret(unhex(c.recipient_secret_hex));
+      assert.equal(hex(k.publicKey), c.recipient_public_hex);
+      const epk = Buffer.from(unhex(c.sender_public_hex)).toString("base64");
+      assert.equal(hex(idos.decrypt(c.content_base64, epk, k)), c.plaintext_hex);
+      // and back: what we encrypt to the same key opens to the same plaintext
+      const m = idos.encrypt(unhex(c.plaintext_hex), k.publicKey);
+      assert.equal(hex(idos.decrypt(m.content, m.encryptorPublicKey, k)), c.plaintext_hex);
+      k.dispose();
+    });
+  }
+  for (const c of crypto.sealed_box.cases) {
+    test(`crypto_interop ${c.id}`, () => {
+      const k = idos.encryptionKeyPairFromSecret(unhex(c.recipient_secret_hex));
+      assert.equal(hex(idos.sealOpen(idos.fromBase64(c.sealed_base64), k)), c.plaintext_hex);
+      k.dispose();
+    });
+  }
+  for (const c of crypto.ed25519.cases) {
+    test(`crypto_interop ${c.id}`, () => {
+      const k = idos.ed25519KeyPairFromSeed(unhex(c.seed_hex));
+      assert.equal(hex(k.publicKey), c.public_hex);
+      assert.equal(hex(k.sign(unhex(c.message_hex))), c.signature_hex);
+      assert.equal(idos.ed25519Verify(unhex(c.message_hex), unhex(c.signature_hex), unhex(c.public_hex)), true);
+      k.dispose();
+    });
+  }
+}
+
+// grants.json (the grant work): each case runs validate(kind, input, now, seen_before); input_text,
+// when present, is the exact document text, otherwise the document is JSON.stringify(input).
+const grants = readVectors("grants.json");
+if (grants) {
+  test("grants.json has cases", () => assert.ok(Array.isArray(grants.cases) && grants.cases.length > 0));
+  for (const c of grants.cases ?? []) {
+    test(`grants ${c.id}`, () => {
+      const text = c.input_text ?? JSON.stringify(c.input);
+      assert.equal(outcome(() => idos.validate(c.kind, text, c.now, c.seen_before)), c.expected, c.comment);
+    });
+  }
+}
