@@ -16,6 +16,7 @@ std::string base64_encode(ByteView bytes) {
 Result<Bytes> base64_decode(std::string_view text, size_t max_text) {
   if (text.size() > max_text) return make_error(ErrorCode::too_large, "base64 text is over its size limit");
   if (text.size() % 4 != 0) return make_error(ErrorCode::invalid_encoding, "base64 length is not a multiple of 4");
+  if (text.empty()) return Bytes{};  // libsodium's output pointer must not be NULL
   Bytes out(text.size() / 4 * 3);
   size_t written = 0;
   const char* end = nullptr;

@@ -24,6 +24,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::forbidden: return "FORBIDDEN";
     case ErrorCode::internal: return "INTERNAL";
     case ErrorCode::mismatch: return "MISMATCH";
+    case ErrorCode::not_found: return "NOT_FOUND";
+    case ErrorCode::rate_limited: return "RATE_LIMITED";
   }
   return "INTERNAL";
 }

@@ -13,7 +13,7 @@ export type IdosErrorCode =
   | "INVALID_INPUT" | "INVALID_ENCODING" | "INVALID_LENGTH" | "INVALID_UTF8" | "INVALID_JSON"
   | "TOO_LARGE" | "INVALID_KEY" | "DECRYPT_FAILED" | "VERIFY_FAILED" | "INVALID_SIGNATURE"
   | "CHECKSUM_MISMATCH" | "UNSUPPORTED" | "LOCKED" | "EXPIRED" | "NOT_YET_VALID" | "REPLAYED"
-  | "FORBIDDEN" | "INTERNAL" | "MISMATCH";
+  | "FORBIDDEN" | "INTERNAL" | "MISMATCH" | "NOT_FOUND" | "RATE_LIMITED";
 
 /** Every failure of the package. */
 export declare class IdosError extends Error {

@@ -35,6 +35,8 @@ enum class ErrorCode : int32_t {
   forbidden = 17,          // the caller is not allowed to do this (not the owner, not the grantee)
   internal = 18,           // a failure that is not the caller's (allocation, RNG)
   mismatch = 19,           // fields that must agree do not (hash, id, key vs identifier)
+  not_found = 20,          // the object asked for does not exist (or is not visible to the caller)
+  rate_limited = 21,       // too many requests from one caller; retry later
 };
 
 // Stable upper-snake name for a code, e.g. "INVALID_ENCODING". Used by the JS IdosError.code.

@@ -1,0 +1,289 @@
+// The C ABI of libidos_plugin.so (plugin/include/idos_plugin.h): thin wrappers over the core.
+// Each entry point checks its C arguments (rule 2 of the header), calls the core, and turns the
+// Result into a code (+ message). Nothing else is decided here, so the node's verdicts are the
+// browser module's.
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+#include <type_traits>
+
+#include "abi.hpp"
+#include "idos/canonical_json.hpp"
+#include "idos/grant.hpp"
+#include "idos/hash.hpp"
+#include "idos/init.hpp"
+#include "idos/sign.hpp"
+#include "idos/validate.hpp"
+#include "idos/wallet.hpp"
+
+namespace idos::plugin {
+
+// The C enum mirrors idos::ErrorCode one to one.
+#define IDOS_SAME_CODE(c_name, cpp_name) \
+  static_assert(static_cast<int32_t>(c_name) == static_cast<int32_t>(ErrorCode::cpp_name), #c_name)
+IDOS_SAME_CODE(IDOS_OK, ok);
+IDOS_SAME_CODE(IDOS_INVALID_INPUT, invalid_input);
+IDOS_SAME_CODE(IDOS_INVALID_ENCODING, invalid_encoding);
+IDOS_SAME_CODE(IDOS_INVALID_LENGTH, invalid_length);
+IDOS_SAME_CODE(IDOS_INVALID_UTF8, invalid_utf8);
+IDOS_SAME_CODE(IDOS_INVALID_JSON, invalid_json);
+IDOS_SAME_CODE(IDOS_TOO_LARGE, too_large);
+IDOS_SAME_CODE(IDOS_INVALID_KEY, invalid_key);
+IDOS_SAME_CODE(IDOS_DECRYPT_FAILED, decrypt_failed);
+IDOS_SAME_CODE(IDOS_VERIFY_FAILED, verify_failed);
+IDOS_SAME_CODE(IDOS_INVALID_SIGNATURE, invalid_signature);
+IDOS_SAME_CODE(IDOS_CHECKSUM_MISMATCH, checksum_mismatch);
+IDOS_SAME_CODE(IDOS_UNSUPPORTED, unsupported);
+IDOS_SAME_CODE(IDOS_LOCKED, locked);
+IDOS_SAME_CODE(IDOS_EXPIRED, expired);
+IDOS_SAME_CODE(IDOS_NOT_YET_VALID, not_yet_valid);
+IDOS_SAME_CODE(IDOS_REPLAYED, replayed);
+IDOS_SAME_CODE(IDOS_FORBIDDEN, forbidden);
+IDOS_SAME_CODE(IDOS_INTERNAL, internal);
+IDOS_SAME_CODE(IDOS_MISMATCH, mismatch);
+IDOS_SAME_CODE(IDOS_NOT_FOUND, not_found);
+IDOS_SAME_CODE(IDOS_RATE_LIMITED, rate_limited);
+#undef IDOS_SAME_CODE
+// The last code of the C enum. A code appended to idos::ErrorCode must be appended to the C enum
+// too: the C test checks that idos_error_name(kLastCode + 1) is "UNKNOWN" and the core's name table
+// (tests/core) that every code up to the core's last has a name.
+constexpr int32_t kLastCode = IDOS_RATE_LIMITED;
+
+Arg text_arg(const char* data, size_t len, bool optional, std::string_view what) {
+  Arg a;
+  if (data == nullptr) {
+    if (len != 0) {
+      a.code = ErrorCode::invalid_input;
+      a.text = what;
+    } else {
+      // A view of a real (empty) string, never of NULL: the core may pass .data() on to C
+      // functions whose pointer arguments are declared non-null.
+      a.text = std::string_view("", 0);
+      a.present = !optional;
+    }
+    return a;
+  }
+  if (len > IDOS_MAX_INPUT_BYTES) {
+    a.code = ErrorCode::too_large;
+    a.text = what;
+    return a;
+  }
+  a.text = std::string_view(data, len);
+  return a;
+}
+
+char* dup_c(std::string_view text) {
+  char* p = static_cast<char*>(std::malloc(text.size() + 1));
+  if (p == nullptr) return nullptr;
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  p[text.size()] = '\0';
+  return p;
+}
+
+int32_t finish(ErrorCode code, std::string_view message, char** error_message) {
+  if (error_message != nullptr) *error_message = code == ErrorCode::ok ? nullptr : dup_c(message);
+  return static_cast<int32_t>(code);
+}
+
+int32_t finish_text(const Result<std::string>& r, char** out, size_t* out_len, char** error_message) {
+  if (!r.ok()) return finish(r.error(), error_message);
+  char* p = dup_c(*r);
+  if (p == nullptr) return finish(ErrorCode::internal, "out of memory", error_message);
+  *out = p;
+  *out_len = r->size();
+  return finish(ErrorCode::ok, {}, error_message);
+}
+
+Status validate(std::string_view kind, std::string_view json, int64_t now, bool seen_before) {
+  return validate_document(kind, json, now, seen_before);
+}
+
+namespace {
+
+// Runs `body` with no exception escaping: anything thrown becomes IDOS_INTERNAL.
+template <typename F>
+int32_t guarded(char** error_message, F&& body) noexcept {
+  try {
+    if (error_message != nullptr) *error_message = nullptr;
+    return body();
+  } catch (const std::bad_alloc&) {
+    return finish(ErrorCode::internal, "out of memory", error_message);
+  } catch (const std::exception& e) {
+    return finish(ErrorCode::internal, std::string("internal error: ") + e.what(), error_message);
+  } catch (...) {
+    return finish(ErrorCode::internal, "internal error", error_message);
+  }
+}
+
+// Checks (out, out_len) and clears them, so a failure leaves NULL / 0.
+bool prepare_out(char** out, size_t* out_len) {
+  if (out == nullptr || out_len == nullptr) return false;
+  *out = nullptr;
+  *out_len = 0;
+  return true;
+}
+
+std::string bad_arg_message(const Arg& a) {
+  if (a.code == ErrorCode::too_large) return std::string(a.text) + " is longer than IDOS_MAX_INPUT_BYTES";
+  return std::string(a.text) + " is NULL with a non-zero length";
+}
+
+#define IDOS_ARG(var, ptr, len, optional, what)                                   \
+  const Arg var = text_arg((ptr), (len), (optional), (what));                     \
+  if (var.code != ErrorCode::ok) return finish(var.code, bad_arg_message(var), error_message)
+
+int32_t validate_kind(std::string_view kind, const char* json, size_t json_len, int64_t now, int seen_before,
+                      char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    IDOS_ARG(doc, json, json_len, false, "json");
+    auto status = validate(kind, doc.text, now, seen_before != 0);
+    return status.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(status.error(), error_message);
+  });
+}
+
+}  // namespace
+}  // namespace idos::plugin
+
+using namespace idos;
+using namespace idos::plugin;
+
+extern "C" {
+
+int32_t idos_plugin_abi_version(void) { return IDOS_PLUGIN_ABI_VERSION; }
+
+const char* idos_plugin_version(void) { return idos::version(); }
+
+int32_t idos_plugin_init(void) {
+  return guarded(nullptr, []() -> int32_t {
+    auto s = idos::initialize();
+    return static_cast<int32_t>(s.code());
+  });
+}
+
+const char* idos_error_name(int32_t code) {
+  if (code < 0 || code > kLastCode) return "UNKNOWN";
+  // error_code_name returns views of string literals, so .data() is NUL-terminated and static.
+  return error_code_name(static_cast<ErrorCode>(code)).data();
+}
+
+void idos_free(void* p) { std::free(p); }
+
+int32_t idos_validate(const char* kind, size_t kind_len, const char* json, size_t json_len, int64_t now,
+                      int seen_before, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    IDOS_ARG(k, kind, kind_len, false, "kind");
+    return validate_kind(k.text, json, json_len, now, seen_before, error_message);
+  });
+}
+
+int32_t idos_verify_credential(const char* json, size_t json_len, char** error_message) {
+  return validate_kind("credential", json, json_len, 0, 0, error_message);
+}
+int32_t idos_verify_credential_proof(const char* json, size_t json_len, int64_t now, char** error_message) {
+  return validate_kind("verifiable_credential", json, json_len, now, 0, error_message);
+}
+int32_t idos_check_access_grant(const char* json, size_t json_len, char** error_message) {
+  return validate_kind("access_grant", json, json_len, 0, 0, error_message);
+}
+int32_t idos_verify_delegated_access_grant(const char* json, size_t json_len, int seen_before,
+                                           char** error_message) {
+  return validate_kind("delegated_access_grant", json, json_len, 0, seen_before, error_message);
+}
+int32_t idos_verify_delegated_write_grant(const char* json, size_t json_len, int64_t now, int seen_before,
+                                          char** error_message) {
+  return validate_kind("delegated_write_grant", json, json_len, now, seen_before, error_message);
+}
+int32_t idos_check_revoke_allowed(const char* json, size_t json_len, int64_t now, char** error_message) {
+  return validate_kind("revoke", json, json_len, now, 0, error_message);
+}
+int32_t idos_verify_read_request(const char* json, size_t json_len, int64_t now, int seen_before,
+                                 char** error_message) {
+  return validate_kind("read_request", json, json_len, now, seen_before, error_message);
+}
+int32_t idos_verify_signed_request(const char* json, size_t json_len, int64_t now, int seen_before,
+                                   char** error_message) {
+  return validate_kind("signed_request", json, json_len, now, seen_before, error_message);
+}
+
+int32_t idos_verify_wallet_signature(const char* type, size_t type_len, const char* identifier,
+                                     size_t identifier_len, const char* public_key, size_t public_key_len,
+                                     const char* message, size_t message_len, const char* signature,
+                                     size_t signature_len, const char* nonce, size_t nonce_len,
+                                     const char* recipient, size_t recipient_len, const char* callback_url,
+                                     size_t callback_url_len, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    IDOS_ARG(t, type, type_len, false, "type");
+    IDOS_ARG(id, identifier, identifier_len, false, "identifier");
+    IDOS_ARG(pk, public_key, public_key_len, true, "public_key");
+    IDOS_ARG(msg, message, message_len, false, "message");
+    IDOS_ARG(sig, signature, signature_len, false, "signature");
+    IDOS_ARG(n, nonce, nonce_len, true, "nonce");
+    IDOS_ARG(r, recipient, recipient_len, true, "recipient");
+    IDOS_ARG(cb, callback_url, callback_url_len, true, "callback_url");
+    auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
+    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb)};
+    auto verdict = verify_wallet_signature(req);
+    if (!verdict.ok()) return finish(verdict.error(), error_message);
+    if (!*verdict) return finish(ErrorCode::verify_failed, "the wallet signature does not verify", error_message);
+    return finish(ErrorCode::ok, {}, error_message);
+  });
+}
+
+int32_t idos_canonical_wallet_identifier(const char* type, size_t type_len, const char* identifier,
+                                         size_t identifier_len, char** out, size_t* out_len, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    IDOS_ARG(t, type, type_len, false, "type");
+    IDOS_ARG(id, identifier, identifier_len, false, "identifier");
+    return finish_text(canonical_wallet_identifier(t.text, id.text), out, out_len, error_message);
+  });
+}
+
+int32_t idos_access_grant_id(const char* grantee, size_t grantee_len, const char* data_id, size_t data_id_len,
+                             int64_t locked_until, char** out, size_t* out_len, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    IDOS_ARG(g, grantee, grantee_len, false, "grantee");
+    IDOS_ARG(d, data_id, data_id_len, false, "data_id");
+    return finish_text(access_grant_id(g.text, d.text, locked_until), out, out_len, error_message);
+  });
+}
+
+int32_t idos_content_hash(const uint8_t* plaintext, size_t plaintext_len, char** out, size_t* out_len,
+                          char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    const Arg p = bytes_arg(plaintext, plaintext_len, "plaintext");
+    if (p.code != ErrorCode::ok) return finish(p.code, bad_arg_message(p), error_message);
+    return finish_text(Result<std::string>(content_hash(as_bytes(p.text))), out, out_len, error_message);
+  });
+}
+
+int32_t idos_canonical_json(const char* json, size_t json_len, char** out, size_t* out_len, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    IDOS_ARG(j, json, json_len, false, "json");
+    return finish_text(canonicalize_json_text(j.text), out, out_len, error_message);
+  });
+}
+
+int32_t idos_ed25519_verify(const uint8_t* message, size_t message_len, const uint8_t* signature,
+                            size_t signature_len, const uint8_t* public_key, size_t public_key_len,
+                            char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    const Arg m = bytes_arg(message, message_len, "message");
+    if (m.code != ErrorCode::ok) return finish(m.code, bad_arg_message(m), error_message);
+    const Arg s = bytes_arg(signature, signature_len, "signature");
+    if (s.code != ErrorCode::ok) return finish(s.code, bad_arg_message(s), error_message);
+    const Arg k = bytes_arg(public_key, public_key_len, "public_key");
+    if (k.code != ErrorCode::ok) return finish(k.code, bad_arg_message(k), error_message);
+    auto verdict = ed25519_verify(as_bytes(m.text), as_bytes(s.text), as_bytes(k.text));
+    if (!verdict.ok()) return finish(verdict.error(), error_message);
+    if (!*verdict) return finish(ErrorCode::verify_failed, "the Ed25519 signature does not verify", error_message);
+    return finish(ErrorCode::ok, {}, error_message);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,38 @@
+// The HTTP/1.1 JSON API (docs/api.md) on cpp-httplib: request authentication (signed requests,
+// checked by the plugin with the wall clock, nonces kept in the replay store), per-wallet rate
+// limits, shape checks of request bodies, transactions submitted to the ledger, receipts signed
+// by the node, reads, the public grant explorer, /health and /metrics.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <httplib.h>
+
+#include "config.hpp"
+#include "ledger.hpp"
+#include "metrics.hpp"
+#include "node_keys.hpp"
+#include "plugin.hpp"
+#include "rate_limit.hpp"
+#include "storage.hpp"
+
+namespace idos::node {
+
+// Name of the header carrying the signed request: base64 (standard, padded) of its JSON document.
+inline constexpr const char* kSignedRequestHeader = "Idos-Signed-Request";
+
+struct ApiContext {
+  const Config& config;
+  Storage& storage;
+  const Plugin& plugin;
+  const NodeKeys& keys;
+  Ledger& ledger;
+  Metrics& metrics;
+  RateLimiter& rate_limiter;
+};
+
+// Registers every route, the error handler, the logger and the limits on `server`.
+void install_api(httplib::Server& server, ApiContext& ctx);
+
+}  // namespace idos::node

@@ -1,0 +1,193 @@
+#include "config.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace idos::node {
+namespace {
+
+const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     "threads",    "queue",
+                                     "max-body",  "read-timeout", "write-timeout", "keep-alive-timeout",
+                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "config"};
+
+std::string env_name(const std::string& key) {
+  std::string out = "IDOS_NODE_";
+  for (char ch : key) out.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r");
+  return s.substr(a, b - a + 1);
+}
+
+Error bad(const std::string& message) { return make_error(ErrorCode::invalid_input, message); }
+
+Result<int64_t> parse_int(const std::string& key, const std::string& text, int64_t min, int64_t max) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || v < min || v > max) {
+    return bad(key + ": expected an integer in " + std::to_string(min) + ".." + std::to_string(max) + ", got '" +
+               text + "'");
+  }
+  return v;
+}
+
+Result<double> parse_double(const std::string& key, const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(v >= 0) || v > 1e9) {
+    return bad(key + ": expected a non-negative number, got '" + text + "'");
+  }
+  return v;
+}
+
+Status read_config_file(const std::string& path, std::map<std::string, std::string>& out) {
+  std::ifstream in(path);
+  if (!in) return bad("cannot read config file " + path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) return bad(path + ":" + std::to_string(n) + ": expected 'key = value'");
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (!kKeys.count(key) || key == "config") return bad(path + ":" + std::to_string(n) + ": unknown setting '" + key + "'");
+    out[key] = value;
+  }
+  return ok_status();
+}
+
+Status apply_setting(Config& c, const std::string& key, const std::string& value) {
+  if (key == "listen") {
+    size_t colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0) return bad("listen: expected HOST:PORT, got '" + value + "'");
+    c.listen_host = value.substr(0, colon);
+    IDOS_TRY(int64_t port, parse_int("listen port", value.substr(colon + 1), 0, 65535));
+    c.listen_port = static_cast<int>(port);
+  } else if (key == "data") {
+    if (value.empty()) return bad("data: empty path");
+    c.data_dir = value;
+  } else if (key == "plugin") {
+    c.plugin_path = value;
+  } else if (key == "threads") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 256));
+    c.threads = static_cast<size_t>(v);
+  } else if (key == "queue") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 100000));
+    c.queue = static_cast<size_t>(v);
+  } else if (key == "max-body") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1024, int64_t{1} << 30));
+    c.max_body = static_cast<size_t>(v);
+  } else if (key == "read-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.read_timeout = static_cast<int>(v);
+  } else if (key == "write-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.write_timeout = static_cast<int>(v);
+  } else if (key == "keep-alive-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.keep_alive_timeout = static_cast<int>(v);
+  } else if (key == "keep-alive-max") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 1000000));
+    c.keep_alive_max = static_cast<size_t>(v);
+  } else if (key == "rate-limit") {
+    IDOS_TRY(c.rate_limit, parse_double(key, value));
+  } else if (key == "rate-burst") {
+    IDOS_TRY(c.rate_burst, parse_double(key, value));
+  } else if (key == "access-log") {
+    if (value != "true" && value != "false") return bad("access-log: true or false");
+    c.access_log = value == "true";
+  } else if (key == "log-level") {
+    if (value != "debug" && value != "info" && value != "warn" && value != "error")
+      return bad("log-level: one of debug, info, warn, error");
+    c.log_level = value;
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(Usage: idos-node [options]
+
+The reference idos-core storage node: stores only ciphertext, validates every document with the
+plugin it loads at run time, and publishes access grants (docs/node.md, docs/api.md).
+
+Options (each also IDOS_NODE_<NAME> in the environment, or "name = value" in a config file;
+flags win over the environment, which wins over the file):
+  --listen HOST:PORT        address to serve on (default 127.0.0.1:8787; port 0 = any free port)
+  --data DIR                data folder: node.db, replay.db, at_rest.key, identity.key (default ./data)
+  --plugin PATH             libidos_plugin.so to load (required)
+  --config FILE             read settings from FILE
+  --threads N               HTTP worker threads (default 8)
+  --queue N                 accepted connections waiting for a worker (default 64)
+  --max-body BYTES          largest request body; larger gets 413 (default 33554432)
+  --read-timeout S          socket read timeout in seconds (default 10)
+  --write-timeout S         socket write timeout in seconds (default 10)
+  --keep-alive-timeout S    idle keep-alive connection timeout (default 2)
+  --keep-alive-max N        requests per keep-alive connection (default 1000)
+  --rate-limit R            signed requests per second per wallet, 0 = off (default 50)
+  --rate-burst B            burst size of the per-wallet limit (default 200)
+  --log-level L             debug, info, warn or error (default info)
+  --access-log BOOL         one JSON log line per request: true or false (default true)
+  --help                    this text
+  --version                 print the version
+
+Example:
+  idos-node --listen 127.0.0.1:8787 --data ./data --plugin build/native/plugin/libidos_plugin.so
+)";
+}
+
+Result<Config> load_config(const std::vector<std::string>& args) {
+  Config c;
+  std::map<std::string, std::string> flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      c.show_help = true;
+      return c;
+    }
+    if (a == "--version") {
+      c.show_version = true;
+      return c;
+    }
+    if (a.rfind("--", 0) != 0) return bad("unexpected argument '" + a + "' (see --help)");
+    std::string key = a.substr(2), value;
+    if (size_t eq = key.find('='); eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) return bad("--" + key + " needs a value");
+      value = args[++i];
+    }
+    if (!kKeys.count(key)) return bad("unknown option --" + key + " (see --help)");
+    flags[key] = value;
+  }
+  std::map<std::string, std::string> env;
+  for (const auto& key : kKeys) {
+    if (const char* v = std::getenv(env_name(key).c_str()); v != nullptr) env[key] = v;
+  }
+  std::map<std::string, std::string> file;
+  std::string config_path = flags.count("config") ? flags["config"] : (env.count("config") ? env["config"] : "");
+  if (!config_path.empty()) IDOS_CHECK(read_config_file(config_path, file));
+  for (auto* layer : {&file, &env, &flags}) {
+    for (const auto& [k, v] : *layer) {
+      if (k == "config") continue;
+      IDOS_CHECK(apply_setting(c, k, v));
+    }
+  }
+  if (c.plugin_path.empty()) return bad("no plugin: pass --plugin PATH (or IDOS_NODE_PLUGIN)");
+  return c;
+}
+
+}  // namespace idos::node

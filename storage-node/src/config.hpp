@@ -1,0 +1,40 @@
+// idos-node settings: built-in defaults < config file < environment (IDOS_NODE_*) < flags.
+// Every setting has the same name in all three places: `--max-body 1048576`,
+// `IDOS_NODE_MAX_BODY=1048576`, `max-body = 1048576` (docs/node.md lists them).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "idos/result.hpp"
+
+namespace idos::node {
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8787;  // 0: any free port (the "listening" log line says which)
+  std::string data_dir = "./data";
+  std::string plugin_path;
+  size_t threads = 8;           // HTTP worker threads
+  size_t queue = 64;            // accepted connections waiting for a worker
+  size_t max_body = 32u << 20;  // bytes; larger request bodies get 413
+  int read_timeout = 10;        // seconds
+  int write_timeout = 10;
+  int keep_alive_timeout = 2;
+  size_t keep_alive_max = 1000;  // requests per connection
+  double rate_limit = 50;        // signed requests per second per wallet (0: off)
+  double rate_burst = 200;
+  std::string log_level = "info";
+  bool access_log = true;  // one JSON line per request (event "request")
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// argv (without argv[0]); reads the environment and the config file named by --config or
+// IDOS_NODE_CONFIG. Errors are invalid_input with a message for the operator.
+Result<Config> load_config(const std::vector<std::string>& args);
+
+std::string usage_text();
+
+}  // namespace idos::node

@@ -1,0 +1,99 @@
+// The write path: every change of the node's state is a Transaction applied by ONE deterministic
+// function, Ledger::apply(tx, log_position, log_time).
+//
+// Why: nodes will replicate an ordered log (NATS JetStream) and each node applies its entries in
+// order. For all of them to reach the same state, apply() reads no clock (log_time is the "now"
+// of every validation inside it: DWG windows, revocation timelocks, add-wallet freshness), no
+// randomness that decides anything, and no state but the storage it writes. It validates every
+// document through the plugin before writing. The HTTP edge authenticates the caller (with the
+// wall clock), builds the transaction, stamps log_time once, and submits it to the log.
+//
+// Today the log is local and in-process (submit() below): it assigns the next position and calls
+// apply() under one mutex. A refused entry keeps its position: the log row records the refusal
+// code, exactly as a replicated log would carry a refused entry. Every state row stores the
+// position that wrote it.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "idos/result.hpp"
+#include "node_keys.hpp"
+#include "plugin.hpp"
+#include "storage.hpp"
+
+namespace idos::node {
+
+// Operation names (also the `write_operation` of receipts).
+inline constexpr const char* kOpCreateUser = "create_user";
+inline constexpr const char* kOpAddWallet = "add_wallet";
+inline constexpr const char* kOpPutCredential = "put_credential";
+inline constexpr const char* kOpWriteByDwg = "write_by_dwg";
+inline constexpr const char* kOpShare = "share";
+inline constexpr const char* kOpDelegatedAccessGrant = "delegated_access_grant";
+inline constexpr const char* kOpRevoke = "revoke";
+
+// Add-wallet proofs are fresh when issued_at is in [log_time - 300, log_time + 65] (as requests).
+inline constexpr int64_t kAddWalletMaxAge = 300;
+inline constexpr int64_t kAddWalletSkew = 65;
+
+struct Transaction {
+  std::string operation;
+  // The authenticated caller (canonical identifier and wallet type from its signed request).
+  std::string actor_wallet;
+  std::string actor_wallet_type;
+  std::string actor_public_key;  // XRPL only
+  // Operation-specific members, shape-checked by the edge (docs/api.md); apply() re-checks all it uses.
+  nlohmann::json payload = nlohmann::json::object();
+
+  // Canonical JSON (RFC 8785): what a replicated log would carry, and what tx_sha256 hashes.
+  Result<std::string> serialize() const;
+};
+
+struct StoredObject {
+  std::string kind;  // "user", "wallet", "credential", "shared_copy", "grant"
+  std::string id;
+  std::string sha256;  // of the canonical document bytes stored
+};
+
+struct ApplyOutcome {
+  int64_t log_position = 0;
+  int64_t log_time = 0;
+  std::vector<StoredObject> objects;
+  nlohmann::json result = nlohmann::json::object();  // the objects as the API returns them
+};
+
+// A refusal for a missing object carries this message prefix (the edge answers 404).
+
+class Ledger {
+ public:
+  Ledger(Storage& storage, const Plugin& plugin, const NodeKeys& keys) : storage_(storage), plugin_(plugin), keys_(keys) {}
+
+  // Reads the last applied position (call once at start).
+  Status open();
+
+  // The local log: assigns the next position and applies `tx` at `log_time`.
+  Result<ApplyOutcome> submit(const Transaction& tx, int64_t log_time);
+
+  // Deterministic state transition. Positions must increase; an entry at or below the last
+  // applied position is refused (a redelivered entry is not applied twice).
+  Result<ApplyOutcome> apply(const Transaction& tx, int64_t log_position, int64_t log_time);
+
+  int64_t last_position() const;
+
+ private:
+  Storage& storage_;
+  const Plugin& plugin_;
+  const NodeKeys& keys_;
+  mutable std::mutex mutex_;
+  int64_t last_position_ = 0;
+};
+
+// The credential as stored: its canonical JSON, and the associated data of its sealed form.
+std::string credential_associated_data(const std::string& id);
+
+}  // namespace idos::node

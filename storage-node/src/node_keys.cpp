@@ -1,0 +1,112 @@
+#include "node_keys.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "idos/aead.hpp"
+#include "idos/encoding.hpp"
+#include "idos/init.hpp"
+
+namespace idos::node {
+namespace {
+
+constexpr size_t kKeyFileBytes = 32;
+
+Error io_error(const std::string& what, const std::string& path) {
+  return make_error(ErrorCode::internal, what + " " + path + ": " + std::strerror(errno));
+}
+
+Status fsync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("open", dir);
+  ::fsync(fd);
+  ::close(fd);
+  return ok_status();
+}
+
+// Reads a 32-byte key file, or creates it (O_EXCL, mode 0600) from `fresh` when it is missing.
+Result<Secret> load_or_create_key_file(const std::string& dir, const std::string& name, const Secret& fresh) {
+  const std::string path = dir + "/" + name;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT) {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return io_error("create", path);
+    ByteView bytes = fresh.expose();
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n != static_cast<ssize_t>(bytes.size()) || ::fsync(fd) != 0) {
+      ::close(fd);
+      ::unlink(path.c_str());
+      return io_error("write", path);
+    }
+    ::close(fd);
+    IDOS_CHECK(fsync_dir(dir));
+    return fresh.clone();
+  }
+  if (fd < 0) return io_error("open", path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return io_error("stat", path);
+  }
+  if ((st.st_mode & 077) != 0) {
+    ::close(fd);
+    return make_error(ErrorCode::forbidden,
+                      "key file " + path + " is readable or writable by group or others: chmod 600 it");
+  }
+  if (st.st_size != static_cast<off_t>(kKeyFileBytes)) {
+    ::close(fd);
+    return make_error(ErrorCode::invalid_length, "key file " + path + " must hold exactly 32 bytes");
+  }
+  IDOS_TRY(Secret key, Secret::allocate(kKeyFileBytes));
+  auto out = key.expose_mut();
+  const ssize_t n = ::read(fd, out.data(), out.size());
+  ::close(fd);
+  if (n != static_cast<ssize_t>(kKeyFileBytes)) return io_error("read", path);
+  return key;
+}
+
+}  // namespace
+
+std::string receipt_message(const Receipt& r) {
+  return "operation: nodeReceipt\nnode_id: " + r.node_id + "\nwrite_operation: " + r.write_operation +
+         "\nobject_id: " + r.object_id + "\nsha256: " + r.sha256 + "\nlog_position: " +
+         std::to_string(r.log_position) + "\ntime: " + r.time;
+}
+
+Result<NodeKeys> NodeKeys::load_or_create(const std::string& data_dir) {
+  IDOS_CHECK(initialize());
+  NodeKeys keys;
+  {
+    IDOS_TRY(Secret fresh, aead_generate_key());
+    IDOS_TRY(keys.at_rest_, load_or_create_key_file(data_dir, "at_rest.key", fresh));
+  }
+  {
+    IDOS_TRY(Ed25519KeyPair fresh_pair, ed25519_generate());
+    IDOS_TRY(Secret fresh_seed, ed25519_seed(fresh_pair));
+    IDOS_TRY(Secret seed, load_or_create_key_file(data_dir, "identity.key", fresh_seed));
+    IDOS_TRY(keys.identity_, ed25519_from_seed(seed.expose()));
+  }
+  keys.node_id_ = hex_encode(keys.identity_.public_key);
+  return keys;
+}
+
+Result<Bytes> NodeKeys::seal(ByteView plaintext, std::string_view associated_data) const {
+  return aead_seal(plaintext, as_bytes(associated_data), at_rest_);
+}
+
+Result<Bytes> NodeKeys::open(ByteView sealed, std::string_view associated_data) const {
+  return aead_open(sealed, as_bytes(associated_data), at_rest_);
+}
+
+Status NodeKeys::sign(Receipt& r) const {
+  r.node_id = node_id_;
+  IDOS_TRY(Ed25519Signature sig, ed25519_sign(as_bytes(receipt_message(r)), identity_));
+  r.signature = hex_encode(sig);
+  return ok_status();
+}
+
+}  // namespace idos::node

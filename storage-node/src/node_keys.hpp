@@ -1,0 +1,53 @@
+// The node's own keys, each in a file of the data folder created on first start with mode 0600
+// (the node refuses to start when a key file is readable by group or others):
+//
+// - `at_rest.key`: 32 random bytes, the XChaCha20-Poly1305 key under which every stored document
+//   is sealed again ("encrypted at rest"). The associated data binds a sealed value to its table
+//   and id, so rows cannot be swapped. Reading a user's credential therefore needs this key AND the
+//   user's (or grantee's) X25519 key.
+// - `identity.key`: the 32-byte Ed25519 seed of the node's identity. Its public key (64 hex) is the
+//   node id; receipts are signed with it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "idos/bytes.hpp"
+#include "idos/result.hpp"
+#include "idos/secret.hpp"
+#include "idos/sign.hpp"
+
+namespace idos::node {
+
+struct Receipt {
+  std::string node_id;          // 64 hex: the node's Ed25519 public key
+  std::string write_operation;  // e.g. "create_user", "put_credential"
+  std::string object_id;
+  std::string sha256;           // 64 hex of the canonical bytes stored
+  int64_t log_position = 0;
+  std::string time;             // RFC 3339 (the entry's log time)
+  std::string signature;        // 128 hex Ed25519 over receipt_message()
+};
+
+// "operation: nodeReceipt\nnode_id: ..\nwrite_operation: ..\nobject_id: ..\nsha256: ..\n
+//  log_position: ..\ntime: .." (LF-separated, no trailing LF; docs/api.md).
+std::string receipt_message(const Receipt& r);
+
+class NodeKeys {
+ public:
+  // Loads both keys from `data_dir`, creating missing ones.
+  static Result<NodeKeys> load_or_create(const std::string& data_dir);
+
+  const std::string& node_id() const { return node_id_; }
+  Result<Bytes> seal(ByteView plaintext, std::string_view associated_data) const;
+  Result<Bytes> open(ByteView sealed, std::string_view associated_data) const;
+  // Fills r.node_id and r.signature.
+  Status sign(Receipt& r) const;
+
+ private:
+  Secret at_rest_;
+  Ed25519KeyPair identity_;
+  std::string node_id_;
+};
+
+}  // namespace idos::node

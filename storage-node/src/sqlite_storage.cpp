@@ -1,0 +1,648 @@
+// SQLite backend of storage.hpp.
+//
+// - node.db: the state. journal_mode=WAL, synchronous=FULL (a commit is on disk before the
+//   writer returns, so a receipt is never given for a write a crash could lose), foreign keys on.
+//   Schema versions live in `kMigrations` below and in PRAGMA user_version; each migration runs
+//   in its own transaction at open.
+// - replay.db: nonces. WAL, synchronous=NORMAL: a commit survives a crash of the process (kill -9),
+//   not necessarily a power cut; the nonce window is 365 s and the trade keeps reads fast.
+// One write connection (serialised by a mutex) and a pool of read connections; each connection
+// is used by one thread at a time, with its prepared statements cached.
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage.hpp"
+
+namespace idos::node {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+// Schema migrations: index i brings the schema from version i to i + 1. Append only.
+const std::vector<std::string> kMigrations = {
+    R"SQL(
+CREATE TABLE log(
+  position INTEGER PRIMARY KEY,
+  log_time INTEGER NOT NULL,
+  operation TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  tx_sha256 TEXT NOT NULL,
+  result TEXT NOT NULL
+);
+CREATE TABLE users(
+  id TEXT PRIMARY KEY,
+  encryption_public_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  log_position INTEGER NOT NULL
+);
+CREATE TABLE wallets(
+  identifier TEXT PRIMARY KEY,
+  wallet_type TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  added_at INTEGER NOT NULL,
+  log_position INTEGER NOT NULL
+);
+CREATE INDEX wallets_by_user ON wallets(user_id);
+CREATE TABLE credentials(
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  issuer_auth_public_key TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sealed BLOB NOT NULL,
+  inserter TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  log_position INTEGER NOT NULL
+);
+CREATE INDEX credentials_by_user ON credentials(user_id);
+CREATE TABLE grants(
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL REFERENCES users(id),
+  grantee TEXT NOT NULL,
+  data_id TEXT NOT NULL,
+  locked_until INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  inserter_type TEXT NOT NULL,
+  inserter_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  log_position INTEGER NOT NULL,
+  revoked_at INTEGER,
+  revoked_position INTEGER
+);
+CREATE INDEX grants_by_owner ON grants(owner);
+CREATE INDEX grants_by_grantee_data ON grants(grantee, data_id);
+CREATE INDEX grants_by_data ON grants(data_id);
+CREATE TABLE used_dwgs(
+  id TEXT PRIMARY KEY,
+  log_position INTEGER NOT NULL
+);
+)SQL",
+};
+
+const char* kReplayMigration = R"SQL(
+CREATE TABLE IF NOT EXISTS nonces(nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nonces_by_expiry ON nonces(expires_at);
+)SQL";
+
+Error db_error(sqlite3* db, const std::string& what) {
+  return make_error(ErrorCode::internal, "storage: " + what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  ~Stmt() {
+    if (s_) {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& bind_blob(int i, const Bytes& v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  // SQLITE_ROW -> 1, SQLITE_DONE -> 0, error -> -1.
+  int step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return -1;
+  }
+  std::string text(int i) {
+    const unsigned char* p = sqlite3_column_text(s_, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, i))) : "";
+  }
+  int64_t integer(int i) { return sqlite3_column_int64(s_, i); }
+  bool is_null(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+  Bytes blob(int i) {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(s_, i));
+    const int n = sqlite3_column_bytes(s_, i);
+    return p ? Bytes(p, p + n) : Bytes{};
+  }
+  Error error(const std::string& what) const { return db_error(db_, what); }
+  bool valid() const { return s_ != nullptr; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+class Connection {
+ public:
+  Connection() = default;
+  ~Connection() { close(); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Status open(const std::string& path, bool read_only) {
+    const int flags = (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) |
+                      SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      Error e = db_error(db_, "open " + path);
+      close();
+      return e;
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    sqlite3_extended_result_codes(db_, 1);
+    return ok_status();
+  }
+  void close() {
+    for (auto& [sql, s] : cache_) sqlite3_finalize(s);
+    cache_.clear();
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+  Status exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown";
+      sqlite3_free(err);
+      return make_error(ErrorCode::internal, "storage: " + msg);
+    }
+    return ok_status();
+  }
+  // A cached prepared statement (reset when the returned Stmt goes away).
+  Stmt prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return Stmt(db_, it->second);
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) return Stmt(db_, nullptr);
+    cache_.emplace(sql, s);
+    return Stmt(db_, s);
+  }
+  Result<int64_t> query_int(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return db_error(db_, sql);
+    int rc = sqlite3_step(s);
+    int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db_, sql);
+    return v;
+  }
+  sqlite3* db() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
+};
+
+// --- row readers ---------------------------------------------------------------------------------
+constexpr const char* kWalletCols = "identifier, wallet_type, public_key, user_id, added_at, log_position";
+WalletRow read_wallet(Stmt& s) {
+  return WalletRow{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(5)};
+}
+
+GrantRow read_grant(Stmt& s) {
+  GrantRow g;
+  g.id = s.text(0);
+  g.owner = s.text(1);
+  g.grantee = s.text(2);
+  g.data_id = s.text(3);
+  g.locked_until = s.integer(4);
+  g.content_hash = s.text(5);
+  g.inserter_type = s.text(6);
+  g.inserter_id = s.text(7);
+  g.created_at = s.integer(8);
+  g.log_position = s.integer(9);
+  if (!s.is_null(10)) g.revoked_at = s.integer(10);
+  if (!s.is_null(11)) g.revoked_position = s.integer(11);
+  g.cursor = s.integer(12);
+  return g;
+}
+#define IDOS_GRANT_COLS                                                                                     \
+  "id, owner, grantee, data_id, locked_until, content_hash, inserter_type, inserter_id, created_at, " \
+  "log_position, revoked_at, revoked_position, rowid"
+
+CredentialRow read_credential_meta(Stmt& s) {
+  CredentialRow c;
+  c.id = s.text(0);
+  c.user_id = s.text(1);
+  c.role = s.text(2);
+  c.issuer_auth_public_key = s.text(3);
+  c.sha256 = s.text(4);
+  c.size = s.integer(5);
+  c.inserter = s.text(6);
+  c.created_at = s.integer(7);
+  c.log_position = s.integer(8);
+  return c;
+}
+#define IDOS_CREDENTIAL_META_COLS \
+  "id, user_id, role, issuer_auth_public_key, sha256, size, inserter, created_at, log_position"
+
+// Queries shared by the writer and the readers.
+Result<std::optional<WalletRow>> q_find_wallet(Connection& c, const std::string& identifier) {
+  static const std::string sql = std::string("SELECT ") + kWalletCols + " FROM wallets WHERE identifier = ?1";
+  Stmt s = c.prepare(sql.c_str());
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, identifier);
+  int rc = s.step();
+  if (rc < 0) return s.error("find wallet");
+  if (rc == 0) return std::optional<WalletRow>{};
+  return std::optional<WalletRow>{read_wallet(s)};
+}
+
+Result<std::optional<GrantRow>> q_find_grant(Connection& c, const std::string& id) {
+  Stmt s = c.prepare("SELECT " IDOS_GRANT_COLS " FROM grants WHERE id = ?1");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, id);
+  int rc = s.step();
+  if (rc < 0) return s.error("find grant");
+  if (rc == 0) return std::optional<GrantRow>{};
+  return std::optional<GrantRow>{read_grant(s)};
+}
+
+Result<std::optional<CredentialRow>> q_find_credential_meta(Connection& c, const std::string& id) {
+  Stmt s = c.prepare("SELECT " IDOS_CREDENTIAL_META_COLS " FROM credentials WHERE id = ?1");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, id);
+  int rc = s.step();
+  if (rc < 0) return s.error("find credential");
+  if (rc == 0) return std::optional<CredentialRow>{};
+  return std::optional<CredentialRow>{read_credential_meta(s)};
+}
+
+Result<bool> q_exists(Connection& c, const char* sql, const std::string& key) {
+  Stmt s = c.prepare(sql);
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, key);
+  int rc = s.step();
+  if (rc < 0) return s.error("exists");
+  return rc == 1;
+}
+
+Result<int64_t> q_last_position(Connection& c) {
+  Stmt s = c.prepare("SELECT COALESCE(MAX(position), 0) FROM log");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  if (s.step() != 1) return s.error("last position");
+  return s.integer(0);
+}
+
+Status run_done(Stmt& s, const std::string& what) {
+  if (!s.valid()) return s.error("prepare " + what);
+  if (s.step() != 0) return s.error(what);
+  return ok_status();
+}
+
+// --- the writer ----------------------------------------------------------------------------------
+class SqliteWriter final : public StateWriter {
+ public:
+  explicit SqliteWriter(Connection& c) : c_(c) {}
+  Result<int64_t> last_applied_position() override { return q_last_position(c_); }
+  Result<std::optional<WalletRow>> find_wallet(const std::string& id) override { return q_find_wallet(c_, id); }
+  Result<bool> user_exists(const std::string& id) override {
+    return q_exists(c_, "SELECT 1 FROM users WHERE id = ?1", id);
+  }
+  Result<bool> credential_exists(const std::string& id) override {
+    return q_exists(c_, "SELECT 1 FROM credentials WHERE id = ?1", id);
+  }
+  Result<std::optional<CredentialRow>> find_credential_meta(const std::string& id) override {
+    return q_find_credential_meta(c_, id);
+  }
+  Result<std::optional<GrantRow>> find_grant(const std::string& id) override { return q_find_grant(c_, id); }
+  Result<bool> dwg_used(const std::string& id) override {
+    return q_exists(c_, "SELECT 1 FROM used_dwgs WHERE id = ?1", id);
+  }
+  Status insert_user(const UserRow& r) override {
+    Stmt s = c_.prepare("INSERT INTO users(id, encryption_public_key, created_at, log_position) VALUES(?1,?2,?3,?4)");
+    if (s.valid()) s.bind(1, r.id).bind(2, r.encryption_public_key).bind(3, r.created_at).bind(4, r.log_position);
+    return run_done(s, "insert user");
+  }
+  Status insert_wallet(const WalletRow& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO wallets(identifier, wallet_type, public_key, user_id, added_at, log_position) "
+        "VALUES(?1,?2,?3,?4,?5,?6)");
+    if (s.valid()) {
+      s.bind(1, r.identifier).bind(2, r.wallet_type).bind(3, r.public_key).bind(4, r.user_id);
+      s.bind(5, r.added_at).bind(6, r.log_position);
+    }
+    return run_done(s, "insert wallet");
+  }
+  Status insert_credential(const CredentialRow& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO credentials(id, user_id, role, issuer_auth_public_key, sha256, size, sealed, inserter, "
+        "created_at, log_position) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    if (s.valid()) {
+      s.bind(1, r.id).bind(2, r.user_id).bind(3, r.role).bind(4, r.issuer_auth_public_key).bind(5, r.sha256);
+      s.bind(6, r.size).bind_blob(7, r.sealed).bind(8, r.inserter).bind(9, r.created_at).bind(10, r.log_position);
+    }
+    return run_done(s, "insert credential");
+  }
+  Status insert_grant(const GrantRow& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO grants(id, owner, grantee, data_id, locked_until, content_hash, inserter_type, inserter_id, "
+        "created_at, log_position) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    if (s.valid()) {
+      s.bind(1, r.id).bind(2, r.owner).bind(3, r.grantee).bind(4, r.data_id).bind(5, r.locked_until);
+      s.bind(6, r.content_hash).bind(7, r.inserter_type).bind(8, r.inserter_id).bind(9, r.created_at);
+      s.bind(10, r.log_position);
+    }
+    return run_done(s, "insert grant");
+  }
+  Status mark_grant_revoked(const std::string& id, int64_t log_time, int64_t position) override {
+    Stmt s = c_.prepare("UPDATE grants SET revoked_at = ?2, revoked_position = ?3 WHERE id = ?1 AND revoked_at IS NULL");
+    if (s.valid()) s.bind(1, id).bind(2, log_time).bind(3, position);
+    return run_done(s, "revoke grant");
+  }
+  Status record_dwg(const std::string& id, int64_t position) override {
+    Stmt s = c_.prepare("INSERT INTO used_dwgs(id, log_position) VALUES(?1, ?2)");
+    if (s.valid()) s.bind(1, id).bind(2, position);
+    return run_done(s, "record dwg");
+  }
+  Status append_log(const LogRow& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO log(position, log_time, operation, actor, tx_sha256, result) VALUES(?1,?2,?3,?4,?5,?6)");
+    if (s.valid()) {
+      s.bind(1, r.position).bind(2, r.log_time).bind(3, r.operation).bind(4, r.actor).bind(5, r.tx_sha256);
+      s.bind(6, r.result);
+    }
+    return run_done(s, "append log");
+  }
+
+ private:
+  Connection& c_;
+};
+
+// --- the storage ---------------------------------------------------------------------------------
+class SqliteStorage final : public Storage {
+ public:
+  Status open(const std::string& dir, size_t readers) {
+    state_path_ = dir + "/node.db";
+    IDOS_CHECK(writer_.open(state_path_, false));
+    IDOS_CHECK(writer_.exec("PRAGMA journal_mode=WAL"));
+    IDOS_CHECK(writer_.exec("PRAGMA synchronous=FULL"));
+    IDOS_CHECK(writer_.exec("PRAGMA foreign_keys=ON"));
+    IDOS_CHECK(migrate());
+    for (size_t i = 0; i < (readers == 0 ? 1 : readers); ++i) {
+      auto c = std::make_unique<Connection>();
+      IDOS_CHECK(c->open(state_path_, true));
+      readers_.push_back(std::move(c));
+      free_.push_back(readers_.back().get());
+    }
+    IDOS_CHECK(replay_.open(dir + "/replay.db", false));
+    IDOS_CHECK(replay_.exec("PRAGMA journal_mode=WAL"));
+    IDOS_CHECK(replay_.exec("PRAGMA synchronous=OFF"));
+    IDOS_CHECK(replay_.exec(kReplayMigration));
+    return ok_status();
+  }
+
+  Status write(const std::function<Status(StateWriter&)>& fn) override {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    IDOS_CHECK(writer_.exec("BEGIN IMMEDIATE"));
+    SqliteWriter w(writer_);
+    Status st = fn(w);
+    if (!st.ok()) {
+      (void)writer_.exec("ROLLBACK");
+      return st;
+    }
+    Status commit = writer_.exec("COMMIT");
+    if (!commit.ok()) (void)writer_.exec("ROLLBACK");
+    return commit;
+  }
+
+  Result<int64_t> last_applied_position() override {
+    return with_reader([&](Connection& c) { return q_last_position(c); });
+  }
+  Result<std::optional<WalletRow>> find_wallet(const std::string& id) override {
+    return with_reader([&](Connection& c) { return q_find_wallet(c, id); });
+  }
+  Result<std::optional<UserRow>> find_user(const std::string& id) override {
+    return with_reader([&](Connection& c) -> Result<std::optional<UserRow>> {
+      Stmt s = c.prepare("SELECT id, encryption_public_key, created_at, log_position FROM users WHERE id = ?1");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, id);
+      int rc = s.step();
+      if (rc < 0) return s.error("find user");
+      if (rc == 0) return std::optional<UserRow>{};
+      return std::optional<UserRow>{UserRow{s.text(0), s.text(1), s.integer(2), s.integer(3)}};
+    });
+  }
+  Result<std::vector<WalletRow>> wallets_of(const std::string& user_id) override {
+    return with_reader([&](Connection& c) -> Result<std::vector<WalletRow>> {
+      static const std::string sql =
+          std::string("SELECT ") + kWalletCols + " FROM wallets WHERE user_id = ?1 ORDER BY log_position";
+      Stmt s = c.prepare(sql.c_str());
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, user_id);
+      std::vector<WalletRow> out;
+      int rc;
+      while ((rc = s.step()) == 1) out.push_back(read_wallet(s));
+      if (rc < 0) return s.error("wallets");
+      return out;
+    });
+  }
+  Result<std::optional<CredentialRow>> find_credential(const std::string& id) override {
+    return with_reader([&](Connection& c) -> Result<std::optional<CredentialRow>> {
+      Stmt s = c.prepare("SELECT " IDOS_CREDENTIAL_META_COLS ", sealed FROM credentials WHERE id = ?1");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, id);
+      int rc = s.step();
+      if (rc < 0) return s.error("find credential");
+      if (rc == 0) return std::optional<CredentialRow>{};
+      CredentialRow row = read_credential_meta(s);
+      row.sealed = s.blob(9);
+      return std::optional<CredentialRow>{std::move(row)};
+    });
+  }
+  Result<std::vector<CredentialRow>> credentials_of(const std::string& user_id) override {
+    return with_reader([&](Connection& c) -> Result<std::vector<CredentialRow>> {
+      Stmt s = c.prepare("SELECT " IDOS_CREDENTIAL_META_COLS " FROM credentials WHERE user_id = ?1 ORDER BY log_position");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, user_id);
+      std::vector<CredentialRow> out;
+      int rc;
+      while ((rc = s.step()) == 1) out.push_back(read_credential_meta(s));
+      if (rc < 0) return s.error("credentials");
+      return out;
+    });
+  }
+  Result<std::optional<GrantRow>> find_grant(const std::string& id) override {
+    return with_reader([&](Connection& c) { return q_find_grant(c, id); });
+  }
+  Result<std::optional<GrantRow>> active_grant(const std::string& grantee, const std::string& data_id) override {
+    return with_reader([&](Connection& c) -> Result<std::optional<GrantRow>> {
+      Stmt s = c.prepare("SELECT " IDOS_GRANT_COLS
+                         " FROM grants WHERE grantee = ?1 AND data_id = ?2 AND revoked_at IS NULL LIMIT 1");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, grantee).bind(2, data_id);
+      int rc = s.step();
+      if (rc < 0) return s.error("active grant");
+      if (rc == 0) return std::optional<GrantRow>{};
+      return std::optional<GrantRow>{read_grant(s)};
+    });
+  }
+  Result<std::vector<GrantRow>> grants(const GrantQuery& q) override {
+    return with_reader([&](Connection& c) -> Result<std::vector<GrantRow>> {
+      // Built from fixed fragments only; every value is bound.
+      std::string sql = "SELECT " IDOS_GRANT_COLS " FROM grants WHERE rowid > ?1";
+      int next = 2;
+      std::vector<std::pair<int, std::string>> binds;
+      if (q.owner) { sql += " AND owner = ?" + std::to_string(next); binds.emplace_back(next++, *q.owner); }
+      if (q.grantee) { sql += " AND grantee = ?" + std::to_string(next); binds.emplace_back(next++, *q.grantee); }
+      if (q.data_id) { sql += " AND data_id = ?" + std::to_string(next); binds.emplace_back(next++, *q.data_id); }
+      if (!q.grantee_any.empty()) {
+        sql += " AND grantee IN (";
+        for (size_t i = 0; i < q.grantee_any.size(); ++i) {
+          if (i) sql += ",";
+          sql += "?" + std::to_string(next);
+          binds.emplace_back(next++, q.grantee_any[i]);
+        }
+        sql += ")";
+      }
+      if (!q.include_revoked) sql += " AND revoked_at IS NULL";
+      sql += " ORDER BY rowid LIMIT ?" + std::to_string(next);
+      sqlite3_stmt* raw = nullptr;
+      if (sqlite3_prepare_v2(c.db(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return db_error(c.db(), "prepare");
+      std::vector<GrantRow> out;
+      std::optional<Error> failure;
+      {
+        Stmt s(c.db(), raw);
+        s.bind(1, q.after_cursor);
+        for (auto& [i, v] : binds) s.bind(i, v);
+        s.bind(next, q.limit);
+        int rc;
+        while ((rc = s.step()) == 1) out.push_back(read_grant(s));
+        if (rc < 0) failure = s.error("grants");
+      }
+      sqlite3_finalize(raw);
+      if (failure) return *failure;
+      return out;
+    });
+  }
+  Status health_check() override {
+    auto r = with_reader([&](Connection& c) { return c.query_int("SELECT count(*) FROM sqlite_master"); });
+    if (!r.ok()) return r.error();
+    return ok_status();
+  }
+  Result<std::string> integrity_check() override {
+    return with_reader([&](Connection& c) -> Result<std::string> {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v2(c.db(), "PRAGMA integrity_check", -1, &s, nullptr) != SQLITE_OK)
+        return db_error(c.db(), "integrity_check");
+      std::string out;
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        if (!out.empty()) out += "; ";
+        out += reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      }
+      sqlite3_finalize(s);
+      return out;
+    });
+  }
+
+  Result<bool> nonce_seen(const std::string& nonce) override {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    return q_exists(replay_, "SELECT 1 FROM nonces WHERE nonce = ?1", nonce);
+  }
+  Result<bool> record_nonce(const std::string& nonce, int64_t expires_at) override {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = replay_.prepare("INSERT INTO nonces(nonce, expires_at) VALUES(?1, ?2) ON CONFLICT(nonce) DO NOTHING");
+    if (!s.valid()) return db_error(replay_.db(), "prepare");
+    s.bind(1, nonce).bind(2, expires_at);
+    if (s.step() != 0) return s.error("record nonce");
+    return sqlite3_changes(replay_.db()) == 1;
+  }
+  Status purge_nonces(int64_t now) override {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = replay_.prepare("DELETE FROM nonces WHERE expires_at < ?1");
+    if (s.valid()) s.bind(1, now);
+    return run_done(s, "purge nonces");
+  }
+
+  void close() override {
+    std::scoped_lock lock(write_mutex_, replay_mutex_, pool_mutex_);
+    if (closed_) return;
+    closed_ = true;
+    // A clean shutdown leaves no WAL to recover: checkpoint into the main files.
+    (void)writer_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    (void)replay_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    free_.clear();
+    readers_.clear();
+    writer_.close();
+    replay_.close();
+  }
+
+  ~SqliteStorage() override { close(); }
+
+ private:
+  Status migrate() {
+    IDOS_TRY(int64_t version, writer_.query_int("PRAGMA user_version"));
+    if (version > static_cast<int64_t>(kMigrations.size())) {
+      return make_error(ErrorCode::unsupported, "storage: node.db has schema version " + std::to_string(version) +
+                                                    ", newer than this node knows (" +
+                                                    std::to_string(kMigrations.size()) + ")");
+    }
+    for (size_t v = static_cast<size_t>(version); v < kMigrations.size(); ++v) {
+      IDOS_CHECK(writer_.exec("BEGIN IMMEDIATE"));
+      Status st = writer_.exec(kMigrations[v]);
+      if (st.ok()) st = writer_.exec("PRAGMA user_version = " + std::to_string(v + 1));
+      if (!st.ok()) {
+        (void)writer_.exec("ROLLBACK");
+        return st;
+      }
+      IDOS_CHECK(writer_.exec("COMMIT"));
+    }
+    return ok_status();
+  }
+
+  template <typename F>
+  auto with_reader(F&& f) -> decltype(f(std::declval<Connection&>())) {
+    Connection* c = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(pool_mutex_);
+      pool_cv_.wait(lock, [&] { return !free_.empty() || closed_; });
+      if (closed_) return make_error(ErrorCode::internal, "storage closed");
+      c = free_.back();
+      free_.pop_back();
+    }
+    auto result = f(*c);
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      if (!closed_) free_.push_back(c);
+    }
+    pool_cv_.notify_one();
+    return result;
+  }
+
+  std::string state_path_;
+  std::mutex write_mutex_, replay_mutex_, pool_mutex_;
+  std::condition_variable pool_cv_;
+  Connection writer_, replay_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> free_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir, size_t read_connections) {
+  auto s = std::make_unique<SqliteStorage>();
+  IDOS_CHECK(s->open(data_dir, read_connections));
+  return std::unique_ptr<Storage>(std::move(s));
+}
+
+}  // namespace idos::node

@@ -1,0 +1,142 @@
+// The node's storage behind one small interface, so a PostgreSQL backend can follow the SQLite
+// one (sqlite_storage.cpp). Two roles:
+//
+// - state: users, wallets, credentials (sealed with the node key), access grants, used DWG ids
+//   and the applied log. It changes ONLY through write(), and only apply() (ledger.hpp) calls
+//   write(): every row carries the log position that created it.
+// - replay store: nonces of accepted signed requests. Edge state, not replicated, kept long
+//   enough to refuse replays (docs/node.md).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "idos/bytes.hpp"
+#include "idos/result.hpp"
+
+namespace idos::node {
+
+struct UserRow {
+  std::string id;
+  std::string encryption_public_key;  // base64 X25519 key others encrypt shared copies to ("" if none)
+  int64_t created_at = 0;             // log time
+  int64_t log_position = 0;
+};
+
+struct WalletRow {
+  std::string identifier;  // canonical
+  std::string wallet_type;
+  std::string public_key;  // XRPL only, "" otherwise
+  std::string user_id;
+  int64_t added_at = 0;
+  int64_t log_position = 0;
+};
+
+struct CredentialRow {
+  std::string id;
+  std::string user_id;
+  std::string role;  // "original" (the owner's record) or "copy" (a shared copy)
+  std::string issuer_auth_public_key;
+  std::string sha256;  // of the canonical document bytes (what receipts name)
+  int64_t size = 0;    // bytes of the canonical document
+  Bytes sealed;        // XChaCha20-Poly1305 of the canonical document under the node key
+  std::string inserter;  // who wrote it: "user:<id>" or "issuer:<key>"
+  int64_t created_at = 0;
+  int64_t log_position = 0;
+};
+
+struct GrantRow {
+  std::string id;
+  std::string owner;
+  std::string grantee;
+  std::string data_id;
+  int64_t locked_until = 0;
+  std::string content_hash;
+  std::string inserter_type;
+  std::string inserter_id;
+  int64_t created_at = 0;
+  int64_t log_position = 0;
+  std::optional<int64_t> revoked_at;
+  std::optional<int64_t> revoked_position;
+  int64_t cursor = 0;  // storage order (for pagination)
+};
+
+struct LogRow {
+  int64_t position = 0;
+  int64_t log_time = 0;
+  std::string operation;
+  std::string actor;
+  std::string tx_sha256;
+  std::string result;  // "OK" or an error code name
+};
+
+struct GrantQuery {
+  std::optional<std::string> owner, grantee, data_id;
+  std::vector<std::string> grantee_any;  // grantee in this set (when non-empty)
+  bool include_revoked = false;
+  int64_t after_cursor = 0;
+  int64_t limit = 50;
+};
+
+// The writes apply() may make, inside one atomic transaction.
+class StateWriter {
+ public:
+  virtual ~StateWriter() = default;
+  virtual Result<int64_t> last_applied_position() = 0;
+  virtual Result<std::optional<WalletRow>> find_wallet(const std::string& identifier) = 0;
+  virtual Result<bool> user_exists(const std::string& id) = 0;
+  virtual Result<bool> credential_exists(const std::string& id) = 0;
+  virtual Result<std::optional<CredentialRow>> find_credential_meta(const std::string& id) = 0;
+  virtual Result<std::optional<GrantRow>> find_grant(const std::string& id) = 0;
+  virtual Result<bool> dwg_used(const std::string& id) = 0;
+  virtual Status insert_user(const UserRow& row) = 0;
+  virtual Status insert_wallet(const WalletRow& row) = 0;
+  virtual Status insert_credential(const CredentialRow& row) = 0;
+  virtual Status insert_grant(const GrantRow& row) = 0;
+  virtual Status mark_grant_revoked(const std::string& id, int64_t log_time, int64_t position) = 0;
+  virtual Status record_dwg(const std::string& id, int64_t position) = 0;
+  virtual Status append_log(const LogRow& row) = 0;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // Runs `fn` in one atomic, durable transaction: committed when fn returns ok, rolled back
+  // otherwise (fn's error is returned).
+  virtual Status write(const std::function<Status(StateWriter&)>& fn) = 0;
+
+  // --- reads (any thread) ---
+  virtual Result<int64_t> last_applied_position() = 0;
+  virtual Result<std::optional<WalletRow>> find_wallet(const std::string& identifier) = 0;
+  virtual Result<std::optional<UserRow>> find_user(const std::string& id) = 0;
+  virtual Result<std::vector<WalletRow>> wallets_of(const std::string& user_id) = 0;
+  virtual Result<std::optional<CredentialRow>> find_credential(const std::string& id) = 0;  // with `sealed`
+  virtual Result<std::vector<CredentialRow>> credentials_of(const std::string& user_id) = 0;  // without `sealed`
+  virtual Result<std::optional<GrantRow>> find_grant(const std::string& id) = 0;
+  // An unrevoked grant naming `grantee` on `data_id`.
+  virtual Result<std::optional<GrantRow>> active_grant(const std::string& grantee, const std::string& data_id) = 0;
+  virtual Result<std::vector<GrantRow>> grants(const GrantQuery& query) = 0;
+  virtual Status health_check() = 0;
+  // "ok" or the problems PRAGMA integrity_check (or the backend's equivalent) reports.
+  virtual Result<std::string> integrity_check() = 0;
+
+  // --- replay store ---
+  virtual Result<bool> nonce_seen(const std::string& nonce) = 0;
+  // false when the nonce was already there (a concurrent replay lost the race).
+  virtual Result<bool> record_nonce(const std::string& nonce, int64_t expires_at) = 0;
+  virtual Status purge_nonces(int64_t now) = 0;
+
+  // Flushes and closes; further calls fail.
+  virtual void close() = 0;
+};
+
+// SQLite in `data_dir` (node.db for state, replay.db for nonces), WAL, synchronous=FULL for
+// state, schema migrations applied at open.
+Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir, size_t read_connections);
+
+}  // namespace idos::node
