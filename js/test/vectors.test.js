@@ -1,8 +1,10 @@
 // The shared vector files of tests/vectors/, run through the package with the outcomes they state.
 // Every file that exists is read; any mismatch fails.
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { hex, IdosError, load, readVectors, unhex } from "./helpers.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { after, test } from "node:test";
+import { hex, IdosError, load, pkgDir, readVectors, unhex } from "./helpers.js";
 
 const idos = await load();
 const nullable = (x) => (x === null ? undefined : x);
@@ -19,16 +21,31 @@ function outcome(fn) {
   }
 }
 
+// Every outcome is also written to test-output/results-wasm.txt ("<file>\t<case id>\t<outcome>",
+// the plugin's C test writes results-native.txt in the same form) and scripts/test.d/plugin.sh
+// fails on any case where native and WASM disagree.
+const results = [];
+const record = (file, id, got) => {
+  results.push(`${file}\t${id}\t${got}`);
+  return got;
+};
+after(() => {
+  const out = resolve(pkgDir, "..", "test-output");
+  mkdirSync(out, { recursive: true });
+  const bytewise = (a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  writeFileSync(resolve(out, "results-wasm.txt"), results.sort(bytewise).join("\n") + "\n");
+});
+
 const wallet = readVectors("wallet_signatures.json");
 test("wallet_signatures.json exists", () => assert.ok(wallet, "tests/vectors/wallet_signatures.json is missing"));
 if (wallet) {
   for (const c of wallet.cases) {
     test(`wallet_signatures ${c.id}`, () => {
-      const got = outcome(() => idos.verifyWalletSignature({
+      const got = record("wallet_signatures.json", c.id, outcome(() => idos.verifyWalletSignature({
         type: c.type, identifier: c.identifier, publicKey: nullable(c.public_key), message: c.message,
         signature: c.signature, nonce: nullable(c.nonce), recipient: nullable(c.recipient),
         callbackUrl: nullable(c.callback_url),
-      }));
+      })));
       assert.equal(got, c.expected, c.comment);
     });
   }
@@ -84,7 +101,26 @@ if (grants) {
   for (const c of grants.cases ?? []) {
     test(`grants ${c.id}`, () => {
       const text = c.input_text ?? JSON.stringify(c.input);
-      assert.equal(outcome(() => idos.validate(c.kind, text, c.now, c.seen_before)), c.expected, c.comment);
+      const got = record("grants.json", c.id, outcome(() => idos.validate(c.kind, text, c.now, c.seen_before)));
+      assert.equal(got, c.expected, c.comment);
     });
   }
+}
+
+// Wycheproof Ed25519 through the module (the native plugin runs the same file).
+const wycheproof = readVectors("wycheproof/ed25519_test.json");
+if (wycheproof) {
+  test("wycheproof ed25519 through the module", () => {
+    let checked = 0;
+    for (const g of wycheproof.testGroups) {
+      for (const t of g.tests) {
+        const got = record("wycheproof/ed25519_test.json", `tcId-${t.tcId}`,
+          outcome(() => idos.ed25519Verify(unhex(t.msg), unhex(t.sig), unhex(g.publicKey.pk))));
+        if (t.result === "valid") assert.equal(got, "valid", `tcId ${t.tcId}`);
+        else assert.notEqual(got, "valid", `tcId ${t.tcId}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 100);
+  });
 }
