@@ -33,22 +33,12 @@
 #include "idos/secret.hpp"
 #include "idos/sign.hpp"
 #include "idos/uuid.hpp"
-#if IDOS_WASM_HAVE_WALLET
 #include "idos/wallet.hpp"
-#endif
-#if IDOS_WASM_HAVE_GRANT
 #include "idos/grant.hpp"
-#endif
-#if IDOS_WASM_HAVE_CREDENTIAL
 #include "idos/credential.hpp"
-#endif
-#if IDOS_WASM_HAVE_VC
 #include "idos/json.hpp"
 #include "idos/vc.hpp"
-#endif
-#if IDOS_WASM_HAVE_VALIDATE
 #include "idos/validate.hpp"
-#endif
 
 namespace {
 
@@ -60,10 +50,6 @@ using idos::ErrorCode;
 using idos::Result;
 using idos::Secret;
 
-#if !IDOS_WASM_HAVE_GRANT
-// The idOS namespace of access-grant ids (UUIDv5 over "grantee-dataId-lockedUntil").
-constexpr std::string_view kAccessGrantNamespace = "31276fd4-105f-4ff7-9f64-644942c14b79";
-#endif
 
 // --- result objects ------------------------------------------------------------------------------
 
@@ -265,13 +251,8 @@ val access_grant_id(const std::string& grantee, const std::string& data_id, doub
   if (!(locked_until >= 0 && locked_until <= 9007199254740991.0) || std::floor(locked_until) != locked_until) {
     return fail(ErrorCode::invalid_input, "lockedUntil must be a non-negative safe integer");
   }
-#if IDOS_WASM_HAVE_GRANT
   return map_result(idos::access_grant_id(grantee, data_id, static_cast<int64_t>(locked_until)),
                     [](const std::string& s) { return val(s); });
-#else
-  const std::string name = grantee + "-" + data_id + "-" + std::to_string(static_cast<int64_t>(locked_until));
-  return map_result(idos::uuid_v5(kAccessGrantNamespace, name), [](const std::string& s) { return val(s); });
-#endif
 }
 
 val canonicalize_json(const std::string& text) {
@@ -340,7 +321,6 @@ class Ed25519Key {
   val sign(const std::string& message) const {
     return map_result(idos::ed25519_sign(view_of(message), pair_), [](const idos::Ed25519Signature& s) { return to_js_bytes(s); });
   }
-#if IDOS_WASM_HAVE_WALLET
   val wallet_identifier(const std::string& type) const {
     auto t = idos::parse_wallet_type(type);
     if (!t.ok()) return fail(t.error());
@@ -367,13 +347,11 @@ class Ed25519Key {
                       [](const std::string& s) { return val(s); });
   }
 
-#endif
 
  private:
   idos::Ed25519KeyPair pair_;
 };
 
-#if IDOS_WASM_HAVE_WALLET
 // Wallets --------------------------------------------------------------------------------------------
 
 std::optional<std::string_view> optional_field(const val& request, const char* name, std::string& storage) {
@@ -439,7 +417,6 @@ val secp256k1_from_secret(const val& secret_key) {
   return map_result(idos::secp256k1_from_secret(secret.value().expose()),
                     [](idos::Secp256k1KeyPair& p) { return val(Secp256k1Key(std::move(p))); });
 }
-#endif
 
 val ed25519_generate() {
   return map_result(idos::ed25519_generate(), [](idos::Ed25519KeyPair& p) { return val(Ed25519Key(std::move(p))); });
@@ -459,7 +436,6 @@ val ed25519_from_seed(const val& seed) {
 std::string field(const val& o, const char* name) { return o[name].as<std::string>(); }
 int64_t int_field(const val& o, const char* name) { return static_cast<int64_t>(o[name].as<double>()); }
 
-#if IDOS_WASM_HAVE_GRANT
 val access_grant_to_js(const idos::AccessGrant& g) {
   val o = val::object();
   o.set("id", g.id);
@@ -521,9 +497,7 @@ val signed_request_message(const val& o) {
   r.issued_at = field(o, "issued_at");
   return map_result(idos::signed_request_message(r), [](const std::string& s) { return val(s); });
 }
-#endif
 
-#if IDOS_WASM_HAVE_CREDENTIAL
 val credential_to_js(const idos::Credential& c) {
   val o = val::object();
   o.set("id", c.id);
@@ -568,9 +542,7 @@ val verify_credential(const val& o) {
   auto s = idos::verify_credential(c);
   return s.ok() ? ok(val(true)) : fail(s.error());
 }
-#endif
 
-#if IDOS_WASM_HAVE_VC
 // Verifies a W3C VC's eddsa-jcs-2022 proof (structure, validity window at `now`, did:key issuer).
 val verify_verifiable_credential(const std::string& json_text, double now) {
   auto doc = idos::parse_json(json_text, idos::JsonLimits{idos::kMaxVcDocumentBytes, 32});
@@ -593,23 +565,10 @@ val sign_verifiable_credential(const std::string& json_text, const Ed25519Key& k
 }
 
 std::string did_key_from_ed25519(const Ed25519Key& key) { return idos::did_key_from_ed25519(key.pair().public_key); }
-#endif
 
-#if IDOS_WASM_HAVE_VALIDATE
 val validate_document(const std::string& kind, const std::string& json_text, double now, bool seen_before) {
   auto s = idos::validate_document(kind, json_text, static_cast<int64_t>(now), seen_before);
   return s.ok() ? ok(val(true)) : fail(s.error());
-}
-#endif
-
-val features() {
-  val out = val::object();
-  out.set("wallet", bool(IDOS_WASM_HAVE_WALLET));
-  out.set("grant", bool(IDOS_WASM_HAVE_GRANT));
-  out.set("credential", bool(IDOS_WASM_HAVE_CREDENTIAL));
-  out.set("vc", bool(IDOS_WASM_HAVE_VC));
-  out.set("validate", bool(IDOS_WASM_HAVE_VALIDATE));
-  return out;
 }
 
 }  // namespace
@@ -631,7 +590,6 @@ EMSCRIPTEN_BINDINGS(idos_core) {
 
   function("version", &version);
   function("initialize", &initialize);
-  function("features", &features);
 
   function("deriveEncryptionKeyPair", &derive_encryption_key_pair);
   function("encryptionKeyPairFromSecret", &encryption_key_pair_from_secret);
@@ -669,7 +627,6 @@ EMSCRIPTEN_BINDINGS(idos_core) {
       .function("exportSeed", &Ed25519Key::export_seed)
       .function("sign", &Ed25519Key::sign);
 
-#if IDOS_WASM_HAVE_WALLET
   ed25519.function("walletIdentifier", &Ed25519Key::wallet_identifier)
       .function("xrplPublicKey", &Ed25519Key::xrpl_public_key)
       .function("walletSign", &Ed25519Key::wallet_sign);
@@ -684,26 +641,17 @@ EMSCRIPTEN_BINDINGS(idos_core) {
   function("eip191Hash", &eip191_hash);
   function("secp256k1Generate", &secp256k1_generate);
   function("secp256k1FromSecret", &secp256k1_from_secret);
-#endif
 
-#if IDOS_WASM_HAVE_GRANT
   function("makeAccessGrant", &make_access_grant);
   function("delegatedAccessGrantMessage", &dag_message);
   function("delegatedWriteGrantMessage", &dwg_message);
   function("readRequestMessage", &read_request_message);
   function("signedRequestMessage", &signed_request_message);
-#endif
-#if IDOS_WASM_HAVE_CREDENTIAL
   function("buildCredential", &build_credential);
   function("makeSharedCopy", &make_shared_copy);
   function("verifyCredential", &verify_credential);
-#endif
-#if IDOS_WASM_HAVE_VC
   function("verifyVerifiableCredential", &verify_verifiable_credential);
   function("signVerifiableCredential", &sign_verifiable_credential);
   function("didKeyFromEd25519", &did_key_from_ed25519);
-#endif
-#if IDOS_WASM_HAVE_VALIDATE
   function("validateDocument", &validate_document);
-#endif
 }

@@ -169,17 +169,8 @@ export type PasswordKdfParams =
   | { kdf?: "argon2id"; opsLimit?: number; memLimit?: number }
   | { kdf: "scrypt"; N?: number; r?: number; p?: number };
 
-export interface Features {
-  wallet: boolean;
-  grant: boolean;
-  credential: boolean;
-  vc: boolean;
-  validate: boolean;
-}
-
 export interface Idos {
   readonly version: string;
-  readonly features: Readonly<Features>;
   readonly loadMilliseconds: number;
 
   deriveEncryptionKeyPair(password: string, userId: string): EncryptionKeyPair;

@@ -347,16 +347,9 @@ class Idos {
     this.#m = m;
     /** The core's version. */
     this.version = m.version();
-    /** Which parts of the core this module was built with. */
-    this.features = Object.freeze({ ...m.features() });
     /** How long instantiation took, in milliseconds. */
     this.loadMilliseconds = loadMilliseconds;
     Object.freeze(this);
-  }
-
-  #need(feature, fn) {
-    if (!this.features[feature]) throw new IdosError("UNSUPPORTED", `this build of idos-core has no ${feature} support`);
-    return fn;
   }
 
   // --- encryption keys ---
@@ -466,21 +459,17 @@ class Idos {
     return new Ed25519KeyPair(unwrap(this.#m.ed25519FromSeed(bytesArg(seed, "seed"))));
   }
   generateSecp256k1KeyPair() {
-    this.#need("wallet");
     return new Secp256k1KeyPair(unwrap(this.#m.secp256k1Generate()));
   }
   secp256k1KeyPairFromSecret(secretKey) {
-    this.#need("wallet");
     return new Secp256k1KeyPair(unwrap(this.#m.secp256k1FromSecret(bytesArg(secretKey, "secretKey"))));
   }
   /** The one canonical spelling of a wallet identifier (docs/wallets.md). */
   canonicalWalletIdentifier(type, identifier) {
-    this.#need("wallet");
     return unwrap(this.#m.canonicalWalletIdentifier(stringArg(type, "type"), stringArg(identifier, "identifier")));
   }
   /** true: verifies; false: well-formed but does not verify; IdosError: malformed input. */
   verifyWalletSignature(request) {
-    this.#need("wallet");
     objectArg(request, "request");
     const req = {
       type: stringArg(request.type, "request.type"),
@@ -496,7 +485,6 @@ class Idos {
   }
   /** keccak256 of the EIP-191 personal_sign envelope. */
   eip191Hash(message) {
-    this.#need("wallet");
     return this.#m.eip191Hash(dataArg(message, "message"));
   }
 
@@ -504,28 +492,23 @@ class Idos {
 
   /** A complete access grant record, id filled in (snake_case members as in docs/spec). */
   makeAccessGrant(fields) {
-    this.#need("grant");
     return unwrap(this.#m.makeAccessGrant(fieldsArg(fields, "fields",
       ["owner", "grantee", "data_id", "content_hash", "inserter_type", "inserter_id"], ["locked_until"])));
   }
   delegatedAccessGrantMessage(fields) {
-    this.#need("grant");
     return unwrap(this.#m.delegatedAccessGrantMessage(fieldsArg(fields, "fields",
       ["owner_wallet_identifier", "grantee_wallet_identifier", "data_id", "content_hash"], ["locked_until"])));
   }
   delegatedWriteGrantMessage(fields) {
-    this.#need("grant");
     return unwrap(this.#m.delegatedWriteGrantMessage(fieldsArg(fields, "fields",
       ["owner_wallet_identifier", "grantee_wallet_identifier", "issuer_public_key", "id",
         "access_grant_timelock", "not_usable_before", "not_usable_after"])));
   }
   readRequestMessage(fields) {
-    this.#need("grant");
     return unwrap(this.#m.readRequestMessage(fieldsArg(fields, "fields",
       ["grantee_wallet_identifier", "data_id", "nonce", "issued_at"])));
   }
   signedRequestMessage(fields) {
-    this.#need("grant");
     return unwrap(this.#m.signedRequestMessage(fieldsArg(fields, "fields",
       ["caller_wallet_identifier", "method", "path", "body_sha256", "nonce", "issued_at"])));
   }
@@ -534,7 +517,6 @@ class Idos {
 
   /** Encrypts the plaintext to the owner and signs it with the issuer's Ed25519 key. */
   buildCredential({ id, userId, publicNotes = "", plaintext, recipientPublicKey, issuer }) {
-    this.#need("credential");
     if (!(issuer instanceof Ed25519KeyPair)) throw invalid("issuer must be an Ed25519KeyPair");
     return unwrap(this.#m.buildCredential(stringArg(id, "id"), stringArg(userId, "userId"),
       stringArg(publicNotes, "publicNotes"), dataArg(plaintext, "plaintext"),
@@ -542,13 +524,11 @@ class Idos {
   }
   /** A copy for a grantee: re-encrypted to their key, signed by a discarded key; plus content_hash. */
   makeSharedCopy({ copyId, userId, plaintext, granteePublicKey }) {
-    this.#need("credential");
     return unwrap(this.#m.makeSharedCopy(stringArg(copyId, "copyId"), stringArg(userId, "userId"),
       dataArg(plaintext, "plaintext"), bytesArg(granteePublicKey, "granteePublicKey")));
   }
   /** true, or IdosError (VERIFY_FAILED for a well-formed credential whose signatures are wrong). */
   verifyCredential(credential) {
-    this.#need("credential");
     return unwrap(this.#m.verifyCredential(fieldsArg(credential, "credential",
       ["id", "user_id", "public_notes", "content", "encryptor_public_key", "issuer_auth_public_key",
         "public_notes_signature", "broader_signature"])));
@@ -561,14 +541,12 @@ class Idos {
    * malformed documents, unsupported suites, or a validity window that excludes `now`.
    */
   verifyCredentialProof(vc, now = Math.floor(Date.now() / 1000)) {
-    this.#need("vc");
     const r = this.#m.verifyVerifiableCredential(jsonTextArg(vc, "vc"), integerArg(now, "now"));
     if (!r.ok && r.code === "VERIFY_FAILED") return false;
     return unwrap(r);
   }
   /** Adds an eddsa-jcs-2022 proof; returns the secured document (object). */
   signVerifiableCredential(unsecured, key, { verificationMethod, created, proofPurpose = "assertionMethod" } = {}) {
-    this.#need("vc");
     if (!(key instanceof Ed25519KeyPair)) throw invalid("key must be an Ed25519KeyPair");
     const did = this.#m.didKeyFromEd25519(key[HANDLE]());
     const vm = verificationMethod ?? `${did}#${did.slice("did:key:".length)}`;
@@ -578,7 +556,6 @@ class Idos {
     return JSON.parse(text);
   }
   didKey(key) {
-    this.#need("vc");
     if (!(key instanceof Ed25519KeyPair)) throw invalid("key must be an Ed25519KeyPair");
     return this.#m.didKeyFromEd25519(key[HANDLE]());
   }
@@ -587,7 +564,6 @@ class Idos {
 
   /** true, or IdosError with the code the spec names for the first failed rule. */
   validate(kind, json, now, seenBefore = false) {
-    this.#need("validate");
     if (typeof seenBefore !== "boolean") throw invalid("seenBefore must be a boolean");
     return unwrap(this.#m.validateDocument(stringArg(kind, "kind"), jsonTextArg(json, "json"),
       integerArg(now, "now"), seenBefore));
