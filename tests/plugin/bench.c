@@ -34,6 +34,16 @@ static __typeof__(&idos_validate) p_validate;
 static __typeof__(&idos_check_access_grant) p_check_access_grant;
 static __typeof__(&idos_verify_read_request) p_verify_read_request;
 static __typeof__(&idos_verify_delegated_write_grant) p_verify_dwg;
+static __typeof__(&idos_verify_wallet_signature) p_verify_wallet;
+
+/* EIP-191 personal_sign verification through the ABI (wallet_signatures.json "evm-ascii-valid"). */
+static const char *g_evm_address, *g_evm_message, *g_evm_signature;
+static int op_eip191(void* arg) {
+  (void)arg;
+  return p_verify_wallet("EVM", 3, g_evm_address, strlen(g_evm_address), NULL, 0, g_evm_message,
+                         strlen(g_evm_message), g_evm_signature, strlen(g_evm_signature), NULL, 0, NULL, 0, NULL, 0,
+                         NULL);
+}
 
 typedef struct {
   const char* text;
@@ -167,9 +177,10 @@ int main(int argc, char** argv) {
   *(void**)&p_check_access_grant = dlsym(h, "idos_check_access_grant");
   *(void**)&p_verify_read_request = dlsym(h, "idos_verify_read_request");
   *(void**)&p_verify_dwg = dlsym(h, "idos_verify_delegated_write_grant");
+  *(void**)&p_verify_wallet = dlsym(h, "idos_verify_wallet_signature");
   __typeof__(&idos_plugin_init) init;
   *(void**)&init = dlsym(h, "idos_plugin_init");
-  if (!p_validate || !p_check_access_grant || !p_verify_read_request || !p_verify_dwg || !init || init() != 0 ||
+  if (!p_validate || !p_check_access_grant || !p_verify_read_request || !p_verify_dwg || !p_verify_wallet || !init || init() != 0 ||
       sodium_init() < 0)
     return 1;
 
@@ -179,6 +190,31 @@ int main(int argc, char** argv) {
   if (!find_case(&doc, "dwg/valid-evm", &g_dwg) || !find_case(&doc, "read_request/valid-facesign", &g_read) ||
       !find_case(&doc, "access_grant/valid-facesign-locked", &g_grant))
     return 1;
+
+  char wpath[4096];
+  size_t wlen;
+  char* wtext;
+  mj_value wdoc;
+  snprintf(wpath, sizeof wpath, "%s/wallet_signatures.json", vectors);
+  wtext = mj_read_file(wpath, &wlen);
+  if (!wtext || !mj_parse(wtext, wlen, &wdoc)) return 1;
+  {
+    const mj_value* cases = mj_get(&wdoc, "cases");
+    size_t k;
+    for (k = 0; cases && k < cases->count; k++) {
+      const mj_value* c = &cases->items[k];
+      const char* cid = mj_str(c, "id", NULL);
+      if (cid && !strcmp(cid, "evm-ascii-valid")) {
+        g_evm_address = mj_str(c, "identifier", NULL);
+        g_evm_message = mj_str(c, "message", NULL);
+        g_evm_signature = mj_str(c, "signature", NULL);
+      }
+    }
+    if (!g_evm_address || !g_evm_message || !g_evm_signature) {
+      fprintf(stderr, "wallet_signatures.json has no case evm-ascii-valid\n");
+      return 1;
+    }
+  }
 
   /* EVM: the DWG's own signature; recovery costs the same for any digest. */
   const char* sig = mj_str(g_dwg.input, "signature", NULL);
@@ -203,18 +239,21 @@ int main(int argc, char** argv) {
     printf("%s: %.0f ops/s\n", profile, r);
     return r < 0;
   }
+  double eip191 = rate(op_eip191, NULL, seconds);
   double dwg = rate(op_dwg, NULL, seconds);
   double dwg_v = rate(op_dwg_validate, NULL, seconds);
   double recover = rate(op_secp256k1_recover, NULL, seconds);
   double read = rate(op_read, NULL, seconds);
   double grant_read = rate(op_grant_and_read, NULL, seconds);
   double ed = rate(op_ed25519_verify, NULL, seconds);
-  if (dwg < 0 || dwg_v < 0 || recover < 0 || read < 0 || grant_read < 0 || ed < 0) {
+  if (eip191 < 0 || dwg < 0 || dwg_v < 0 || recover < 0 || read < 0 || grant_read < 0 || ed < 0) {
     fprintf(stderr, "a benchmarked call did not return IDOS_OK\n");
     return 1;
   }
   printf("| validation (one core) | plugin ops/s | raw primitive | raw ops/s | raw faster by |\n");
   printf("|---|---:|---|---:|---:|\n");
+  row("EIP-191 `personal_sign` verification (`idos_verify_wallet_signature`)", eip191,
+      "libsecp256k1 recover + serialize", recover);
   row("DWG signed by an EVM wallet (`idos_verify_delegated_write_grant`)", dwg,
       "libsecp256k1 recover + serialize", recover);
   row("same through `idos_validate`", dwg_v, "libsecp256k1 recover + serialize", recover);
@@ -223,6 +262,8 @@ int main(int argc, char** argv) {
   row("access grant + Ed25519 read request", grant_read, "libsodium `crypto_sign_verify_detached`", ed);
   mj_free(&doc);
   free(text);
+  mj_free(&wdoc);
+  free(wtext);
   dlclose(h);
   return 0;
 }
