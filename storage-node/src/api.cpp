@@ -76,14 +76,7 @@ json receipt_json(const Receipt& r) {
 }
 
 json grant_json(const GrantRow& g, bool with_status) {
-  json j{{"id", g.id},
-         {"owner", g.owner},
-         {"grantee", g.grantee},
-         {"data_id", g.data_id},
-         {"locked_until", g.locked_until},
-         {"content_hash", g.content_hash},
-         {"inserter_type", g.inserter_type},
-         {"inserter_id", g.inserter_id}};
+  json j = access_grant_document(g);
   if (with_status) {
     j["created_at"] = g.created_at;
     j["log_position"] = g.log_position;

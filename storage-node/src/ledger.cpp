@@ -84,16 +84,6 @@ Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::strin
   return row;
 }
 
-json grant_json(const GrantRow& g) {
-  return json{{"id", g.id},
-              {"owner", g.owner},
-              {"grantee", g.grantee},
-              {"data_id", g.data_id},
-              {"locked_until", g.locked_until},
-              {"content_hash", g.content_hash},
-              {"inserter_type", g.inserter_type},
-              {"inserter_id", g.inserter_id}};
-}
 
 // Builds the access grant, validates it with the plugin (field rules and derived id) and stores it.
 Result<GrantRow> store_grant(Ctx& c, const std::string& owner, const std::string& grantee, const std::string& data_id,
@@ -111,7 +101,7 @@ Result<GrantRow> store_grant(Ctx& c, const std::string& owner, const std::string
   g.inserter_id = inserter_id;
   g.created_at = c.time;
   g.log_position = c.position;
-  const json doc = grant_json(g);
+  const json doc = access_grant_document(g);
   IDOS_CHECK(c.plugin.validate("access_grant", dump(doc), c.time, false));
   IDOS_TRY(auto existing, c.w.find_grant(id));
   if (existing) return make_error(ErrorCode::replayed, "access grant " + id + " already exists");
@@ -289,7 +279,7 @@ Status op_revoke(Ctx& c) {
   IDOS_TRY(std::string grant_id, get_string_field(c.tx.payload, "grant_id", kMaxIdChars));
   IDOS_TRY(auto grant, c.w.find_grant(grant_id));
   if (!grant || grant->revoked_at) return not_found("no active grant " + grant_id);
-  const json doc = grant_json(*grant);
+  const json doc = access_grant_document(*grant);
   const json revoke{{"grant", doc}, {"requester", actor.user_id}};
   // Owner only (FORBIDDEN), after the timelock (LOCKED): the plugin decides, at log_time.
   IDOS_CHECK(c.plugin.validate("revoke", dump(revoke), c.time, false));
@@ -373,6 +363,17 @@ Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, 
   });
   if (!recorded.ok()) return recorded.error();
   return refusal;
+}
+
+nlohmann::json access_grant_document(const GrantRow& g) {
+  return json{{"id", g.id},
+              {"owner", g.owner},
+              {"grantee", g.grantee},
+              {"data_id", g.data_id},
+              {"locked_until", g.locked_until},
+              {"content_hash", g.content_hash},
+              {"inserter_type", g.inserter_type},
+              {"inserter_id", g.inserter_id}};
 }
 
 }  // namespace idos::node

@@ -93,6 +93,10 @@ class Ledger {
   int64_t last_position_ = 0;
 };
 
+// An access grant as the grant spec writes it (the document the plugin validates and the API
+// returns, without the node's bookkeeping columns).
+nlohmann::json access_grant_document(const GrantRow& g);
+
 // The credential as stored: its canonical JSON, and the associated data of its sealed form.
 std::string credential_associated_data(const std::string& id);
 
