@@ -216,10 +216,7 @@ else
        && must build-native-asan cmake --build --preset native-asan --target idos_core_tests idos_plugin idos_plugin_abi_test; then
     asan_env=(ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
               UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}")
-    # run_catch prints the record line, then the case count (dropped here).
-    run_catch core-native-asan env "${asan_env[@]}" ./build/native-asan/tests/idos_core_tests \
-      >"$OUT/core-native-asan.summary"
-    sed '$d' "$OUT/core-native-asan.summary"
+    run_catch core-native-asan env "${asan_env[@]}" ./build/native-asan/tests/idos_core_tests
     plugin_suite plugin-abi-asan env "${asan_env[@]}" ./build/native-asan/plugin/idos_plugin_abi_test
     # The stock sqlite3 shell is not instrumented: preload the sanitizer runtimes for the SQL test.
     asan_preload="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
