@@ -1,0 +1,181 @@
+// A client for the storage node's HTTP API (docs/api.md): signed requests, typed calls, errors as
+// IdosError, and verification of the node's signed receipts against the permitted node keys.
+// The network is permissioned: a write whose receipts are not all signed by a permitted node key
+// is reported as VERIFY_FAILED, never as success.
+import { IdosError, load } from "./index.js";
+
+/** Strict RFC 3339 UTC without fractions, as the spec writes times. */
+export function rfc3339(date = new Date()) {
+  return date.toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/** The exact text a node signs for a receipt (docs/api.md, "Receipts"). */
+export function receiptMessage(r) {
+  return [
+    "operation: nodeReceipt",
+    `node_id: ${r.node_id}`,
+    `write_operation: ${r.write_operation}`,
+    `object_id: ${r.object_id}`,
+    `sha256: ${r.sha256}`,
+    `log_position: ${r.log_position}`,
+    `time: ${r.time}`,
+  ].join("\n");
+}
+
+function nodeError(status, code, message) {
+  const e = new IdosError(code, message);
+  e.status = status;
+  return e;
+}
+
+export class NodeClient {
+  #idos;
+  #fetch;
+  #permitted;
+
+  /**
+   * baseUrl: the node ("http://127.0.0.1:8787", or "" for same-origin paths).
+   * permittedNodeKeys: hex Ed25519 node ids whose receipts are trusted.
+   */
+  constructor({ baseUrl = "", idos, permittedNodeKeys = [], fetch: fetchImpl } = {}) {
+    if (typeof baseUrl !== "string") throw new IdosError("INVALID_INPUT", "baseUrl must be a string");
+    if (!Array.isArray(permittedNodeKeys)) throw new IdosError("INVALID_INPUT", "permittedNodeKeys must be an array");
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#idos = idos ?? null;
+    this.#fetch = fetchImpl ?? globalThis.fetch.bind(globalThis);
+    this.#permitted = new Set();
+    for (const k of permittedNodeKeys) this.permitNode(k);
+  }
+
+  async #module() {
+    this.#idos ??= await load();
+    return this.#idos;
+  }
+
+  /** Adds a node key (64 lowercase hex) to the permitted list. */
+  permitNode(nodeId) {
+    if (typeof nodeId !== "string" || !/^[0-9a-f]{64}$/.test(nodeId)) {
+      throw new IdosError("INVALID_ENCODING", "a node key is 64 lowercase hex digits");
+    }
+    this.#permitted.add(nodeId);
+  }
+
+  get permittedNodeKeys() {
+    return [...this.#permitted];
+  }
+
+  /**
+   * The Idos-Signed-Request header value for `signer` calling `method target` with `bodyText`.
+   * signer: {type, identifier, publicKey?, sign(message) -> signature text (or a Promise of it)};
+   * NEAR signers also give {nearNonce, nearRecipient, nearCallbackUrl?} and sign with NEP-413.
+   */
+  async signedRequestHeader(signer, method, target, bodyText = "") {
+    const idos = await this.#module();
+    if (!signer || typeof signer.sign !== "function" || typeof signer.identifier !== "string" || typeof signer.type !== "string") {
+      throw new IdosError("INVALID_INPUT", "signer needs type, identifier and sign(message)");
+    }
+    const fields = {
+      caller_wallet_identifier: signer.identifier,
+      method,
+      path: target,
+      body_sha256: idos.toHex(idos.sha256(bodyText)),
+      nonce: idos.toHex(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+      issued_at: rfc3339(),
+    };
+    const signature = await signer.sign(idos.signedRequestMessage(fields));
+    const doc = { caller_wallet_type: signer.type, ...fields, signature };
+    if (signer.publicKey !== undefined) doc.caller_public_key = signer.publicKey;
+    if (signer.type === "NEAR") {
+      doc.near_nonce = signer.nearNonce;
+      doc.near_recipient = signer.nearRecipient;
+      if (signer.nearCallbackUrl !== undefined) doc.near_callback_url = signer.nearCallbackUrl;
+    }
+    return idos.toBase64(idos.utf8Encode(JSON.stringify(doc)));
+  }
+
+  /**
+   * One call. body: an object sent as JSON. With `signer` the request is signed. Returns the parsed
+   * answer; a refusal throws IdosError with the node's code and `status`; no answer throws
+   * NODE_UNREACHABLE.
+   */
+  async request(method, target, { signer, body } = {}) {
+    const bodyText = body === undefined ? "" : JSON.stringify(body);
+    const headers = {};
+    if (bodyText) headers["content-type"] = "application/json";
+    if (signer) headers["idos-signed-request"] = await this.signedRequestHeader(signer, method, target, bodyText);
+    let res;
+    try {
+      res = await this.#fetch(this.baseUrl + target, { method, headers, body: bodyText || undefined, cache: "no-store" });
+    } catch (e) {
+      throw nodeError(0, "NODE_UNREACHABLE", `the node at ${this.baseUrl || "this origin"} did not answer: ${e.message}`);
+    }
+    const text = await res.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = null;
+    }
+    if (!res.ok) {
+      if (json && typeof json.code === "string") throw nodeError(res.status, json.code, json.message ?? "");
+      if (res.status === 502 || res.status === 503 || res.status === 504) {
+        throw nodeError(res.status, "NODE_UNREACHABLE", `HTTP ${res.status} from the node or a proxy`);
+      }
+      throw nodeError(res.status, "INTERNAL", `HTTP ${res.status} without an error body`);
+    }
+    if (json === null) throw nodeError(res.status, "INTERNAL", "the node's answer is not JSON");
+    return json;
+  }
+
+  /** true when `receipt` is signed by a permitted node key (and, if given, names expectedSha256). */
+  async verifyReceipt(receipt, { expectedSha256 } = {}) {
+    const idos = await this.#module();
+    if (!receipt || typeof receipt !== "object") return false;
+    if (!this.#permitted.has(receipt.node_id)) return false;
+    if (expectedSha256 !== undefined && receipt.sha256 !== expectedSha256) return false;
+    try {
+      return idos.ed25519Verify(receiptMessage(receipt), idos.fromHex(receipt.signature), idos.fromHex(receipt.node_id));
+    } catch {
+      return false;  // malformed hex or lengths: not a valid receipt
+    }
+  }
+
+  // A write: every receipt must verify, or the call fails with VERIFY_FAILED.
+  async #write(method, target, signer, body) {
+    const answer = await this.request(method, target, { signer, body });
+    const receipts = Array.isArray(answer.receipts) ? answer.receipts : [];
+    if (receipts.length === 0) throw nodeError(200, "VERIFY_FAILED", "the node answered a write without receipts");
+    for (const r of receipts) {
+      if (!(await this.verifyReceipt(r))) {
+        throw nodeError(200, "VERIFY_FAILED", `receipt for ${r?.object_id} is not signed by a permitted node key`);
+      }
+    }
+    return answer;
+  }
+
+  // --- typed calls (docs/api.md) ---
+  health() { return this.request("GET", "/health"); }
+  nodeInfo() { return this.request("GET", "/v1/node"); }
+  publicGrants(query = {}) {
+    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+    const s = q.toString();
+    return this.request("GET", `/v1/public/grants${s ? `?${s}` : ""}`);
+  }
+  createUser(signer, { userId, encryptionPublicKey } = {}) {
+    const body = {};
+    if (userId !== undefined) body.user_id = userId;
+    if (encryptionPublicKey !== undefined) body.encryption_public_key = encryptionPublicKey;
+    return this.#write("POST", "/v1/users", signer, body);
+  }
+  me(signer) { return this.request("GET", "/v1/users/me", { signer }); }
+  addWallet(signer, body) { return this.#write("POST", "/v1/users/me/wallets", signer, body); }
+  putCredential(signer, credential) { return this.#write("POST", "/v1/credentials", signer, { credential }); }
+  writeByDwg(signer, body) { return this.#write("POST", "/v1/credentials/dwg", signer, body); }
+  listCredentials(signer) { return this.request("GET", "/v1/credentials", { signer }); }
+  getCredential(signer, id) { return this.request("GET", `/v1/credentials/${encodeURIComponent(id)}`, { signer }); }
+  share(signer, body) { return this.#write("POST", "/v1/shares", signer, body); }
+  readShared(signer, dataId) { return this.request("GET", `/v1/shared/${encodeURIComponent(dataId)}`, { signer }); }
+  listGrants(signer, role) { return this.request("GET", `/v1/grants?role=${encodeURIComponent(role)}`, { signer }); }
+  delegatedAccessGrant(signer, dag) { return this.#write("POST", "/v1/grants/dag", signer, { dag }); }
+  revoke(signer, grantId) { return this.#write("DELETE", `/v1/grants/${encodeURIComponent(grantId)}`, signer); }
+}
