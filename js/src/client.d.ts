@@ -52,4 +52,7 @@ export declare class NodeClient {
 }
 
 export declare function receiptMessage(receipt: Receipt): string;
+/** Synchronous receipt check with a loaded module. */
+export declare function verifyReceipt(idos: Idos, receipt: Receipt, permittedNodeKeys: string[],
+  options?: { expectedSha256?: string }): boolean;
 export declare function rfc3339(date?: Date): string;

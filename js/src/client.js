@@ -22,6 +22,21 @@ export function receiptMessage(r) {
   ].join("\n");
 }
 
+/**
+ * true when `receipt` is signed by one of `permittedNodeKeys` (hex node ids) and, if given, names
+ * `expectedSha256`. Synchronous: needs the loaded module (`await load()`).
+ */
+export function verifyReceipt(idos, receipt, permittedNodeKeys, { expectedSha256 } = {}) {
+  if (!receipt || typeof receipt !== "object") return false;
+  if (!permittedNodeKeys.includes(receipt.node_id)) return false;
+  if (expectedSha256 !== undefined && receipt.sha256 !== expectedSha256) return false;
+  try {
+    return idos.ed25519Verify(receiptMessage(receipt), idos.fromHex(receipt.signature), idos.fromHex(receipt.node_id));
+  } catch {
+    return false; // malformed hex or lengths: not a valid receipt
+  }
+}
+
 function nodeError(status, code, message) {
   const e = new IdosError(code, message);
   e.status = status;
@@ -128,16 +143,8 @@ export class NodeClient {
   }
 
   /** true when `receipt` is signed by a permitted node key (and, if given, names expectedSha256). */
-  async verifyReceipt(receipt, { expectedSha256 } = {}) {
-    const idos = await this.#module();
-    if (!receipt || typeof receipt !== "object") return false;
-    if (!this.#permitted.has(receipt.node_id)) return false;
-    if (expectedSha256 !== undefined && receipt.sha256 !== expectedSha256) return false;
-    try {
-      return idos.ed25519Verify(receiptMessage(receipt), idos.fromHex(receipt.signature), idos.fromHex(receipt.node_id));
-    } catch {
-      return false;  // malformed hex or lengths: not a valid receipt
-    }
+  async verifyReceipt(receipt, options = {}) {
+    return verifyReceipt(await this.#module(), receipt, [...this.#permitted], options);
   }
 
   // A write: every receipt must verify, or the call fails with VERIFY_FAILED.
