@@ -7,35 +7,21 @@
 // Run: cd tests/js && node gen/crypto-interop-vectors.mjs
 
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import scryptJs from 'scrypt-js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import naclModule from 'tweetnacl';
 import sodiumModule from 'libsodium-wrappers';
+import { libVersion, assert, utf8, toHex, fromHex, b64, JS_ROOT } from './common.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 const sodium = sodiumModule.default ?? sodiumModule;
 await sodium.ready;
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const JS_ROOT = join(HERE, '..');
 const OUT = join(JS_ROOT, '..', 'vectors', 'crypto_interop.json');
 
-function libVersion(name) {
-  const pkg = JSON.parse(readFileSync(join(JS_ROOT, 'node_modules', name, 'package.json'), 'utf8'));
-  if (pkg.name !== name) throw new Error(`unexpected package.json for ${name}`);
-  return pkg.version;
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
-const utf8 = (s) => new Uint8Array(Buffer.from(s, 'utf8'));
-const toHex = (b) => Buffer.from(b).toString('hex');
-const fromHex = (h) => new Uint8Array(Buffer.from(h, 'hex'));
-const b64 = (b) => Buffer.from(b).toString('base64');
 const eq = (a, b) => toHex(a) === toHex(b);
 const concat = (...parts) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -9,34 +9,20 @@
 // Run: cd tests/js && node gen/grant-vectors.mjs
 
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { Wallet, hashMessage, getAddress } from 'ethers';
 import naclModule from 'tweetnacl';
 import canonicalizeModule from 'canonicalize';
+import { libVersion, assert, utf8, toHex, b64, sha256, JS_ROOT, VECTORS } from './common.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 const canonicalize = canonicalizeModule.default ?? canonicalizeModule;
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const JS_ROOT = join(HERE, '..');
-const VECTORS = join(JS_ROOT, '..', 'vectors');
 
-function libVersion(name) {
-  const pkg = JSON.parse(readFileSync(join(JS_ROOT, 'node_modules', name, 'package.json'), 'utf8'));
-  return pkg.version;
-}
-function assert(cond, msg) {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
 
-const utf8 = (s) => new Uint8Array(Buffer.from(s, 'utf8'));
-const toHex = (b) => Buffer.from(b).toString('hex');
-const b64 = (b) => Buffer.from(b).toString('base64');
 const fromB64 = (s) => new Uint8Array(Buffer.from(s, 'base64'));
-const sha256 = (b) => new Uint8Array(createHash('sha256').update(b).digest());
 const seed32 = (label) => sha256(utf8(`idos-core/grant-vectors/${label}`));
 const clone = (o) => JSON.parse(JSON.stringify(o));
 

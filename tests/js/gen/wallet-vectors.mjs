@@ -7,10 +7,8 @@
 //
 // Run: cd tests/js && node gen/wallet-vectors.mjs
 
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { Wallet, verifyMessage, getAddress, id as keccakId } from 'ethers';
 import { KeyPair, KeyPairEd25519, PublicKey } from '@near-js/crypto';
@@ -20,29 +18,16 @@ import { Keypair as StellarKeypair, StrKey } from '@stellar/stellar-sdk';
 import * as rippleKeypairs from 'ripple-keypairs';
 import { decodeAccountID, isValidClassicAddress } from 'ripple-address-codec';
 import naclModule from 'tweetnacl';
+import { libVersion, assert, utf8, toHex, fromHex, sha256, JS_ROOT } from './common.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const JS_ROOT = join(HERE, '..');
 const OUT = join(JS_ROOT, '..', 'vectors', 'wallet_signatures.json');
 
 // ---------------------------------------------------------------- helpers
 
-function libVersion(name) {
-  const pkg = JSON.parse(readFileSync(join(JS_ROOT, 'node_modules', name, 'package.json'), 'utf8'));
-  if (pkg.name !== name) throw new Error(`unexpected package.json for ${name}`);
-  return pkg.version;
-}
 
-function assert(cond, msg) {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
 
-const utf8 = (s) => new Uint8Array(Buffer.from(s, 'utf8'));
-const toHex = (b) => Buffer.from(b).toString('hex');
-const fromHex = (h) => new Uint8Array(Buffer.from(h, 'hex'));
-const sha256 = (b) => new Uint8Array(createHash('sha256').update(b).digest());
 // A fixed 32-byte seed named by a label, so every key in the file is reproducible.
 const seed32 = (label) => sha256(utf8(`idos-core/test-vectors/${label}`));
 
