@@ -21,24 +21,23 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "idos/aead.hpp"
-#include "idos/box.hpp"
-#include "idos/canonical_json.hpp"
-#include "idos/encoding.hpp"
-#include "idos/hash.hpp"
-#include "idos/init.hpp"
-#include "idos/kdf.hpp"
-#include "idos/keccak.hpp"
-#include "idos/result.hpp"
-#include "idos/secret.hpp"
-#include "idos/sign.hpp"
-#include "idos/uuid.hpp"
-#include "idos/wallet.hpp"
-#include "idos/grant.hpp"
-#include "idos/credential.hpp"
-#include "idos/json.hpp"
-#include "idos/vc.hpp"
-#include "idos/validate.hpp"
+#include "idos/primitives/aead.hpp"
+#include "idos/primitives/box.hpp"
+#include "idos/primitives/canonical_json.hpp"
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/hash.hpp"
+#include "idos/primitives/init.hpp"
+#include "idos/primitives/kdf.hpp"
+#include "idos/primitives/keccak.hpp"
+#include "idos/primitives/result.hpp"
+#include "idos/primitives/secret.hpp"
+#include "idos/primitives/sign.hpp"
+#include "idos/primitives/uuid.hpp"
+#include "idos/protocol/wallet.hpp"
+#include "idos/protocol/grant.hpp"
+#include "idos/protocol/credential.hpp"
+#include "idos/protocol/vc.hpp"
+#include "idos/protocol/validate.hpp"
 
 namespace {
 
@@ -545,23 +544,19 @@ val verify_credential(const val& o) {
 
 // Verifies a W3C VC's eddsa-jcs-2022 proof (structure, validity window at `now`, did:key issuer).
 val verify_verifiable_credential(const std::string& json_text, double now) {
-  auto doc = idos::parse_json(json_text, idos::JsonLimits{idos::kMaxVcDocumentBytes, 32});
-  if (!doc.ok()) return fail(doc.error());
-  auto s = idos::verify_verifiable_credential(doc.value(), static_cast<int64_t>(now));
+  auto s = idos::verify_verifiable_credential(json_text, static_cast<int64_t>(now));
   return s.ok() ? ok(val(true)) : fail(s.error());
 }
 
 // Adds an eddsa-jcs-2022 proof signed by `key`; returns the secured document as JSON text.
 val sign_verifiable_credential(const std::string& json_text, const Ed25519Key& key, const std::string& verification_method,
                                const std::string& created, const std::string& proof_purpose) {
-  auto doc = idos::parse_json(json_text, idos::JsonLimits{idos::kMaxVcDocumentBytes, 32});
-  if (!doc.ok()) return fail(doc.error());
   idos::ProofOptions options;
   options.verification_method = verification_method;
   options.created = created;
   options.proof_purpose = proof_purpose;
-  return map_result(idos::eddsa_jcs_2022_sign(doc.value(), key.pair(), options),
-                    [](const nlohmann::json& j) { return val(j.dump()); });
+  return map_result(idos::eddsa_jcs_2022_sign(json_text, key.pair(), options),
+                    [](const std::string& text) { return val(text); });
 }
 
 std::string did_key_from_ed25519(const Ed25519Key& key) { return idos::did_key_from_ed25519(key.pair().public_key); }

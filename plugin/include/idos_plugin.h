@@ -55,7 +55,7 @@ extern "C" {
 /* Largest length the plugin reads for any one buffer (16 MiB; each format has a smaller limit). */
 #define IDOS_MAX_INPUT_BYTES ((size_t)16 * 1024 * 1024)
 
-/* Return codes: the integers of idos::ErrorCode (core/include/idos/result.hpp), docs/errors.md.
+/* Return codes: the integers of idos::ErrorCode (core/primitives/include/idos/primitives/result.hpp), docs/errors.md.
  * Stable: codes are appended, never renumbered. */
 typedef enum idos_status {
   IDOS_OK = 0,

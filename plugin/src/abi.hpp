@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "idos/result.hpp"
+#include "idos/primitives/result.hpp"
 #include "idos_plugin.h"
 
 namespace idos::plugin {

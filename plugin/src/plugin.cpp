@@ -10,13 +10,13 @@
 #include <type_traits>
 
 #include "abi.hpp"
-#include "idos/canonical_json.hpp"
-#include "idos/grant.hpp"
-#include "idos/hash.hpp"
-#include "idos/init.hpp"
-#include "idos/sign.hpp"
-#include "idos/validate.hpp"
-#include "idos/wallet.hpp"
+#include "idos/primitives/canonical_json.hpp"
+#include "idos/protocol/grant.hpp"
+#include "idos/primitives/hash.hpp"
+#include "idos/primitives/init.hpp"
+#include "idos/primitives/sign.hpp"
+#include "idos/protocol/validate.hpp"
+#include "idos/protocol/wallet.hpp"
 
 namespace idos::plugin {
 

@@ -18,11 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "abi.hpp"
-#include "idos/canonical_json.hpp"
-#include "idos/grant.hpp"
-#include "idos/hash.hpp"
-#include "idos/init.hpp"
-#include "idos/wallet.hpp"
+#include "idos/primitives/canonical_json.hpp"
+#include "idos/protocol/grant.hpp"
+#include "idos/primitives/hash.hpp"
+#include "idos/primitives/init.hpp"
+#include "idos/protocol/wallet.hpp"
 
 SQLITE_EXTENSION_INIT1
 

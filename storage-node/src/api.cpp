@@ -6,11 +6,11 @@
 #include <functional>
 #include <string>
 
-#include "idos/encoding.hpp"
-#include "idos/hash.hpp"
-#include "idos/json.hpp"
-#include "idos/time.hpp"
-#include "idos/uuid.hpp"
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/hash.hpp"
+#include "idos/primitives/json_dom.hpp"
+#include "idos/primitives/time.hpp"
+#include "idos/primitives/uuid.hpp"
 #include "log.hpp"
 
 namespace idos::node {

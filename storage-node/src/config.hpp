@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "idos/result.hpp"
+#include "idos/primitives/result.hpp"
 
 namespace idos::node {
 

@@ -1,11 +1,11 @@
 #include "ledger.hpp"
 
-#include "idos/canonical_json.hpp"
-#include "idos/encoding.hpp"
-#include "idos/hash.hpp"
-#include "idos/json.hpp"
-#include "idos/time.hpp"
-#include "idos/uuid.hpp"
+#include "idos/primitives/canonical_json.hpp"
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/hash.hpp"
+#include "idos/primitives/json_dom.hpp"
+#include "idos/primitives/time.hpp"
+#include "idos/primitives/uuid.hpp"
 
 namespace idos::node {
 

@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "idos/result.hpp"
+#include "idos/primitives/result.hpp"
 #include "node_keys.hpp"
 #include "plugin.hpp"
 #include "storage.hpp"

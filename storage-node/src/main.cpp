@@ -17,7 +17,7 @@
 
 #include "api.hpp"
 #include "config.hpp"
-#include "idos/init.hpp"
+#include "idos/primitives/init.hpp"
 #include "ledger.hpp"
 #include "log.hpp"
 #include "metrics.hpp"

@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "idos/aead.hpp"
-#include "idos/encoding.hpp"
-#include "idos/init.hpp"
+#include "idos/primitives/aead.hpp"
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/init.hpp"
 
 namespace idos::node {
 namespace {

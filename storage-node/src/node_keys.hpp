@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <string>
 
-#include "idos/bytes.hpp"
-#include "idos/result.hpp"
-#include "idos/secret.hpp"
-#include "idos/sign.hpp"
+#include "idos/primitives/bytes.hpp"
+#include "idos/primitives/result.hpp"
+#include "idos/primitives/secret.hpp"
+#include "idos/primitives/sign.hpp"
 
 namespace idos::node {
 

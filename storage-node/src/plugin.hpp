@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "idos/result.hpp"
+#include "idos/primitives/result.hpp"
 
 namespace idos::node {
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "idos/bytes.hpp"
-#include "idos/result.hpp"
+#include "idos/primitives/bytes.hpp"
+#include "idos/primitives/result.hpp"
 
 namespace idos::node {
 

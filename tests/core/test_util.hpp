@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "idos/bytes.hpp"
+#include "idos/primitives/bytes.hpp"
 
 #ifndef IDOS_VECTORS_DIR
 #error "IDOS_VECTORS_DIR must point at tests/vectors"

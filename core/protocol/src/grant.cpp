@@ -1,0 +1,286 @@
+// Access grants, DAG/DWG messages, revocation, read and signed requests (see grant.hpp and
+// docs/spec/grants.md, docs/spec/requests.md).
+#include "idos/protocol/grant.hpp"
+
+#include <string>
+
+#include "idos/primitives/time.hpp"
+#include "idos/primitives/uuid.hpp"
+
+namespace idos {
+namespace {
+
+bool is_lower_hex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool is_any_hex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
+}
+
+std::string prefixed(std::string_view what, std::string_view message) {
+  std::string out(what);
+  out += ": ";
+  out += message;
+  return out;
+}
+
+Status check_locked_until(int64_t locked_until) {
+  if (locked_until < 0 || locked_until > kMaxLockedUntil) {
+    return make_error(ErrorCode::invalid_input, "locked_until must be an integer in 0..253402300799");
+  }
+  return ok_status();
+}
+
+Status check_time_field(std::string_view value, std::string_view what) {
+  auto parsed = parse_rfc3339_utc(value);
+  if (!parsed) return make_error(parsed.code(), prefixed(what, parsed.error().message));
+  return ok_status();
+}
+
+// Token of [a-z0-9_], 1..max bytes.
+Status check_token(std::string_view value, size_t max, std::string_view what) {
+  if (value.empty()) return make_error(ErrorCode::invalid_input, prefixed(what, "must not be empty"));
+  if (value.size() > max) return make_error(ErrorCode::too_large, prefixed(what, "is too long"));
+  for (char c : value) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return make_error(ErrorCode::invalid_input, prefixed(what, "may only hold a-z, 0-9 and '_'"));
+    }
+  }
+  return ok_status();
+}
+
+// Printable ASCII without space: 0x21..0x7E, 1..max bytes.
+Status check_printable(std::string_view value, size_t max, std::string_view what) {
+  if (value.empty()) return make_error(ErrorCode::invalid_input, prefixed(what, "must not be empty"));
+  if (value.size() > max) return make_error(ErrorCode::too_large, prefixed(what, "is too long"));
+  for (char c : value) {
+    if (c < 0x21 || c > 0x7e) return make_error(ErrorCode::invalid_input, prefixed(what, "must be printable ASCII without spaces"));
+  }
+  return ok_status();
+}
+
+// Lines "key: value" joined by LF. Values were checked by the caller; this re-checks the one
+// property the template depends on, so no future field can smuggle in a line.
+Result<std::string> join_lines(std::initializer_list<std::pair<std::string_view, std::string_view>> lines) {
+  std::string out;
+  bool first = true;
+  for (const auto& [key, value] : lines) {
+    if (value.find('\n') != std::string_view::npos || value.find('\r') != std::string_view::npos) {
+      return make_error(ErrorCode::invalid_input, prefixed(key, "must not contain a line break"));
+    }
+    if (!first) out += '\n';
+    first = false;
+    out += key;
+    out += ": ";
+    out += value;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status check_uuid_field(std::string_view value, std::string_view what) {
+  auto parsed = parse_uuid(value);
+  if (!parsed) return make_error(parsed.code(), prefixed(what, "must be a canonical lowercase UUID"));
+  return ok_status();
+}
+
+Status check_hex32_field(std::string_view value, std::string_view what) {
+  if (value.size() != 64) return make_error(ErrorCode::invalid_length, prefixed(what, "must be 64 hex characters"));
+  if (!is_lower_hex(value)) return make_error(ErrorCode::invalid_encoding, prefixed(what, "must be lowercase hex"));
+  return ok_status();
+}
+
+Result<WalletType> infer_wallet_type(std::string_view id) {
+  if (id.starts_with("0x")) return WalletType::evm;
+  if (id.starts_with("ed25519:")) return WalletType::near;
+  if (id.size() == 64 && is_any_hex(id)) return WalletType::facesign;
+  if (id.size() == 56 && id.front() == 'G') return WalletType::stellar;
+  if (!id.empty() && id.front() == 'r') return WalletType::xrpl;
+  return make_error(ErrorCode::unsupported, "not a recognised wallet identifier (EVM, NEAR, Stellar, XRPL, FaceSign)");
+}
+
+Status check_canonical_wallet_identifier(std::string_view identifier, std::optional<WalletType> type,
+                                         std::string_view what) {
+  if (identifier.size() > kMaxWalletIdentifierChars) {
+    return make_error(ErrorCode::too_large, prefixed(what, "is too long"));
+  }
+  WalletType t{};
+  if (type) {
+    t = *type;
+  } else {
+    auto inferred = infer_wallet_type(identifier);
+    if (!inferred) return make_error(inferred.code(), prefixed(what, inferred.error().message));
+    t = *inferred;
+  }
+  auto canonical = canonical_wallet_identifier(t, identifier);
+  if (!canonical) return make_error(canonical.code(), prefixed(what, canonical.error().message));
+  if (*canonical != identifier) {
+    return make_error(ErrorCode::invalid_encoding, prefixed(what, "is not the canonical spelling (expected " + *canonical + ")"));
+  }
+  return ok_status();
+}
+
+Result<std::string> access_grant_id(std::string_view grantee, std::string_view data_id, int64_t locked_until) {
+  std::string name(grantee);
+  name += '-';
+  name += data_id;
+  name += '-';
+  name += std::to_string(locked_until);
+  return uuid_v5(kAccessGrantNamespace, name);
+}
+
+Status check_access_grant(const AccessGrant& g) {
+  IDOS_CHECK(check_uuid_field(g.id, "id"));
+  IDOS_CHECK(check_uuid_field(g.owner, "owner"));
+  IDOS_CHECK(check_canonical_wallet_identifier(g.grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(check_uuid_field(g.data_id, "data_id"));
+  IDOS_CHECK(check_locked_until(g.locked_until));
+  IDOS_CHECK(check_hex32_field(g.content_hash, "content_hash"));
+  IDOS_CHECK(check_token(g.inserter_type, kMaxInserterTypeBytes, "inserter_type"));
+  IDOS_CHECK(check_printable(g.inserter_id, kMaxInserterIdBytes, "inserter_id"));
+  IDOS_TRY(std::string expected, access_grant_id(g.grantee, g.data_id, g.locked_until));
+  if (expected != g.id) {
+    return make_error(ErrorCode::mismatch, "id is not UUIDv5(31276fd4-..., \"<grantee>-<data_id>-<locked_until>\"): expected " + expected);
+  }
+  return ok_status();
+}
+
+Result<AccessGrant> make_access_grant(std::string_view owner, std::string_view grantee, std::string_view data_id,
+                                      int64_t locked_until, std::string_view content_hash,
+                                      std::string_view inserter_type, std::string_view inserter_id) {
+  AccessGrant g;
+  g.owner = owner;
+  g.grantee = grantee;
+  g.data_id = data_id;
+  g.locked_until = locked_until;
+  g.content_hash = content_hash;
+  g.inserter_type = inserter_type;
+  g.inserter_id = inserter_id;
+  // Check the inputs of the id first, so a bad grantee is reported as such, not as a bad id.
+  IDOS_CHECK(check_canonical_wallet_identifier(g.grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(check_uuid_field(g.data_id, "data_id"));
+  IDOS_CHECK(check_locked_until(g.locked_until));
+  IDOS_TRY(g.id, access_grant_id(g.grantee, g.data_id, g.locked_until));
+  IDOS_CHECK(check_access_grant(g));
+  return g;
+}
+
+Status check_revocation(const AccessGrant& grant, std::string_view requester_user_id, int64_t now) {
+  IDOS_CHECK(check_access_grant(grant));
+  IDOS_CHECK(check_uuid_field(requester_user_id, "requester"));
+  if (requester_user_id != grant.owner) return make_error(ErrorCode::forbidden, "only the grant's owner may revoke it");
+  if (!(now > grant.locked_until)) return make_error(ErrorCode::locked, "the grant is locked until " + std::to_string(grant.locked_until));
+  return ok_status();
+}
+
+Status check_delegated_access_grant(const DelegatedAccessGrant& d) {
+  IDOS_CHECK(check_canonical_wallet_identifier(d.owner, std::nullopt, "owner"));
+  IDOS_CHECK(check_canonical_wallet_identifier(d.grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(check_uuid_field(d.data_id, "data_id"));
+  IDOS_CHECK(check_locked_until(d.locked_until));
+  IDOS_CHECK(check_hex32_field(d.content_hash, "content_hash"));
+  return ok_status();
+}
+
+Result<std::string> dag_message(const DelegatedAccessGrant& d) {
+  IDOS_CHECK(check_delegated_access_grant(d));
+  const std::string locked = std::to_string(d.locked_until);
+  return join_lines({{"operation", "delegatedAccessGrant"},
+                     {"owner", d.owner},
+                     {"grantee", d.grantee},
+                     {"data_id", d.data_id},
+                     {"locked_until", locked},
+                     {"content_hash", d.content_hash}});
+}
+
+Status check_delegated_write_grant(const DelegatedWriteGrant& d) {
+  IDOS_CHECK(check_canonical_wallet_identifier(d.owner, std::nullopt, "owner_wallet_identifier"));
+  IDOS_CHECK(check_canonical_wallet_identifier(d.grantee, std::nullopt, "grantee_wallet_identifier"));
+  IDOS_CHECK(check_hex32_field(d.issuer_public_key, "issuer_public_key"));
+  IDOS_CHECK(check_uuid_field(d.id, "id"));
+  IDOS_CHECK(check_time_field(d.access_grant_timelock, "access_grant_timelock"));
+  IDOS_CHECK(check_time_field(d.not_usable_before, "not_usable_before"));
+  IDOS_CHECK(check_time_field(d.not_usable_after, "not_usable_after"));
+  IDOS_TRY(int64_t before, parse_rfc3339_utc(d.not_usable_before));
+  IDOS_TRY(int64_t after, parse_rfc3339_utc(d.not_usable_after));
+  if (!(before < after)) return make_error(ErrorCode::invalid_input, "not_usable_before must be before not_usable_after");
+  return ok_status();
+}
+
+Result<std::string> dwg_message(const DelegatedWriteGrant& d) {
+  IDOS_CHECK(check_delegated_write_grant(d));
+  return join_lines({{"operation", "delegatedWriteGrant"},
+                     {"owner", d.owner},
+                     {"grantee", d.grantee},
+                     {"issuer_public_key", d.issuer_public_key},
+                     {"id", d.id},
+                     {"access_grant_timelock", d.access_grant_timelock},
+                     {"not_usable_before", d.not_usable_before},
+                     {"not_usable_after", d.not_usable_after}});
+}
+
+Status check_dwg_usable_at(const DelegatedWriteGrant& d, int64_t now) {
+  IDOS_TRY(int64_t before, parse_rfc3339_utc(d.not_usable_before));
+  IDOS_TRY(int64_t after, parse_rfc3339_utc(d.not_usable_after));
+  if (now < before - kDwgClockSkewSeconds) return make_error(ErrorCode::not_yet_valid, "the write grant is not usable yet");
+  if (now > after) return make_error(ErrorCode::expired, "the write grant is no longer usable");
+  return ok_status();
+}
+
+Status check_read_request(const ReadRequest& r) {
+  IDOS_CHECK(check_canonical_wallet_identifier(r.grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(check_uuid_field(r.data_id, "data_id"));
+  IDOS_CHECK(check_hex32_field(r.nonce, "nonce"));
+  IDOS_CHECK(check_time_field(r.issued_at, "issued_at"));
+  return ok_status();
+}
+
+Result<std::string> read_request_message(const ReadRequest& r) {
+  IDOS_CHECK(check_read_request(r));
+  return join_lines({{"operation", "readRequest"},
+                     {"grantee", r.grantee},
+                     {"data_id", r.data_id},
+                     {"nonce", r.nonce},
+                     {"issued_at", r.issued_at}});
+}
+
+Status check_signed_request(const SignedRequest& r) {
+  IDOS_CHECK(check_canonical_wallet_identifier(r.caller, std::nullopt, "caller"));
+  if (r.method != "GET" && r.method != "POST" && r.method != "PUT" && r.method != "PATCH" && r.method != "DELETE") {
+    return make_error(ErrorCode::invalid_input, "method must be GET, POST, PUT, PATCH or DELETE");
+  }
+  IDOS_CHECK(check_printable(r.path, kMaxRequestPathBytes, "path"));
+  if (r.path.front() != '/') return make_error(ErrorCode::invalid_input, "path must start with '/'");
+  IDOS_CHECK(check_hex32_field(r.body_sha256, "body_sha256"));
+  IDOS_CHECK(check_hex32_field(r.nonce, "nonce"));
+  IDOS_CHECK(check_time_field(r.issued_at, "issued_at"));
+  return ok_status();
+}
+
+Result<std::string> signed_request_message(const SignedRequest& r) {
+  IDOS_CHECK(check_signed_request(r));
+  return join_lines({{"operation", "signedRequest"},
+                     {"caller", r.caller},
+                     {"method", r.method},
+                     {"path", r.path},
+                     {"body_sha256", r.body_sha256},
+                     {"nonce", r.nonce},
+                     {"issued_at", r.issued_at}});
+}
+
+Status check_request_freshness(std::string_view issued_at, int64_t now) {
+  IDOS_TRY(int64_t t, parse_rfc3339_utc(issued_at));
+  if (t < now - kRequestMaxAgeSeconds) return make_error(ErrorCode::expired, "the request is older than 300 seconds");
+  if (t > now + kRequestClockSkewSeconds) return make_error(ErrorCode::not_yet_valid, "the request is dated in the future");
+  return ok_status();
+}
+
+}  // namespace idos
