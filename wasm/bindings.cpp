@@ -566,6 +566,25 @@ val validate_document(const std::string& kind, const std::string& json_text, dou
   return s.ok() ? ok(val(true)) : fail(s.error());
 }
 
+val signed_message(const std::string& kind, const std::string& json_text) {
+  return map_result(idos::signed_message(kind, json_text), [](const std::string& s) { return val(s); });
+}
+
+// {key, keepUntil} (keepUntil: unix seconds, 0 = forever).
+val replay_key(const std::string& kind, const std::string& json_text) {
+  return map_result(idos::replay_key(kind, json_text), [](const idos::ReplayKey& k) {
+    val o = val::object();
+    o.set("key", k.key);
+    o.set("keepUntil", static_cast<double>(k.keep_until));
+    return o;
+  });
+}
+
+// The derived access grant as canonical JSON text (the JS layer parses it).
+val derive_access_grant(const std::string& kind, const std::string& json_text) {
+  return map_result(idos::derive_access_grant(kind, json_text), [](const std::string& s) { return val(s); });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(idos_core) {
@@ -638,6 +657,9 @@ EMSCRIPTEN_BINDINGS(idos_core) {
   function("secp256k1FromSecret", &secp256k1_from_secret);
 
   function("makeAccessGrant", &make_access_grant);
+  function("signedMessage", &signed_message);
+  function("replayKey", &replay_key);
+  function("deriveAccessGrant", &derive_access_grant);
   function("delegatedAccessGrantMessage", &dag_message);
   function("delegatedWriteGrantMessage", &dwg_message);
   function("readRequestMessage", &read_request_message);

@@ -51,7 +51,7 @@ export declare class NodeClient {
   revoke(signer: RequestSigner, grantId: string): Promise<any>;
 }
 
-export declare function receiptMessage(receipt: Receipt): string;
+export declare function receiptMessage(idos: Idos, receipt: Receipt): string;
 /** Synchronous receipt check with a loaded module. */
 export declare function verifyReceipt(idos: Idos, receipt: Receipt, permittedNodeKeys: string[],
   options?: { expectedSha256?: string }): boolean;

@@ -9,17 +9,13 @@ export function rfc3339(date = new Date()) {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-/** The exact text a node signs for a receipt (docs/api.md, "Receipts"). */
-export function receiptMessage(r) {
-  return [
-    "operation: nodeReceipt",
-    `node_id: ${r.node_id}`,
-    `write_operation: ${r.write_operation}`,
-    `object_id: ${r.object_id}`,
-    `sha256: ${r.sha256}`,
-    `log_position: ${r.log_position}`,
-    `time: ${r.time}`,
-  ].join("\n");
+/**
+ * The exact text a node signs for a receipt (docs/spec/receipts.md), built by the core (the
+ * same builder the node's plugin uses). Needs the loaded module (`await load()`).
+ */
+export function receiptMessage(idos, receipt) {
+  const { signature, ...unsigned } = receipt ?? {};
+  return idos.signedMessage("node_receipt", unsigned);
 }
 
 /**
@@ -31,9 +27,10 @@ export function verifyReceipt(idos, receipt, permittedNodeKeys, { expectedSha256
   if (!permittedNodeKeys.includes(receipt.node_id)) return false;
   if (expectedSha256 !== undefined && receipt.sha256 !== expectedSha256) return false;
   try {
-    return idos.ed25519Verify(receiptMessage(receipt), idos.fromHex(receipt.signature), idos.fromHex(receipt.node_id));
+    // The core's verdict (docs/spec/receipts.md): fields, message and the node's signature.
+    return idos.validate("node_receipt", receipt, 0) === true;
   } catch {
-    return false; // malformed hex or lengths: not a valid receipt
+    return false; // malformed, or not signed by the node it names: not a valid receipt
   }
 }
 

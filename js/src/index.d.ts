@@ -3,7 +3,12 @@
 export type WalletType = "EVM" | "NEAR" | "Stellar" | "XRPL" | "FaceSign";
 export type DocumentKind =
   | "credential" | "access_grant" | "delegated_access_grant" | "delegated_write_grant"
-  | "revoke" | "read_request" | "signed_request" | "verifiable_credential";
+  | "revoke" | "read_request" | "signed_request" | "verifiable_credential"
+  | "user" | "add_wallet" | "owned_credential" | "dwg_write" | "grant_target" | "node_receipt";
+export type SignedMessageKind =
+  | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
+  | "node_receipt";
+export type ReplayKeyKind = "signed_request" | "read_request" | "delegated_write_grant" | "delegated_access_grant";
 
 export declare const WALLET_TYPES: readonly WalletType[];
 export declare const DOCUMENT_KINDS: readonly DocumentKind[];
@@ -230,6 +235,12 @@ export interface Idos {
 
   /** true, or throws IdosError with the spec's code. `now` in unix seconds. */
   validate(kind: DocumentKind | string, json: string | object, now: number, seenBefore?: boolean): true;
+  /** The exact text signed for a document of `kind` (signature members may be absent). */
+  signedMessage(kind: SignedMessageKind, json: string | object): string;
+  /** The single-use value a node records for a document; keepUntil in unix seconds, 0 = forever. */
+  replayKey(kind: ReplayKeyKind, json: string | object): { key: string; keepUntil: number };
+  /** The access grant a share, a DWG write or a DAG creates (field rules only). */
+  deriveAccessGrant(kind: "share" | "delegated_write_grant" | "delegated_access_grant", json: string | object): AccessGrant;
 
   generateSymmetricKey(): SymmetricKey;
   symmetricKeyFromPassword(password: string, salt: Uint8Array, params?: PasswordKdfParams): SymmetricKey;

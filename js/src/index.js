@@ -13,6 +13,7 @@ export const WALLET_TYPES = Object.freeze(["EVM", "NEAR", "Stellar", "XRPL", "Fa
 export const DOCUMENT_KINDS = Object.freeze([
   "credential", "access_grant", "delegated_access_grant", "delegated_write_grant",
   "revoke", "read_request", "signed_request", "verifiable_credential",
+  "user", "add_wallet", "owned_credential", "dwg_write", "grant_target", "node_receipt",
 ]);
 
 /** Every failure of the package: `code` is one of the stable names of docs/errors.md. */
@@ -567,6 +568,24 @@ class Idos {
     if (typeof seenBefore !== "boolean") throw invalid("seenBefore must be a boolean");
     return unwrap(this.#m.validateDocument(stringArg(kind, "kind"), jsonTextArg(json, "json"),
       integerArg(now, "now"), seenBefore));
+  }
+
+  /**
+   * The exact text signed for a document (docs/spec/validation.md): kind "delegated_access_grant",
+   * "delegated_write_grant", "read_request", "signed_request", "add_wallet" or "node_receipt".
+   */
+  signedMessage(kind, json) {
+    return unwrap(this.#m.signedMessage(stringArg(kind, "kind"), jsonTextArg(json, "json")));
+  }
+
+  /** {key, keepUntil}: the single-use value a node records for a document (keepUntil 0 = forever). */
+  replayKey(kind, json) {
+    return unwrap(this.#m.replayKey(stringArg(kind, "kind"), jsonTextArg(json, "json")));
+  }
+
+  /** The access grant a "share", "delegated_write_grant" or "delegated_access_grant" write creates. */
+  deriveAccessGrant(kind, json) {
+    return JSON.parse(unwrap(this.#m.deriveAccessGrant(stringArg(kind, "kind"), jsonTextArg(json, "json"))));
   }
 
   // --- symmetric keys (vault) ---

@@ -98,8 +98,10 @@ IDOS_PLUGIN_API void idos_free(void* p);
 /* --- one dispatcher for every document (docs/spec/validation.md) ---------------------------- */
 
 /* kind: "credential", "access_grant", "delegated_access_grant", "delegated_write_grant", "revoke",
- * "read_request", "signed_request" or "verifiable_credential" (else IDOS_UNSUPPORTED).
- * json: the document's JSON text, members as listed per kind in the spec. */
+ * "read_request", "signed_request", "verifiable_credential", or one of the node's write decisions
+ * "user", "add_wallet", "owned_credential", "dwg_write", "grant_target", "node_receipt" (else
+ * IDOS_UNSUPPORTED). json: the document's JSON text, members as listed per kind in the spec
+ * (docs/spec/validation.md). */
 IDOS_PLUGIN_API int32_t idos_validate(const char* kind, size_t kind_len, const char* json, size_t json_len,
                                       int64_t now, int seen_before, char** error_message);
 
@@ -126,6 +128,29 @@ IDOS_PLUGIN_API int32_t idos_verify_read_request(const char* json, size_t json_l
 /* A signed request to a node: signature, freshness at `now`; seen_before: its nonce was seen. */
 IDOS_PLUGIN_API int32_t idos_verify_signed_request(const char* json, size_t json_len, int64_t now, int seen_before,
                                                    char** error_message);
+
+/* --- the protocol's other decisions on the same documents (docs/spec/validation.md) ----------- */
+
+/* The exact text a wallet (or a node) signs for a document. kind: "delegated_access_grant",
+ * "delegated_write_grant", "read_request", "signed_request", "add_wallet" or "node_receipt"; json:
+ * the document as idos_validate reads it, the signature members may be absent. */
+IDOS_PLUGIN_API int32_t idos_signed_message(const char* kind, size_t kind_len, const char* json, size_t json_len,
+                                            char** out, size_t* out_len, char** error_message);
+
+/* The replay key of a single-use document: what the node records after accepting it and answers
+ * as `seen_before` next time. kind "signed_request" / "read_request": the nonce, kept until
+ * *keep_until (unix seconds; after it the document is refused as expired anyway);
+ * "delegated_write_grant": its id, "delegated_access_grant": the access grant id it creates, both
+ * kept forever (*keep_until = 0). Keys of different kinds are separate namespaces. */
+IDOS_PLUGIN_API int32_t idos_replay_key(const char* kind, size_t kind_len, const char* json, size_t json_len,
+                                        char** out, size_t* out_len, int64_t* keep_until, char** error_message);
+
+/* The access grant (canonical JSON) a write creates. kind "share": {owner, grantee, data_id,
+ * locked_until, content_hash, inserter_type, inserter_id}; "delegated_write_grant": {dwg, owner,
+ * data_id, content_hash}; "delegated_access_grant": {dag, owner, submitter}. Field rules only. */
+IDOS_PLUGIN_API int32_t idos_derive_access_grant(const char* kind, size_t kind_len, const char* json,
+                                                 size_t json_len, char** out, size_t* out_len,
+                                                 char** error_message);
 
 /* --- wallets (docs/wallets.md) -------------------------------------------------------------- */
 

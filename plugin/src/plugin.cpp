@@ -286,4 +286,41 @@ int32_t idos_ed25519_verify(const uint8_t* message, size_t message_len, const ui
   });
 }
 
+int32_t idos_signed_message(const char* kind, size_t kind_len, const char* json, size_t json_len, char** out,
+                            size_t* out_len, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    IDOS_ARG(k, kind, kind_len, false, "kind");
+    IDOS_ARG(j, json, json_len, false, "json");
+    return finish_text(signed_message(k.text, j.text), out, out_len, error_message);
+  });
+}
+
+int32_t idos_replay_key(const char* kind, size_t kind_len, const char* json, size_t json_len, char** out,
+                        size_t* out_len, int64_t* keep_until, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len) || keep_until == nullptr) {
+      return finish(ErrorCode::invalid_input, "out, out_len or keep_until is NULL", error_message);
+    }
+    *keep_until = 0;
+    IDOS_ARG(k, kind, kind_len, false, "kind");
+    IDOS_ARG(j, json, json_len, false, "json");
+    auto key = replay_key(k.text, j.text);
+    if (!key.ok()) return finish(key.error(), error_message);
+    const int32_t rc = finish_text(Result<std::string>(key->key), out, out_len, error_message);
+    if (rc == IDOS_OK) *keep_until = key->keep_until;
+    return rc;
+  });
+}
+
+int32_t idos_derive_access_grant(const char* kind, size_t kind_len, const char* json, size_t json_len, char** out,
+                                 size_t* out_len, char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    IDOS_ARG(k, kind, kind_len, false, "kind");
+    IDOS_ARG(j, json, json_len, false, "json");
+    return finish_text(derive_access_grant(k.text, j.text), out, out_len, error_message);
+  });
+}
+
 }  // extern "C"

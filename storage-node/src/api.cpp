@@ -20,8 +20,6 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kMaxIdChars = 128;
-// Nonces are kept until no request carrying them can be fresh again, plus a margin.
-constexpr int64_t kNonceKeepSeconds = 300 + 65 + 5;
 constexpr int64_t kMaxPageSize = 500;
 
 int64_t wall_now() {
@@ -222,16 +220,18 @@ class Api {
     auto doc = parse_json(text, JsonLimits{8192, 4});
     if (!doc.ok()) return refuse(doc.code(), "Idos-Signed-Request: " + doc.error().message);
     if (!doc->is_object()) return refuse(ErrorCode::invalid_input, "Idos-Signed-Request: not a JSON object");
-    auto nonce = get_string_field(*doc, "nonce", 128);
+    // The plugin names the request's single-use value and how long it matters.
+    auto replay = c_.plugin.replay_key("signed_request", text);
     bool seen = false;
-    if (nonce.ok()) {
-      auto s = c_.storage.nonce_seen(*nonce);
+    if (replay.ok()) {
+      auto s = c_.storage.nonce_seen(replay->key);
       if (!s.ok()) return refuse(ErrorCode::internal, s.error().message);
       seen = *s;
     }
     if (auto v = c_.plugin.validate("signed_request", text, now, seen); !v.ok()) {
       return refuse(v.code(), v.error().message);
     }
+    if (!replay.ok()) return refuse(replay.code(), replay.error().message);  // unreachable after validation
     // The validator accepted it, so these members exist and are strings.
     const std::string method = (*doc)["method"].get<std::string>();
     const std::string path = (*doc)["path"].get<std::string>();
@@ -241,9 +241,7 @@ class Api {
     if (body_sha != hex_encode(sha256(as_bytes(req.body)))) {
       return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
     }
-    auto issued = parse_rfc3339_utc((*doc)["issued_at"].get<std::string>());
-    const int64_t expires = std::max(now, issued.ok() ? *issued : now) + kNonceKeepSeconds;
-    auto recorded = c_.storage.record_nonce(*nonce, expires);
+    auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
     if (!recorded.ok()) return refuse(ErrorCode::internal, recorded.error().message);
     if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
     out.wallet = (*doc)["caller_wallet_identifier"].get<std::string>();
@@ -321,11 +319,18 @@ class Api {
       r.sha256 = o.sha256;
       r.log_position = outcome->log_position;
       r.time = time.ok() ? *time : "";
-      if (auto st = c_.keys.sign(r); !st.ok()) {
+      r.node_id = c_.keys.node_id();
+      // The plugin builds the receipt text (docs/spec/receipts.md); the node only signs it.
+      json rj = receipt_json(r);
+      rj.erase("signature");
+      auto message = c_.plugin.signed_message("node_receipt", rj.dump());
+      auto signature = message.ok() ? c_.keys.sign_hex(*message) : Result<std::string>(message.error());
+      if (!signature.ok()) {
+        log_event(LogLevel::error, "receipt_failed", {{"message", signature.error().message}});
         fail(res, 500, ErrorCode::internal, "cannot sign receipt");
         return;
       }
-      json rj = receipt_json(r);
+      rj["signature"] = *signature;
       rj["object_kind"] = o.kind;
       receipts.push_back(std::move(rj));
     }

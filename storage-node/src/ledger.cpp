@@ -20,12 +20,6 @@ constexpr size_t kMaxCredentialMember = 16u << 20;
 
 Error not_found(const std::string& what) { return make_error(ErrorCode::not_found, "not found: " + what); }
 
-Status check_uuid(const std::string& value, const std::string& what) {
-  auto r = parse_uuid(value);
-  if (!r.ok()) return make_error(r.code(), what + ": " + r.error().message);
-  return ok_status();
-}
-
 // Text the plugin parses: the members exactly as received (they were parsed strictly, so valid UTF-8).
 std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -53,16 +47,12 @@ Result<WalletRow> actor_wallet(Ctx& c) {
   return *wallet;
 }
 
-// Validates a credential document with the plugin and stores it sealed.
-Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::string& role, const std::string& inserter,
-                                       const std::string& expected_user, ErrorCode user_mismatch_code) {
-  IDOS_CHECK(c.plugin.validate("credential", dump(doc), c.time, false));
+// Stores a credential document sealed. The plugin has already decided on it (owned_credential or
+// dwg_write); what is left is the node's own state: an id is stored once.
+Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::string& role, const std::string& inserter) {
   IDOS_TRY(std::string id, get_string_field(doc, "id", kMaxIdChars));
   IDOS_TRY(std::string user_id, get_string_field(doc, "user_id", kMaxIdChars));
   IDOS_TRY(std::string issuer_key, get_string_field(doc, "issuer_auth_public_key", kMaxIdChars));
-  if (user_id != expected_user) {
-    return make_error(user_mismatch_code, "credential " + id + ": user_id is not the owner's user id");
-  }
   IDOS_TRY(bool exists, c.w.credential_exists(id));
   if (exists) return make_error(ErrorCode::replayed, "a credential with id " + id + " already exists");
   std::string canonical;
@@ -84,31 +74,35 @@ Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::strin
   return row;
 }
 
+// The plugin's verdict on a credential stored by or for the user `owner` (FORBIDDEN otherwise).
+Status check_owned_credential(Ctx& c, const json& doc, const std::string& owner) {
+  return c.plugin.validate("owned_credential", dump(json{{"credential", doc}, {"owner", owner}}), c.time, false);
+}
 
-// Builds the access grant, validates it with the plugin (field rules and derived id) and stores it.
-Result<GrantRow> store_grant(Ctx& c, const std::string& owner, const std::string& grantee, const std::string& data_id,
-                             int64_t locked_until, const std::string& content_hash, const std::string& inserter_type,
-                             const std::string& inserter_id) {
-  IDOS_TRY(std::string id, c.plugin.access_grant_id(grantee, data_id, locked_until));
+// Stores the access grant the plugin derived (`kind`: share, delegated_write_grant or
+// delegated_access_grant) after the plugin checked what it points at (grant_target).
+Result<GrantRow> store_grant(Ctx& c, std::string_view kind, const json& derivation, const CredentialRow& target) {
+  IDOS_TRY(std::string grant_text, c.plugin.derive_access_grant(kind, dump(derivation)));
+  IDOS_TRY(json doc, parse_json(grant_text));
+  const json target_doc{{"id", target.id}, {"role", target.role}, {"user_id", target.user_id}};
+  IDOS_CHECK(c.plugin.validate("grant_target", dump(json{{"grant", doc}, {"target", target_doc}}), c.time, false));
   GrantRow g;
-  g.id = id;
-  g.owner = owner;
-  g.grantee = grantee;
-  g.data_id = data_id;
-  g.locked_until = locked_until;
-  g.content_hash = content_hash;
-  g.inserter_type = inserter_type;
-  g.inserter_id = inserter_id;
+  IDOS_TRY(g.id, get_string_field(doc, "id", kMaxIdChars));
+  IDOS_TRY(g.owner, get_string_field(doc, "owner", kMaxIdChars));
+  IDOS_TRY(g.grantee, get_string_field(doc, "grantee", kMaxIdChars));
+  IDOS_TRY(g.data_id, get_string_field(doc, "data_id", kMaxIdChars));
+  IDOS_TRY(g.locked_until, get_int_field(doc, "locked_until", 0, kMaxUnixTime));
+  IDOS_TRY(g.content_hash, get_string_field(doc, "content_hash", kMaxIdChars));
+  IDOS_TRY(g.inserter_type, get_string_field(doc, "inserter_type", kMaxIdChars));
+  IDOS_TRY(g.inserter_id, get_string_field(doc, "inserter_id", kMaxFieldChars));
   g.created_at = c.time;
   g.log_position = c.position;
-  const json doc = access_grant_document(g);
-  IDOS_CHECK(c.plugin.validate("access_grant", dump(doc), c.time, false));
-  IDOS_TRY(auto existing, c.w.find_grant(id));
-  if (existing) return make_error(ErrorCode::replayed, "access grant " + id + " already exists");
+  IDOS_TRY(auto existing, c.w.find_grant(g.id));
+  if (existing) return make_error(ErrorCode::replayed, "access grant " + g.id + " already exists");
   IDOS_CHECK(c.w.insert_grant(g));
   std::string canonical;
   IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
-  c.out.objects.push_back({"grant", id, digest});
+  c.out.objects.push_back({"grant", g.id, digest});
   c.out.result["grant"] = doc;
   return g;
 }
@@ -124,11 +118,7 @@ Status op_create_user(Ctx& c) {
   const json& p = c.tx.payload;
   IDOS_TRY(std::string user_id, get_string_field(p, "user_id", kMaxIdChars));
   IDOS_TRY(std::string enc_key, get_string_field(p, "encryption_public_key", kMaxIdChars));
-  IDOS_CHECK(check_uuid(user_id, "user_id"));
-  if (!enc_key.empty()) {
-    IDOS_TRY(Bytes key, base64_decode(enc_key, kMaxIdChars));
-    if (key.size() != 32) return make_error(ErrorCode::invalid_length, "encryption_public_key: not 32 bytes");
-  }
+  IDOS_CHECK(c.plugin.validate("user", dump(json{{"id", user_id}, {"encryption_public_key", enc_key}}), c.time, false));
   IDOS_TRY(bool user_exists, c.w.user_exists(user_id));
   if (user_exists) return make_error(ErrorCode::replayed, "user " + user_id + " already exists");
   IDOS_TRY(auto wallet, c.w.find_wallet(c.tx.actor_wallet));
@@ -146,12 +136,6 @@ Status op_create_user(Ctx& c) {
   return ok_status();
 }
 
-std::string add_wallet_message(const std::string& user_id, const std::string& wallet_type, const std::string& wallet,
-                               const std::string& issued_at) {
-  return "operation: addWallet\nuser_id: " + user_id + "\nwallet_type: " + wallet_type + "\nwallet: " + wallet +
-         "\nissued_at: " + issued_at;
-}
-
 Status op_add_wallet(Ctx& c) {
   const json& p = c.tx.payload;
   IDOS_TRY(WalletRow actor, actor_wallet(c));
@@ -162,18 +146,14 @@ Status op_add_wallet(Ctx& c) {
   IDOS_TRY(std::string signature, get_string_field(p, "signature", 512));
   IDOS_TRY(std::string near_nonce, get_string_field(p, "near_nonce", kMaxIdChars));
   IDOS_TRY(std::string near_recipient, get_string_field(p, "near_recipient", kMaxFieldChars));
-  // The plugin decides the identifier's one spelling; a different spelling is refused, not fixed.
-  IDOS_TRY(std::string canonical, c.plugin.canonical_wallet_identifier(type, identifier));
-  if (canonical != identifier) {
-    return make_error(ErrorCode::invalid_encoding, "wallet_identifier is not the canonical spelling (" + canonical + ")");
-  }
-  IDOS_TRY(int64_t issued, parse_rfc3339_utc(issued_at));
-  if (issued < c.time - kAddWalletMaxAge) return make_error(ErrorCode::expired, "add-wallet proof is too old");
-  if (issued > c.time + kAddWalletSkew) return make_error(ErrorCode::not_yet_valid, "add-wallet proof is from the future");
-  const std::string message = add_wallet_message(actor.user_id, type, identifier, issued_at);
-  auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string_view>(s); };
-  IDOS_CHECK(c.plugin.verify_wallet_signature(type, identifier, opt(public_key), message, signature, opt(near_nonce),
-                                              opt(near_recipient), std::nullopt));
+  // The plugin decides: the identifier's one spelling, the proof's freshness at log_time, the
+  // new wallet's signature over the add-wallet message (docs/spec/accounts.md).
+  json proof{{"user_id", actor.user_id},   {"wallet_type", type}, {"wallet_identifier", identifier},
+             {"issued_at", issued_at},     {"signature", signature}};
+  if (!public_key.empty()) proof["wallet_public_key"] = public_key;
+  if (!near_nonce.empty()) proof["near_nonce"] = near_nonce;
+  if (!near_recipient.empty()) proof["near_recipient"] = near_recipient;
+  IDOS_CHECK(c.plugin.validate("add_wallet", dump(proof), c.time, false));
   IDOS_TRY(auto existing, c.w.find_wallet(identifier));
   if (existing) return make_error(ErrorCode::forbidden, "this wallet is already registered to a user");
   WalletRow wr{identifier, type, public_key, actor.user_id, c.time, c.position};
@@ -189,8 +169,8 @@ Status op_add_wallet(Ctx& c) {
 Status op_put_credential(Ctx& c) {
   IDOS_TRY(WalletRow actor, actor_wallet(c));
   IDOS_TRY(const json* doc, object_member(c.tx.payload, "credential"));
-  IDOS_TRY(CredentialRow row, store_credential(c, *doc, "original", "user:" + actor.user_id, actor.user_id,
-                                               ErrorCode::forbidden));
+  IDOS_CHECK(check_owned_credential(c, *doc, actor.user_id));
+  IDOS_TRY(CredentialRow row, store_credential(c, *doc, "original", "user:" + actor.user_id));
   c.out.result["credential"] = credential_summary(row);
   return ok_status();
 }
@@ -201,32 +181,35 @@ Status op_write_by_dwg(Ctx& c) {
   IDOS_TRY(const json* credential, object_member(p, "credential"));
   IDOS_TRY(const json* copy, object_member(p, "shared_copy"));
   IDOS_TRY(std::string content_hash, get_string_field(p, "content_hash", kMaxIdChars));
-  // The DWG: signature, usable window at log_time, single use.
+  // The plugin names the DWG's single-use value; whether it was used is the node's state.
   bool used = false;
-  if (auto id = get_string_field(*dwg, "id", kMaxIdChars); id.ok()) {
-    IDOS_TRY(used, c.w.dwg_used(*id));
+  auto replay = c.plugin.replay_key("delegated_write_grant", dump(*dwg));
+  if (replay.ok()) {
+    IDOS_TRY(used, c.w.dwg_used(replay->key));
   }
-  IDOS_CHECK(c.plugin.validate("delegated_write_grant", dump(*dwg), c.time, used));
-  IDOS_TRY(std::string dwg_id, get_string_field(*dwg, "id", kMaxIdChars));
-  IDOS_TRY(std::string owner_wallet, get_string_field(*dwg, "owner_wallet_identifier", kMaxIdChars));
-  IDOS_TRY(std::string grantee, get_string_field(*dwg, "grantee_wallet_identifier", kMaxIdChars));
+  auto owner_wallet = get_string_field(*dwg, "owner_wallet_identifier", kMaxIdChars);
+  std::optional<WalletRow> owner;
+  if (owner_wallet.ok()) {
+    IDOS_TRY(owner, c.w.find_wallet(*owner_wallet));
+  }
+  if (!owner) {
+    // The DWG's own verdict first, so a bad DWG keeps its code; then the owner is unknown here.
+    IDOS_CHECK(c.plugin.validate("delegated_write_grant", dump(*dwg), c.time, used));
+    return make_error(ErrorCode::forbidden, "the DWG's owner wallet is not registered on this node");
+  }
+  // The plugin decides: DWG signature, usable window at log_time, single use; the credential signed
+  // by the DWG's issuer; both records the owner's (docs/spec/validation.md, dwg_write).
+  const json write{{"dwg", *dwg}, {"credential", *credential}, {"shared_copy", *copy}, {"owner", owner->user_id}};
+  IDOS_CHECK(c.plugin.validate("dwg_write", dump(write), c.time, used));
+  if (!replay.ok()) return replay.error();  // unreachable once the DWG was accepted
   IDOS_TRY(std::string issuer_key, get_string_field(*dwg, "issuer_public_key", kMaxIdChars));
-  IDOS_TRY(std::string timelock, get_string_field(*dwg, "access_grant_timelock", 32));
-  IDOS_TRY(auto owner, c.w.find_wallet(owner_wallet));
-  if (!owner) return make_error(ErrorCode::forbidden, "the DWG's owner wallet is not registered on this node");
-  // The credential and its shared copy: both the owner's, the credential signed by the DWG's issuer.
-  IDOS_TRY(std::string cred_issuer, get_string_field(*credential, "issuer_auth_public_key", kMaxIdChars));
-  if (cred_issuer != issuer_key) {
-    // Validate first so a malformed credential gets its own code.
-    IDOS_CHECK(c.plugin.validate("credential", dump(*credential), c.time, false));
-    return make_error(ErrorCode::mismatch, "credential issuer_auth_public_key differs from the DWG's issuer_public_key");
-  }
   const std::string inserter = "issuer:" + issuer_key;
-  IDOS_TRY(CredentialRow cred, store_credential(c, *credential, "original", inserter, owner->user_id, ErrorCode::mismatch));
-  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", inserter, owner->user_id, ErrorCode::mismatch));
-  IDOS_TRY(int64_t locked_until, parse_rfc3339_utc(timelock));
-  IDOS_TRY(GrantRow grant, store_grant(c, owner->user_id, grantee, shared.id, locked_until, content_hash, "issuer", issuer_key));
-  IDOS_CHECK(c.w.record_dwg(dwg_id, c.position));
+  IDOS_TRY(CredentialRow cred, store_credential(c, *credential, "original", inserter));
+  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", inserter));
+  const json derivation{{"dwg", *dwg}, {"owner", owner->user_id}, {"data_id", shared.id}, {"content_hash", content_hash}};
+  IDOS_TRY(GrantRow grant, store_grant(c, "delegated_write_grant", derivation, shared));
+  IDOS_CHECK(c.w.record_dwg(replay->key, c.position));
+  const std::string dwg_id = replay->key;
   c.out.result["credential"] = credential_summary(cred);
   c.out.result["shared_copy"] = credential_summary(shared);
   c.out.result["dwg_id"] = dwg_id;
@@ -240,10 +223,12 @@ Status op_share(Ctx& c) {
   IDOS_TRY(std::string grantee, get_string_field(p, "grantee", kMaxIdChars));
   IDOS_TRY(int64_t locked_until, get_int_field(p, "locked_until", 0, kMaxUnixTime));
   IDOS_TRY(std::string content_hash, get_string_field(p, "content_hash", kMaxIdChars));
-  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", "user:" + actor.user_id, actor.user_id,
-                                                  ErrorCode::forbidden));
-  IDOS_TRY(GrantRow grant, store_grant(c, actor.user_id, grantee, shared.id, locked_until, content_hash, "user",
-                                       actor.user_id));
+  IDOS_CHECK(check_owned_credential(c, *copy, actor.user_id));
+  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", "user:" + actor.user_id));
+  const json derivation{{"owner", actor.user_id},   {"grantee", grantee},          {"data_id", shared.id},
+                        {"locked_until", locked_until}, {"content_hash", content_hash}, {"inserter_type", "user"},
+                        {"inserter_id", actor.user_id}};
+  IDOS_TRY(GrantRow grant, store_grant(c, "share", derivation, shared));
   c.out.result["shared_copy"] = credential_summary(shared);
   return ok_status();
 }
@@ -251,26 +236,22 @@ Status op_share(Ctx& c) {
 Status op_delegated_access_grant(Ctx& c) {
   IDOS_TRY(const json* dag, object_member(c.tx.payload, "dag"));
   // seen_before: the grant this DAG would create already exists (or existed: revoked grants stay).
+  // The plugin names that grant's id (the DAG's replay key).
   bool seen = false;
-  auto grantee = get_string_field(*dag, "grantee_wallet_identifier", kMaxIdChars);
-  auto data_id = get_string_field(*dag, "data_id", kMaxIdChars);
-  auto locked = get_int_field(*dag, "locked_until", 0, kMaxUnixTime);
-  if (grantee.ok() && data_id.ok() && locked.ok()) {
-    if (auto gid = c.plugin.access_grant_id(*grantee, *data_id, *locked); gid.ok()) {
-      IDOS_TRY(auto existing, c.w.find_grant(*gid));
-      seen = existing.has_value();
-    }
+  if (auto key = c.plugin.replay_key("delegated_access_grant", dump(*dag)); key.ok()) {
+    IDOS_TRY(auto existing, c.w.find_grant(key->key));
+    seen = existing.has_value();
   }
   IDOS_CHECK(c.plugin.validate("delegated_access_grant", dump(*dag), c.time, seen));
   IDOS_TRY(std::string owner_wallet, get_string_field(*dag, "owner_wallet_identifier", kMaxIdChars));
-  IDOS_TRY(std::string content_hash, get_string_field(*dag, "content_hash", kMaxIdChars));
+  IDOS_TRY(std::string data_id, get_string_field(*dag, "data_id", kMaxIdChars));
   IDOS_TRY(auto owner, c.w.find_wallet(owner_wallet));
   if (!owner) return make_error(ErrorCode::forbidden, "the DAG's owner wallet is not registered on this node");
-  IDOS_TRY(auto cred, c.w.find_credential_meta(*data_id));
-  if (!cred) return not_found("no credential " + *data_id);
-  if (cred->user_id != owner->user_id) return make_error(ErrorCode::forbidden, "data_id is not the DAG owner's");
-  IDOS_TRY(GrantRow grant, store_grant(c, owner->user_id, *grantee, *data_id, *locked, content_hash, "delegate",
-                                       c.tx.actor_wallet));
+  IDOS_TRY(auto target, c.w.find_credential_meta(data_id));
+  if (!target) return not_found("no credential " + data_id);
+  // What the grant may point at (a shared copy of the owner's) is the plugin's grant_target rule.
+  const json derivation{{"dag", *dag}, {"owner", owner->user_id}, {"submitter", c.tx.actor_wallet}};
+  IDOS_TRY(GrantRow grant, store_grant(c, "delegated_access_grant", derivation, *target));
   return ok_status();
 }
 

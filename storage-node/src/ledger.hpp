@@ -4,8 +4,10 @@
 // Why: nodes will replicate an ordered log (NATS JetStream) and each node applies its entries in
 // order. For all of them to reach the same state, apply() reads no clock (log_time is the "now"
 // of every validation inside it: DWG windows, revocation timelocks, add-wallet freshness), no
-// randomness that decides anything, and no state but the storage it writes. It validates every
-// document through the plugin before writing. The HTTP edge authenticates the caller (with the
+// randomness that decides anything, and no state but the storage it writes. Every verdict on a
+// document comes from the plugin (idos_validate and friends): the ledger looks up the state the
+// plugin needs (is this wallet registered, was this DWG used, what is this data_id), passes it
+// in, and stores what the plugin accepted and derived. The HTTP edge authenticates the caller (with the
 // wall clock), builds the transaction, stamps log_time once, and submits it to the log.
 //
 // Today the log is local and in-process (submit() below): it assigns the next position and calls
@@ -36,10 +38,6 @@ inline constexpr const char* kOpWriteByDwg = "write_by_dwg";
 inline constexpr const char* kOpShare = "share";
 inline constexpr const char* kOpDelegatedAccessGrant = "delegated_access_grant";
 inline constexpr const char* kOpRevoke = "revoke";
-
-// Add-wallet proofs are fresh when issued_at is in [log_time - 300, log_time + 65] (as requests).
-inline constexpr int64_t kAddWalletMaxAge = 300;
-inline constexpr int64_t kAddWalletSkew = 65;
 
 struct Transaction {
   std::string operation;

@@ -71,12 +71,6 @@ Result<Secret> load_or_create_key_file(const std::string& dir, const std::string
 
 }  // namespace
 
-std::string receipt_message(const Receipt& r) {
-  return "operation: nodeReceipt\nnode_id: " + r.node_id + "\nwrite_operation: " + r.write_operation +
-         "\nobject_id: " + r.object_id + "\nsha256: " + r.sha256 + "\nlog_position: " +
-         std::to_string(r.log_position) + "\ntime: " + r.time;
-}
-
 Result<NodeKeys> NodeKeys::load_or_create(const std::string& data_dir) {
   IDOS_CHECK(initialize());
   NodeKeys keys;
@@ -102,11 +96,9 @@ Result<Bytes> NodeKeys::open(ByteView sealed, std::string_view associated_data) 
   return aead_open(sealed, as_bytes(associated_data), at_rest_);
 }
 
-Status NodeKeys::sign(Receipt& r) const {
-  r.node_id = node_id_;
-  IDOS_TRY(Ed25519Signature sig, ed25519_sign(as_bytes(receipt_message(r)), identity_));
-  r.signature = hex_encode(sig);
-  return ok_status();
+Result<std::string> NodeKeys::sign_hex(std::string_view message) const {
+  IDOS_TRY(Ed25519Signature sig, ed25519_sign(as_bytes(message), identity_));
+  return hex_encode(sig);
 }
 
 }  // namespace idos::node

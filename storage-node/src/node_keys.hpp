@@ -26,12 +26,9 @@ struct Receipt {
   std::string sha256;           // 64 hex of the canonical bytes stored
   int64_t log_position = 0;
   std::string time;             // RFC 3339 (the entry's log time)
-  std::string signature;        // 128 hex Ed25519 over receipt_message()
+  std::string signature;        // 128 hex Ed25519 over the plugin's node_receipt message
 };
 
-// "operation: nodeReceipt\nnode_id: ..\nwrite_operation: ..\nobject_id: ..\nsha256: ..\n
-//  log_position: ..\ntime: .." (LF-separated, no trailing LF; docs/api.md).
-std::string receipt_message(const Receipt& r);
 
 class NodeKeys {
  public:
@@ -41,8 +38,8 @@ class NodeKeys {
   const std::string& node_id() const { return node_id_; }
   Result<Bytes> seal(ByteView plaintext, std::string_view associated_data) const;
   Result<Bytes> open(ByteView sealed, std::string_view associated_data) const;
-  // Fills r.node_id and r.signature.
-  Status sign(Receipt& r) const;
+  // Ed25519 with the identity key over `message` (which the plugin built): 128 lowercase hex.
+  Result<std::string> sign_hex(std::string_view message) const;
 
  private:
   Secret at_rest_;

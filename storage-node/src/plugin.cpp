@@ -19,6 +19,9 @@ struct Plugin::Api {
                                      const char*, size_t, char**);
   int32_t (*canonical_wallet_identifier)(const char*, size_t, const char*, size_t, char**, size_t*, char**);
   int32_t (*access_grant_id)(const char*, size_t, const char*, size_t, int64_t, char**, size_t*, char**);
+  int32_t (*signed_message)(const char*, size_t, const char*, size_t, char**, size_t*, char**);
+  int32_t (*replay_key)(const char*, size_t, const char*, size_t, char**, size_t*, int64_t*, char**);
+  int32_t (*derive_access_grant)(const char*, size_t, const char*, size_t, char**, size_t*, char**);
 };
 
 namespace {
@@ -39,6 +42,24 @@ bool bind(void* handle, const char* name, F& out, std::string& missing) {
 ErrorCode to_code(int32_t rc) {
   if (rc < 0 || rc > static_cast<int32_t>(ErrorCode::mismatch)) return ErrorCode::internal;
   return static_cast<ErrorCode>(rc);
+}
+
+// A text result handed out through (out, out_len) by the plugin, copied and freed.
+template <typename Call>
+Result<std::string> text_call(void (*free_fn)(void*), std::string_view what, Call call) {
+  char* out = nullptr;
+  size_t out_len = 0;
+  char* err = nullptr;
+  const int32_t rc = call(&out, &out_len, &err);
+  std::string text = err ? err : "";
+  free_fn(err);
+  if (rc != IDOS_OK) {
+    free_fn(out);
+    return make_error(to_code(rc), text.empty() ? std::string(what) + " refused" : text);
+  }
+  std::string value(out ? out : "", out_len);
+  free_fn(out);
+  return value;
 }
 
 const char* ptr_or_null(std::optional<std::string_view> v) { return v ? v->data() : nullptr; }
@@ -76,6 +97,9 @@ Result<Plugin*> Plugin::load(const std::string& path) {
   bind(handle, "idos_verify_wallet_signature", api->verify_wallet_signature, missing);
   bind(handle, "idos_canonical_wallet_identifier", api->canonical_wallet_identifier, missing);
   bind(handle, "idos_access_grant_id", api->access_grant_id, missing);
+  bind(handle, "idos_signed_message", api->signed_message, missing);
+  bind(handle, "idos_replay_key", api->replay_key, missing);
+  bind(handle, "idos_derive_access_grant", api->derive_access_grant, missing);
   if (!missing.empty()) {
     dlclose(handle);
     return make_error(ErrorCode::unsupported, "plugin " + path + " lacks symbols: " + missing);
@@ -156,6 +180,27 @@ Result<std::string> Plugin::access_grant_id(std::string_view grantee, std::strin
   std::string value(out ? out : "", out_len);
   api_->free_fn(out);
   return value;
+}
+
+Result<std::string> Plugin::signed_message(std::string_view kind, std::string_view json) const {
+  return text_call(api_->free_fn, kind, [&](char** out, size_t* out_len, char** err) {
+    return api_->signed_message(kind.data(), kind.size(), json.data(), json.size(), out, out_len, err);
+  });
+}
+
+Result<Plugin::ReplayKey> Plugin::replay_key(std::string_view kind, std::string_view json) const {
+  int64_t keep_until = 0;
+  auto key = text_call(api_->free_fn, kind, [&](char** out, size_t* out_len, char** err) {
+    return api_->replay_key(kind.data(), kind.size(), json.data(), json.size(), out, out_len, &keep_until, err);
+  });
+  if (!key.ok()) return key.error();
+  return ReplayKey{std::move(key).value(), keep_until};
+}
+
+Result<std::string> Plugin::derive_access_grant(std::string_view kind, std::string_view json) const {
+  return text_call(api_->free_fn, kind, [&](char** out, size_t* out_len, char** err) {
+    return api_->derive_access_grant(kind.data(), kind.size(), json.data(), json.size(), out, out_len, err);
+  });
 }
 
 }  // namespace idos::node

@@ -32,6 +32,16 @@ class Plugin {
                                  std::optional<std::string_view> callback_url) const;
   Result<std::string> canonical_wallet_identifier(std::string_view type, std::string_view identifier) const;
   Result<std::string> access_grant_id(std::string_view grantee, std::string_view data_id, int64_t locked_until) const;
+  // idos_signed_message: the exact bytes signed for `kind` (the node signs its receipts' with it).
+  Result<std::string> signed_message(std::string_view kind, std::string_view json) const;
+  // idos_replay_key: the single-use value of a document and how long it must be remembered.
+  struct ReplayKey {
+    std::string key;
+    int64_t keep_until = 0;  // unix seconds; 0 = forever
+  };
+  Result<ReplayKey> replay_key(std::string_view kind, std::string_view json) const;
+  // idos_derive_access_grant: the access grant (canonical JSON) a share, DWG write or DAG creates.
+  Result<std::string> derive_access_grant(std::string_view kind, std::string_view json) const;
 
  private:
   struct Api;

@@ -48,7 +48,7 @@ test("typed calls with verified receipts", async () => {
   assert.equal(await c.verifyReceipt({ ...receipt, log_position: receipt.log_position + 1 }), false, "tampered");
   assert.equal(await c.verifyReceipt({ ...receipt, signature: "zz" }), false, "malformed");
   assert.equal(await new NodeClient({ baseUrl: node.url, idos: m }).verifyReceipt(receipt), false, "not permitted");
-  assert.match(receiptMessage(receipt), /^operation: nodeReceipt\nnode_id: [0-9a-f]{64}\n/);
+  assert.match(receiptMessage(m, receipt), /^operation: nodeReceipt\nnode_id: [0-9a-f]{64}\n/);
 
   const list = await c.listCredentials(w);
   assert.ok(list.credentials.some((x) => x.id === credential.id));

@@ -6,85 +6,12 @@
 
 #include "idos/primitives/time.hpp"
 #include "idos/primitives/uuid.hpp"
+#include "message_fields.hpp"
 
 namespace idos {
-namespace {
 
-bool is_lower_hex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+using namespace detail;
 
-bool is_any_hex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
-  }
-  return true;
-}
-
-std::string prefixed(std::string_view what, std::string_view message) {
-  std::string out(what);
-  out += ": ";
-  out += message;
-  return out;
-}
-
-Status check_locked_until(int64_t locked_until) {
-  if (locked_until < 0 || locked_until > kMaxLockedUntil) {
-    return make_error(ErrorCode::invalid_input, "locked_until must be an integer in 0..253402300799");
-  }
-  return ok_status();
-}
-
-Status check_time_field(std::string_view value, std::string_view what) {
-  auto parsed = parse_rfc3339_utc(value);
-  if (!parsed) return make_error(parsed.code(), prefixed(what, parsed.error().message));
-  return ok_status();
-}
-
-// Token of [a-z0-9_], 1..max bytes.
-Status check_token(std::string_view value, size_t max, std::string_view what) {
-  if (value.empty()) return make_error(ErrorCode::invalid_input, prefixed(what, "must not be empty"));
-  if (value.size() > max) return make_error(ErrorCode::too_large, prefixed(what, "is too long"));
-  for (char c : value) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-      return make_error(ErrorCode::invalid_input, prefixed(what, "may only hold a-z, 0-9 and '_'"));
-    }
-  }
-  return ok_status();
-}
-
-// Printable ASCII without space: 0x21..0x7E, 1..max bytes.
-Status check_printable(std::string_view value, size_t max, std::string_view what) {
-  if (value.empty()) return make_error(ErrorCode::invalid_input, prefixed(what, "must not be empty"));
-  if (value.size() > max) return make_error(ErrorCode::too_large, prefixed(what, "is too long"));
-  for (char c : value) {
-    if (c < 0x21 || c > 0x7e) return make_error(ErrorCode::invalid_input, prefixed(what, "must be printable ASCII without spaces"));
-  }
-  return ok_status();
-}
-
-// Lines "key: value" joined by LF. Values were checked by the caller; this re-checks the one
-// property the template depends on, so no future field can smuggle in a line.
-Result<std::string> join_lines(std::initializer_list<std::pair<std::string_view, std::string_view>> lines) {
-  std::string out;
-  bool first = true;
-  for (const auto& [key, value] : lines) {
-    if (value.find('\n') != std::string_view::npos || value.find('\r') != std::string_view::npos) {
-      return make_error(ErrorCode::invalid_input, prefixed(key, "must not contain a line break"));
-    }
-    if (!first) out += '\n';
-    first = false;
-    out += key;
-    out += ": ";
-    out += value;
-  }
-  return out;
-}
-
-}  // namespace
 
 Status check_uuid_field(std::string_view value, std::string_view what) {
   auto parsed = parse_uuid(value);
@@ -232,6 +159,34 @@ Status check_dwg_usable_at(const DelegatedWriteGrant& d, int64_t now) {
   IDOS_TRY(int64_t after, parse_rfc3339_utc(d.not_usable_after));
   if (now < before - kDwgClockSkewSeconds) return make_error(ErrorCode::not_yet_valid, "the write grant is not usable yet");
   if (now > after) return make_error(ErrorCode::expired, "the write grant is no longer usable");
+  return ok_status();
+}
+
+Result<AccessGrant> access_grant_from_dwg(const DelegatedWriteGrant& dwg, std::string_view owner_user_id,
+                                          std::string_view shared_copy_id, std::string_view content_hash) {
+  IDOS_CHECK(check_delegated_write_grant(dwg));
+  IDOS_TRY(int64_t locked_until, parse_rfc3339_utc(dwg.access_grant_timelock));
+  return make_access_grant(owner_user_id, dwg.grantee, shared_copy_id, locked_until, content_hash, "issuer",
+                           dwg.issuer_public_key);
+}
+
+Result<AccessGrant> access_grant_from_dag(const DelegatedAccessGrant& dag, std::string_view owner_user_id,
+                                          std::string_view submitter_wallet) {
+  IDOS_CHECK(check_delegated_access_grant(dag));
+  IDOS_CHECK(check_canonical_wallet_identifier(submitter_wallet, std::nullopt, "submitter"));
+  return make_access_grant(owner_user_id, dag.grantee, dag.data_id, dag.locked_until, dag.content_hash, "delegate",
+                           submitter_wallet);
+}
+
+Status check_grant_target(const AccessGrant& grant, const GrantTarget& target) {
+  IDOS_CHECK(check_access_grant(grant));
+  if (target.id != grant.data_id) return make_error(ErrorCode::mismatch, "the target is not the grant's data_id");
+  if (target.role != "copy") {
+    return make_error(ErrorCode::forbidden, "a grant may only point at a shared copy, not at " +
+                                                (target.role == "original" ? std::string("an original credential")
+                                                                           : "a '" + target.role + "' object"));
+  }
+  if (target.user_id != grant.owner) return make_error(ErrorCode::forbidden, "data_id is not the grant owner's");
   return ok_status();
 }
 

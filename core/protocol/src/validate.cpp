@@ -5,12 +5,15 @@
 #include <optional>
 #include <string>
 
+#include "idos/protocol/account.hpp"
 #include "idos/protocol/credential.hpp"
 #include "idos/protocol/grant.hpp"
 #include "idos/primitives/json_dom.hpp"
 #include "idos/primitives/time.hpp"
 #include "idos/protocol/vc.hpp"
+#include "idos/protocol/receipt.hpp"
 #include "idos/protocol/wallet.hpp"
+#include "idos/primitives/canonical_json.hpp"
 #include "vc_dom.hpp"
 
 namespace idos {
@@ -21,6 +24,8 @@ using Json = nlohmann::json;
 constexpr size_t kMaxGrantDocumentBytes = 64 * 1024;
 constexpr size_t kMaxFieldBytes = 4096;
 constexpr size_t kMaxSignatureChars = 512;
+// Largest integer JavaScript (and so every JSON client) holds exactly: 2^53 - 1.
+constexpr int64_t kMaxJsonSafeInteger = 9007199254740991;
 
 Result<std::string> str(const Json& o, std::string_view key) { return get_string_field(o, key, kMaxFieldBytes); }
 Result<std::optional<std::string>> opt_str(const Json& o, std::string_view key) {
@@ -36,12 +41,18 @@ struct WalletSignature {
   std::optional<std::string> near_nonce, near_recipient, near_callback_url;
 };
 
-Result<WalletSignature> read_wallet_signature(const Json& o, const std::string& role) {
+// Documents read for signed_message may lack the signature (it is what will be made).
+enum class SignaturePart { required, optional };
+
+Result<WalletSignature> read_wallet_signature(const Json& o, const std::string& role,
+                                              SignaturePart part = SignaturePart::required) {
   WalletSignature w;
   IDOS_TRY(w.type, str(o, role + "_wallet_type"));
   IDOS_TRY(w.identifier, get_string_field(o, role + "_wallet_identifier", kMaxWalletIdentifierChars));
   IDOS_TRY(w.public_key, opt_str(o, role + "_public_key"));
-  IDOS_TRY(w.signature, get_string_field(o, "signature", kMaxSignatureChars));
+  if (part == SignaturePart::required || o.contains("signature")) {
+    IDOS_TRY(w.signature, get_string_field(o, "signature", kMaxSignatureChars));
+  }
   IDOS_TRY(w.near_nonce, opt_str(o, "near_nonce"));
   IDOS_TRY(w.near_recipient, opt_str(o, "near_recipient"));
   IDOS_TRY(w.near_callback_url, opt_str(o, "near_callback_url"));
@@ -123,99 +134,283 @@ Status validate_revoke(const Json& o, int64_t now) {
   return check_revocation(g, requester, now);
 }
 
-Status validate_dag(const Json& o, bool seen_before) {
+struct SignedDag {
+  WalletSignature wallet;
+  DelegatedAccessGrant dag;
+};
+Result<SignedDag> read_dag(const Json& o, SignaturePart part = SignaturePart::required) {
   IDOS_CHECK(check_only_known_fields(o, {"owner_wallet_type", "owner_wallet_identifier", "owner_public_key",
                                          "grantee_wallet_identifier", "data_id", "locked_until", "content_hash",
                                          "signature", "near_nonce", "near_recipient", "near_callback_url"}));
-  IDOS_TRY(WalletSignature w, read_wallet_signature(o, "owner"));
-  DelegatedAccessGrant d;
-  d.owner = w.identifier;
+  SignedDag out;
+  IDOS_TRY(out.wallet, read_wallet_signature(o, "owner", part));
+  DelegatedAccessGrant& d = out.dag;
+  d.owner = out.wallet.identifier;
   IDOS_TRY(d.grantee, str(o, "grantee_wallet_identifier"));
   IDOS_TRY(d.data_id, str(o, "data_id"));
   IDOS_TRY(d.locked_until, get_int_field(o, "locked_until", 0, kMaxLockedUntil));
   IDOS_TRY(d.content_hash, str(o, "content_hash"));
-  IDOS_CHECK(check_wallet_signature_fields(w, "owner"));
-  IDOS_TRY(std::string message, dag_message(d));
-  IDOS_CHECK(verify_signature(w, message));
+  IDOS_CHECK(check_wallet_signature_fields(out.wallet, "owner"));
+  return out;
+}
+
+Status validate_dag(const Json& o, bool seen_before) {
+  IDOS_TRY(SignedDag s, read_dag(o));
+  IDOS_TRY(std::string message, dag_message(s.dag));
+  IDOS_CHECK(verify_signature(s.wallet, message));
   if (seen_before) return make_error(ErrorCode::replayed, "an access grant with this id already exists");
   return ok_status();
 }
 
-Status validate_dwg(const Json& o, int64_t now, bool seen_before) {
+struct SignedDwg {
+  WalletSignature wallet;
+  DelegatedWriteGrant dwg;
+};
+Result<SignedDwg> read_dwg(const Json& o, SignaturePart part = SignaturePart::required) {
   IDOS_CHECK(check_only_known_fields(o, {"owner_wallet_type", "owner_wallet_identifier", "owner_public_key",
                                          "grantee_wallet_identifier", "issuer_public_key", "id",
                                          "access_grant_timelock", "not_usable_before", "not_usable_after",
                                          "signature", "near_nonce", "near_recipient", "near_callback_url"}));
-  IDOS_TRY(WalletSignature w, read_wallet_signature(o, "owner"));
-  DelegatedWriteGrant d;
-  d.owner = w.identifier;
+  SignedDwg out;
+  IDOS_TRY(out.wallet, read_wallet_signature(o, "owner", part));
+  DelegatedWriteGrant& d = out.dwg;
+  d.owner = out.wallet.identifier;
   IDOS_TRY(d.grantee, str(o, "grantee_wallet_identifier"));
   IDOS_TRY(d.issuer_public_key, str(o, "issuer_public_key"));
   IDOS_TRY(d.id, str(o, "id"));
   IDOS_TRY(d.access_grant_timelock, str(o, "access_grant_timelock"));
   IDOS_TRY(d.not_usable_before, str(o, "not_usable_before"));
   IDOS_TRY(d.not_usable_after, str(o, "not_usable_after"));
-  IDOS_CHECK(check_wallet_signature_fields(w, "owner"));
-  IDOS_TRY(std::string message, dwg_message(d));
-  IDOS_CHECK(verify_signature(w, message));
-  IDOS_CHECK(check_dwg_usable_at(d, now));
+  IDOS_CHECK(check_wallet_signature_fields(out.wallet, "owner"));
+  return out;
+}
+
+Status validate_dwg(const Json& o, int64_t now, bool seen_before) {
+  IDOS_TRY(SignedDwg s, read_dwg(o));
+  IDOS_TRY(std::string message, dwg_message(s.dwg));
+  IDOS_CHECK(verify_signature(s.wallet, message));
+  IDOS_CHECK(check_dwg_usable_at(s.dwg, now));
   if (seen_before) return make_error(ErrorCode::replayed, "this write grant id was already used");
   return ok_status();
 }
 
-Status validate_read_request(const Json& o, int64_t now, bool seen_before) {
+struct SignedReadRequest {
+  WalletSignature wallet;
+  ReadRequest request;
+};
+Result<SignedReadRequest> read_read_request(const Json& o, SignaturePart part = SignaturePart::required) {
   IDOS_CHECK(check_only_known_fields(o, {"grantee_wallet_type", "grantee_wallet_identifier", "grantee_public_key",
                                          "data_id", "nonce", "issued_at", "signature", "near_nonce",
                                          "near_recipient", "near_callback_url"}));
-  IDOS_TRY(WalletSignature w, read_wallet_signature(o, "grantee"));
-  ReadRequest r;
-  r.grantee = w.identifier;
+  SignedReadRequest out;
+  IDOS_TRY(out.wallet, read_wallet_signature(o, "grantee", part));
+  ReadRequest& r = out.request;
+  r.grantee = out.wallet.identifier;
   IDOS_TRY(r.data_id, str(o, "data_id"));
   IDOS_TRY(r.nonce, str(o, "nonce"));
   IDOS_TRY(r.issued_at, str(o, "issued_at"));
-  IDOS_CHECK(check_wallet_signature_fields(w, "grantee"));
-  IDOS_TRY(std::string message, read_request_message(r));
-  IDOS_CHECK(verify_signature(w, message));
-  IDOS_CHECK(check_request_freshness(r.issued_at, now));
+  IDOS_CHECK(check_wallet_signature_fields(out.wallet, "grantee"));
+  return out;
+}
+
+Status validate_read_request(const Json& o, int64_t now, bool seen_before) {
+  IDOS_TRY(SignedReadRequest s, read_read_request(o));
+  IDOS_TRY(std::string message, read_request_message(s.request));
+  IDOS_CHECK(verify_signature(s.wallet, message));
+  IDOS_CHECK(check_request_freshness(s.request.issued_at, now));
   if (seen_before) return make_error(ErrorCode::replayed, "this request nonce was already used");
   return ok_status();
 }
 
-Status validate_signed_request(const Json& o, int64_t now, bool seen_before) {
+struct SignedSignedRequest {
+  WalletSignature wallet;
+  SignedRequest request;
+};
+Result<SignedSignedRequest> read_signed_request(const Json& o, SignaturePart part = SignaturePart::required) {
   IDOS_CHECK(check_only_known_fields(o, {"caller_wallet_type", "caller_wallet_identifier", "caller_public_key",
                                          "method", "path", "body_sha256", "nonce", "issued_at", "signature",
                                          "near_nonce", "near_recipient", "near_callback_url"}));
-  IDOS_TRY(WalletSignature w, read_wallet_signature(o, "caller"));
-  SignedRequest r;
-  r.caller = w.identifier;
+  SignedSignedRequest out;
+  IDOS_TRY(out.wallet, read_wallet_signature(o, "caller", part));
+  SignedRequest& r = out.request;
+  r.caller = out.wallet.identifier;
   IDOS_TRY(r.method, str(o, "method"));
   IDOS_TRY(r.path, get_string_field(o, "path", kMaxRequestPathBytes));
   IDOS_TRY(r.body_sha256, str(o, "body_sha256"));
   IDOS_TRY(r.nonce, str(o, "nonce"));
   IDOS_TRY(r.issued_at, str(o, "issued_at"));
-  IDOS_CHECK(check_wallet_signature_fields(w, "caller"));
-  IDOS_TRY(std::string message, signed_request_message(r));
-  IDOS_CHECK(verify_signature(w, message));
-  IDOS_CHECK(check_request_freshness(r.issued_at, now));
+  IDOS_CHECK(check_wallet_signature_fields(out.wallet, "caller"));
+  return out;
+}
+
+Status validate_signed_request(const Json& o, int64_t now, bool seen_before) {
+  IDOS_TRY(SignedSignedRequest s, read_signed_request(o));
+  IDOS_TRY(std::string message, signed_request_message(s.request));
+  IDOS_CHECK(verify_signature(s.wallet, message));
+  IDOS_CHECK(check_request_freshness(s.request.issued_at, now));
   if (seen_before) return make_error(ErrorCode::replayed, "this request nonce was already used");
   return ok_status();
+}
+
+// --- the node's write decisions --------------------------------------------------------------------
+
+Status validate_user(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"id", "encryption_public_key"}));
+  IDOS_TRY(std::string id, str(o, "id"));
+  IDOS_TRY(std::string key, str(o, "encryption_public_key"));
+  return check_user_record(id, key);
+}
+
+// The add-wallet proof: the NEW wallet's signature members have no role prefix beyond "wallet_".
+struct SignedAddWallet {
+  WalletSignature wallet;
+  AddWalletProof proof;
+};
+Result<SignedAddWallet> read_add_wallet(const Json& o, SignaturePart part = SignaturePart::required) {
+  IDOS_CHECK(check_only_known_fields(o, {"user_id", "wallet_type", "wallet_identifier", "wallet_public_key",
+                                         "issued_at", "signature", "near_nonce", "near_recipient",
+                                         "near_callback_url"}));
+  SignedAddWallet out;
+  WalletSignature& w = out.wallet;
+  IDOS_TRY(w.type, str(o, "wallet_type"));
+  IDOS_TRY(w.identifier, get_string_field(o, "wallet_identifier", kMaxWalletIdentifierChars));
+  IDOS_TRY(w.public_key, opt_str(o, "wallet_public_key"));
+  if (part == SignaturePart::required || o.contains("signature")) {
+    IDOS_TRY(w.signature, get_string_field(o, "signature", kMaxSignatureChars));
+  }
+  IDOS_TRY(w.near_nonce, opt_str(o, "near_nonce"));
+  IDOS_TRY(w.near_recipient, opt_str(o, "near_recipient"));
+  IDOS_TRY(w.near_callback_url, opt_str(o, "near_callback_url"));
+  IDOS_TRY(out.proof.user_id, str(o, "user_id"));
+  out.proof.wallet_type = w.type;
+  out.proof.wallet = w.identifier;
+  IDOS_TRY(out.proof.issued_at, str(o, "issued_at"));
+  IDOS_CHECK(check_add_wallet_proof(out.proof));
+  IDOS_CHECK(check_wallet_signature_fields(w, "wallet"));
+  return out;
+}
+
+Status validate_add_wallet(const Json& o, int64_t now) {
+  IDOS_TRY(SignedAddWallet s, read_add_wallet(o));
+  IDOS_CHECK(check_request_freshness(s.proof.issued_at, now));
+  IDOS_TRY(std::string message, add_wallet_message(s.proof));
+  return verify_signature(s.wallet, message);
+}
+
+// {"credential": {...}, "owner": <user id>}: a credential stored by or for `owner`.
+Status validate_owned_credential(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"credential", "owner"}));
+  IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
+  IDOS_TRY(std::string owner, str(o, "owner"));
+  IDOS_CHECK(validate_credential(*credential));
+  const std::string user_id = (*credential)["user_id"].get<std::string>();  // validated above
+  if (user_id != owner) return make_error(ErrorCode::forbidden, "credential user_id is not the owner's user id");
+  return ok_status();
+}
+
+// A credential stored under a DWG must belong to the DWG owner's user (mismatch otherwise).
+Status check_credential_for(const Json& credential, const std::string& owner, std::string_view what) {
+  IDOS_CHECK(validate_credential(credential));
+  if (credential["user_id"].get<std::string>() != owner) {
+    return make_error(ErrorCode::mismatch, std::string(what) + ": user_id is not the DWG owner's user id");
+  }
+  return ok_status();
+}
+
+// {"dwg", "credential", "shared_copy", "owner"}: a write under a DWG. The DWG verifies and is usable
+// at `now` (seen_before: its id was used), the credential is signed by the DWG's issuer key and
+// both records belong to the DWG owner's user.
+Status validate_dwg_write(const Json& o, int64_t now, bool seen_before) {
+  IDOS_CHECK(check_only_known_fields(o, {"dwg", "credential", "shared_copy", "owner"}));
+  IDOS_TRY(const Json* dwg, get_object_field(o, "dwg"));
+  IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
+  IDOS_TRY(const Json* copy, get_object_field(o, "shared_copy"));
+  IDOS_TRY(std::string owner, str(o, "owner"));
+  IDOS_CHECK(validate_dwg(*dwg, now, seen_before));
+  IDOS_CHECK(check_uuid_field(owner, "owner"));
+  IDOS_CHECK(validate_credential(*credential));
+  if ((*credential)["issuer_auth_public_key"] != (*dwg)["issuer_public_key"]) {
+    return make_error(ErrorCode::mismatch, "credential issuer_auth_public_key differs from the DWG's issuer_public_key");
+  }
+  IDOS_CHECK(check_credential_for(*credential, owner, "credential"));
+  IDOS_CHECK(check_credential_for(*copy, owner, "shared_copy"));
+  if ((*credential)["id"] == (*copy)["id"]) {
+    return make_error(ErrorCode::invalid_input, "the shared copy needs an id of its own");
+  }
+  return ok_status();
+}
+
+// {"grant": <access grant>, "target": {"id", "role", "user_id"}}: what a grant may point at.
+Status validate_grant_target(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"grant", "target"}));
+  IDOS_TRY(const Json* grant_json, get_object_field(o, "grant"));
+  IDOS_TRY(AccessGrant grant, read_access_grant(*grant_json));
+  IDOS_TRY(const Json* target_json, get_object_field(o, "target"));
+  IDOS_CHECK(check_only_known_fields(*target_json, {"id", "role", "user_id"}));
+  GrantTarget target;
+  IDOS_TRY(target.id, str(*target_json, "id"));
+  IDOS_TRY(target.role, str(*target_json, "role"));
+  IDOS_TRY(target.user_id, str(*target_json, "user_id"));
+  return check_grant_target(grant, target);
+}
+
+Result<NodeReceipt> read_node_receipt(const Json& o) {
+  // object_kind is informative (which table), not signed.
+  IDOS_CHECK(check_only_known_fields(o, {"node_id", "write_operation", "object_id", "object_kind", "sha256",
+                                         "log_position", "time", "signature"}));
+  NodeReceipt r;
+  IDOS_TRY(r.node_id, str(o, "node_id"));
+  IDOS_TRY(r.write_operation, str(o, "write_operation"));
+  IDOS_TRY(r.object_id, str(o, "object_id"));
+  IDOS_TRY(r.sha256, str(o, "sha256"));
+  IDOS_TRY(r.log_position, get_int_field(o, "log_position", 1, kMaxJsonSafeInteger));
+  IDOS_TRY(r.time, str(o, "time"));
+  return r;
+}
+
+Status validate_node_receipt(const Json& o) {
+  IDOS_TRY(NodeReceipt r, read_node_receipt(o));
+  IDOS_TRY(std::string signature, get_string_field(o, "signature", kMaxSignatureChars));
+  return verify_node_receipt(r, signature);
+}
+
+Result<Json> parse_document(std::string_view json_text, size_t limit) {
+  IDOS_TRY(Json doc, parse_json(json_text, JsonLimits{limit, 32}));
+  if (!doc.is_object()) return make_error(ErrorCode::invalid_input, "the document must be a JSON object");
+  return doc;
+}
+
+template <size_t N>
+bool is_one_of(const std::array<std::string_view, N>& kinds, std::string_view kind) {
+  for (auto k : kinds) {
+    if (k == kind) return true;
+  }
+  return false;
+}
+
+Result<std::string> grant_json(const AccessGrant& g) {
+  Json doc{{"id", g.id},
+           {"owner", g.owner},
+           {"grantee", g.grantee},
+           {"data_id", g.data_id},
+           {"locked_until", g.locked_until},
+           {"content_hash", g.content_hash},
+           {"inserter_type", g.inserter_type},
+           {"inserter_id", g.inserter_id}};
+  return canonicalize_json(doc);
 }
 
 }  // namespace
 
 Status validate_document(std::string_view kind, std::string_view json_text, int64_t now, bool seen_before) {
+  if (!is_one_of(kDocumentKinds, kind)) return make_error(ErrorCode::unsupported, "unknown document kind");
   size_t limit = kMaxGrantDocumentBytes;
-  if (kind == "credential") {
-    limit = kMaxCredentialDocumentBytes;
-  } else if (kind == "verifiable_credential") {
-    limit = kMaxVcDocumentBytes;
-  } else {
-    bool known = false;
-    for (auto k : kDocumentKinds) known = known || k == kind;
-    if (!known) return make_error(ErrorCode::unsupported, "unknown document kind");
-  }
-  IDOS_TRY(Json doc, parse_json(json_text, JsonLimits{limit, 32}));
-  if (!doc.is_object()) return make_error(ErrorCode::invalid_input, "the document must be a JSON object");
+  if (kind == "credential") limit = kMaxCredentialDocumentBytes;
+  if (kind == "verifiable_credential") limit = kMaxVcDocumentBytes;
+  // Documents that carry credentials: up to two of them, plus the DWG.
+  if (kind == "owned_credential") limit = kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
+  if (kind == "dwg_write") limit = 2 * kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
+  IDOS_TRY(Json doc, parse_document(json_text, limit));
   if (kind == "credential") return validate_credential(doc);
   if (kind == "access_grant") return validate_access_grant(doc);
   if (kind == "delegated_access_grant") return validate_dag(doc, seen_before);
@@ -223,7 +418,111 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   if (kind == "revoke") return validate_revoke(doc, now);
   if (kind == "read_request") return validate_read_request(doc, now, seen_before);
   if (kind == "signed_request") return validate_signed_request(doc, now, seen_before);
+  if (kind == "user") return validate_user(doc);
+  if (kind == "add_wallet") return validate_add_wallet(doc, now);
+  if (kind == "owned_credential") return validate_owned_credential(doc);
+  if (kind == "dwg_write") return validate_dwg_write(doc, now, seen_before);
+  if (kind == "grant_target") return validate_grant_target(doc);
+  if (kind == "node_receipt") return validate_node_receipt(doc);
   return dom::verify_verifiable_credential(doc, now);
+}
+
+Result<std::string> signed_message(std::string_view kind, std::string_view json_text) {
+  if (!is_one_of(kSignedMessageKinds, kind)) return make_error(ErrorCode::unsupported, "no signed message for this kind");
+  IDOS_TRY(Json doc, parse_document(json_text, kMaxGrantDocumentBytes));
+  const auto optional = SignaturePart::optional;
+  if (kind == "delegated_access_grant") {
+    IDOS_TRY(SignedDag s, read_dag(doc, optional));
+    return dag_message(s.dag);
+  }
+  if (kind == "delegated_write_grant") {
+    IDOS_TRY(SignedDwg s, read_dwg(doc, optional));
+    return dwg_message(s.dwg);
+  }
+  if (kind == "read_request") {
+    IDOS_TRY(SignedReadRequest s, read_read_request(doc, optional));
+    return read_request_message(s.request);
+  }
+  if (kind == "signed_request") {
+    IDOS_TRY(SignedSignedRequest s, read_signed_request(doc, optional));
+    return signed_request_message(s.request);
+  }
+  if (kind == "add_wallet") {
+    IDOS_TRY(SignedAddWallet s, read_add_wallet(doc, optional));
+    return add_wallet_message(s.proof);
+  }
+  IDOS_TRY(NodeReceipt r, read_node_receipt(doc));
+  return node_receipt_message(r);
+}
+
+Result<ReplayKey> replay_key(std::string_view kind, std::string_view json_text) {
+  if (!is_one_of(kReplayKeyKinds, kind)) return make_error(ErrorCode::unsupported, "this kind has no replay key");
+  IDOS_TRY(Json doc, parse_document(json_text, kMaxGrantDocumentBytes));
+  const auto optional = SignaturePart::optional;
+  if (kind == "signed_request" || kind == "read_request") {
+    std::string nonce;
+    std::string issued_at;
+    if (kind == "signed_request") {
+      IDOS_TRY(SignedSignedRequest s, read_signed_request(doc, optional));
+      IDOS_CHECK(check_signed_request(s.request));
+      nonce = s.request.nonce;
+      issued_at = s.request.issued_at;
+    } else {
+      IDOS_TRY(SignedReadRequest s, read_read_request(doc, optional));
+      IDOS_CHECK(check_read_request(s.request));
+      nonce = s.request.nonce;
+      issued_at = s.request.issued_at;
+    }
+    IDOS_TRY(int64_t issued, parse_rfc3339_utc(issued_at));
+    // Accepted while now <= issued_at + max age (check_request_freshness), refused as expired after.
+    return ReplayKey{nonce, issued + kRequestMaxAgeSeconds};
+  }
+  if (kind == "delegated_write_grant") {
+    IDOS_TRY(SignedDwg s, read_dwg(doc, optional));
+    IDOS_CHECK(check_delegated_write_grant(s.dwg));
+    return ReplayKey{s.dwg.id, 0};
+  }
+  IDOS_TRY(SignedDag s, read_dag(doc, optional));
+  IDOS_CHECK(check_delegated_access_grant(s.dag));
+  IDOS_TRY(std::string id, access_grant_id(s.dag.grantee, s.dag.data_id, s.dag.locked_until));
+  return ReplayKey{id, 0};
+}
+
+Result<std::string> derive_access_grant(std::string_view kind, std::string_view json_text) {
+  if (!is_one_of(kDerivedGrantKinds, kind)) return make_error(ErrorCode::unsupported, "no access grant derives from this kind");
+  IDOS_TRY(Json doc, parse_document(json_text, kMaxGrantDocumentBytes));
+  const auto optional = SignaturePart::optional;
+  if (kind == "share") {
+    IDOS_CHECK(check_only_known_fields(doc, {"owner", "grantee", "data_id", "locked_until", "content_hash",
+                                             "inserter_type", "inserter_id"}));
+    IDOS_TRY(std::string owner, str(doc, "owner"));
+    IDOS_TRY(std::string grantee, str(doc, "grantee"));
+    IDOS_TRY(std::string data_id, str(doc, "data_id"));
+    IDOS_TRY(int64_t locked_until, get_int_field(doc, "locked_until", 0, kMaxLockedUntil));
+    IDOS_TRY(std::string content_hash, str(doc, "content_hash"));
+    IDOS_TRY(std::string inserter_type, str(doc, "inserter_type"));
+    IDOS_TRY(std::string inserter_id, str(doc, "inserter_id"));
+    IDOS_TRY(AccessGrant g, make_access_grant(owner, grantee, data_id, locked_until, content_hash, inserter_type,
+                                              inserter_id));
+    return grant_json(g);
+  }
+  if (kind == "delegated_write_grant") {
+    IDOS_CHECK(check_only_known_fields(doc, {"dwg", "owner", "data_id", "content_hash"}));
+    IDOS_TRY(const Json* dwg_json, get_object_field(doc, "dwg"));
+    IDOS_TRY(SignedDwg s, read_dwg(*dwg_json, optional));
+    IDOS_TRY(std::string owner, str(doc, "owner"));
+    IDOS_TRY(std::string data_id, str(doc, "data_id"));
+    IDOS_TRY(std::string content_hash, str(doc, "content_hash"));
+    IDOS_TRY(AccessGrant g, access_grant_from_dwg(s.dwg, owner, data_id, content_hash));
+    return grant_json(g);
+  }
+  IDOS_CHECK(check_only_known_fields(doc, {"dag", "owner", "submitter"}));
+  IDOS_TRY(const Json* dag_json, get_object_field(doc, "dag"));
+  IDOS_TRY(SignedDag s, read_dag(*dag_json, optional));
+  IDOS_TRY(std::string owner, str(doc, "owner"));
+  IDOS_TRY(std::string submitter, str(doc, "submitter"));
+  IDOS_TRY(AccessGrant g, access_grant_from_dag(s.dag, owner, submitter));
+  return grant_json(g);
 }
 
 }  // namespace idos

@@ -105,6 +105,27 @@ Result<std::string> dwg_message(const DelegatedWriteGrant& dwg);
 // not_yet_valid when now < not_usable_before - kDwgClockSkewSeconds; expired when now > not_usable_after.
 Status check_dwg_usable_at(const DelegatedWriteGrant& dwg, int64_t now);
 
+// --- the grant a delegation creates -------------------------------------------------------------
+// A write under a DWG creates one access grant for the shared copy it stored: grantee = the DWG's
+// grantee, locked_until = its access_grant_timelock as unix seconds, inserter "issuer" with the
+// DWG's issuer_public_key. `owner_user_id` is the user the DWG's owner wallet belongs to.
+Result<AccessGrant> access_grant_from_dwg(const DelegatedWriteGrant& dwg, std::string_view owner_user_id,
+                                          std::string_view shared_copy_id, std::string_view content_hash);
+// A DAG creates the grant it describes, inserter "delegate" with the wallet that submitted it.
+Result<AccessGrant> access_grant_from_dag(const DelegatedAccessGrant& dag, std::string_view owner_user_id,
+                                          std::string_view submitter_wallet);
+
+// What a grant may point at: only a shared copy (in idOS only copies carry grants; the owner's
+// original is encrypted to the owner, so a grantee could never open it), of the grant's owner.
+struct GrantTarget {
+  std::string id;       // the stored object's id
+  std::string role;     // "original" or "copy"
+  std::string user_id;  // its owner
+};
+// mismatch when target.id is not grant.data_id; forbidden when the target is not a shared copy
+// or not the grant owner's.
+Status check_grant_target(const AccessGrant& grant, const GrantTarget& target);
+
 // --- read request and signed request (this project's formats) ----------------------------------
 struct ReadRequest {
   std::string grantee;    // canonical wallet identifier (the signer)
