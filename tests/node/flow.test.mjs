@@ -202,6 +202,20 @@ test("a delegated access grant lets a grantee read; a replayed DAG is refused", 
   assert.equal(again.body.code, "REPLAYED");
 });
 
+test("a DAG may not point at the owner's original credential (only shared copies carry grants)", async () => {
+  const reader = evmWallet();
+  const dag = await makeDag({
+    owner, grantee: reader.identifier, dataId: state.credential.id, contentHash: state.copy.content_hash,
+  });
+  const r = await call(node, "POST", "/v1/grants/dag", { wallet: reader, body: { dag } });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.body.code, "FORBIDDEN");
+  assert.match(r.body.message, /shared copy/);
+  const grants = await call(node, "GET", `/v1/public/grants?data_id=${state.credential.id}`);
+  assert.equal(grants.status, 200);
+  assert.equal(grants.body.grants.length, 0, "no grant was stored for the original");
+});
+
 test("adding a wallet proves ownership", async () => {
   const extra = faceSignWallet();
   const issuedAt = rfc3339(nowSeconds());
