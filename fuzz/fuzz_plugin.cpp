@@ -11,6 +11,7 @@
 //   content_hash               raw bytes
 //   canonical_json             json
 //   ed25519_verify             public_key[32] signature[64] message (shorter inputs split in three)
+//   signed_message, replay_key, derive_access_grant   kind 0x1F json
 //
 // Besides "no crash, no sanitizer report", every call must keep the ABI's promises: a code in the
 // enum, an error message exactly on failure, a NUL-terminated output of the stated length on
@@ -155,6 +156,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_verdict(idos_ed25519_verify(data + key_len + sig_len, size - key_len - sig_len, data + key_len, sig_len, data,
                                     key_len, &message),
                 message);
+#elif defined(IDOS_FUZZ_ENTRY_signed_message)
+  auto f = split(input, 2);
+  int32_t code = idos_signed_message(f[0].data(), f[0].size(), f[1].data(), f[1].size(), &out, &out_len, &message);
+  check_text(code, message, out, out_len);
+  // Every message is "operation: <name>\n..." lines: never empty, never a trailing line break.
+  require(code != IDOS_OK || (out_len > 11 && std::memcmp(out, "operation: ", 11) == 0 && out[out_len - 1] != '\n'));
+  idos_free(out);
+#elif defined(IDOS_FUZZ_ENTRY_replay_key)
+  auto f = split(input, 2);
+  int64_t keep_until = -1;
+  int32_t code =
+      idos_replay_key(f[0].data(), f[0].size(), f[1].data(), f[1].size(), &out, &out_len, &keep_until, &message);
+  check_text(code, message, out, out_len);
+  require(code == IDOS_OK ? (out_len > 0 && keep_until >= 0) : keep_until == 0);
+  idos_free(out);
+#elif defined(IDOS_FUZZ_ENTRY_derive_access_grant)
+  auto f = split(input, 2);
+  int32_t code =
+      idos_derive_access_grant(f[0].data(), f[0].size(), f[1].data(), f[1].size(), &out, &out_len, &message);
+  check_text(code, message, out, out_len);
+  if (code == IDOS_OK) {
+    // A derived grant is a valid access grant, and already canonical JSON.
+    require(idos_validate("access_grant", 12, out, out_len, 0, 0, nullptr) == IDOS_OK);
+    char* again = nullptr;
+    size_t again_len = 0;
+    require(idos_canonical_json(out, out_len, &again, &again_len, nullptr) == IDOS_OK);
+    require(again_len == out_len && std::memcmp(again, out, out_len) == 0);
+    idos_free(again);
+  }
+  idos_free(out);
 #else
 #error "define IDOS_FUZZ_ENTRY_<entry point>"
 #endif

@@ -111,7 +111,7 @@ plugin_fuzz_seeds() {
   for t in validate verify_credential verify_credential_proof check_access_grant verify_delegated_access_grant \
            verify_delegated_write_grant check_revoke_allowed verify_read_request verify_signed_request \
            verify_wallet_signature canonical_wallet_identifier access_grant_id content_hash canonical_json \
-           ed25519_verify; do
+           ed25519_verify signed_message replay_key derive_access_grant; do
     mkdir -p "$corpus/$t"
   done
   sqlite3 -batch :memory: "
@@ -142,6 +142,14 @@ plugin_fuzz_seeds() {
     select sum(writefile('$corpus/canonical_json/' || key, json_extract(value, '\$.input')))
       from json_each(readfile('$vec/jcs.json'), '\$.cases');
     select writefile('$corpus/ed25519_verify/zero', zeroblob(96));
+    select sum(writefile('$corpus/signed_message/' || key, kind || char(31) || doc)) from g
+      where kind in ('delegated_access_grant', 'delegated_write_grant', 'read_request', 'signed_request',
+                     'add_wallet', 'node_receipt');
+    select sum(writefile('$corpus/replay_key/' || key, kind || char(31) || doc)) from g
+      where kind in ('delegated_access_grant', 'delegated_write_grant', 'read_request', 'signed_request');
+    select sum(writefile('$corpus/derive_access_grant/' || key,
+        case kind when 'access_grant' then 'share' else kind end || char(31) || doc)) from g
+      where kind in ('access_grant', 'delegated_write_grant', 'delegated_access_grant');
   " >/dev/null
 }
 
