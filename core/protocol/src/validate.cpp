@@ -292,9 +292,10 @@ Result<SignedAddWallet> read_add_wallet(const Json& o, SignaturePart part = Sign
 
 Status validate_add_wallet(const Json& o, int64_t now) {
   IDOS_TRY(SignedAddWallet s, read_add_wallet(o));
-  IDOS_CHECK(check_request_freshness(s.proof.issued_at, now));
+  // Signature before time, as for every signed kind: an unauthenticated proof gets no time verdict.
   IDOS_TRY(std::string message, add_wallet_message(s.proof));
-  return verify_signature(s.wallet, message);
+  IDOS_CHECK(verify_signature(s.wallet, message));
+  return check_request_freshness(s.proof.issued_at, now);
 }
 
 // {"credential": {...}, "owner": <user id>}: a credential stored by or for `owner`.
@@ -302,6 +303,7 @@ Status validate_owned_credential(const Json& o) {
   IDOS_CHECK(check_only_known_fields(o, {"credential", "owner"}));
   IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
   IDOS_TRY(std::string owner, str(o, "owner"));
+  IDOS_CHECK(check_uuid_field(owner, "owner"));
   IDOS_CHECK(validate_credential(*credential));
   const std::string user_id = (*credential)["user_id"].get<std::string>();  // validated above
   if (user_id != owner) return make_error(ErrorCode::forbidden, "credential user_id is not the owner's user id");
@@ -365,6 +367,8 @@ Result<NodeReceipt> read_node_receipt(const Json& o) {
   IDOS_TRY(r.sha256, str(o, "sha256"));
   IDOS_TRY(r.log_position, get_int_field(o, "log_position", 1, kMaxJsonSafeInteger));
   IDOS_TRY(r.time, str(o, "time"));
+  // The signature is not part of the message, but when present it must at least be text.
+  if (o.contains("signature")) IDOS_CHECK(get_string_field(o, "signature", kMaxSignatureChars));
   return r;
 }
 
