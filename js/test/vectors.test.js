@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { after, test } from "node:test";
+import { isDeepStrictEqual } from "node:util";
 import { hex, IdosError, load, pkgDir, readVectors, unhex } from "./helpers.js";
 
 const idos = await load();
@@ -103,6 +104,47 @@ if (grants) {
       const text = c.input_text ?? JSON.stringify(c.input);
       const got = record("grants.json", c.id, outcome(() => idos.validate(c.kind, text, c.now, c.seen_before)));
       assert.equal(got, c.expected, c.comment);
+    });
+  }
+}
+
+// protocol.json: signedMessage, replayKey and deriveAccessGrant through the package API. expected is
+// the exact output (the text; {key, keep_until}; the grant as canonical JSON text) or an error code
+// name. The outcome recorded for the native-vs-WASM diff is "valid" when the output is the expected
+// one, "different" when not, or the error code.
+const protocol = readVectors("protocol.json");
+test("protocol.json exists", () => assert.ok(protocol, "tests/vectors/protocol.json is missing"));
+if (protocol) {
+  const isCode = (x) => typeof x === "string" && /^[A-Z][A-Z_]*$/.test(x);
+  // The package's own output for a case, in the vector file's form.
+  const run = {
+    signed_message: (kind, text) => idos.signedMessage(kind, text),
+    replay_key: (kind, text) => {
+      const r = idos.replayKey(kind, text);
+      assert.deepEqual(Object.keys(r).sort(), ["keepUntil", "key"]);
+      return { key: r.key, keep_until: r.keepUntil };
+    },
+    // An object (parsed from the module's canonical text): serialised again, member order kept, it
+    // must give the canonical text back.
+    derive_access_grant: (kind, text) => JSON.stringify(idos.deriveAccessGrant(kind, text)),
+  };
+  test("protocol.json has cases of every op", () => {
+    const ops = new Set((protocol.cases ?? []).map((c) => c.op));
+    assert.deepEqual([...ops].sort(), Object.keys(run).sort());
+    const counted = Object.values(protocol.counts).flatMap((k) => Object.values(k)).reduce((a, b) => a + b, 0);
+    assert.equal(counted, protocol.cases.length);
+  });
+  for (const c of protocol.cases ?? []) {
+    test(`protocol ${c.id}`, () => {
+      assert.ok(run[c.op], `unknown op ${c.op}`);
+      const text = c.input_text ?? JSON.stringify(c.input);
+      let output;
+      const got = record("protocol.json", c.id, outcome(() => {
+        output = run[c.op](c.kind, text);
+        return isDeepStrictEqual(output, c.expected) ? "valid" : "different";
+      }));
+      if (isCode(c.expected)) assert.equal(got, c.expected, c.comment);
+      else assert.deepEqual(output, c.expected, c.comment);
     });
   }
 }

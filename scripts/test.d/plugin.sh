@@ -54,7 +54,7 @@ plugin_symbol_check() {
 }
 
 # Native (this run) against WASM (the JS package's tests): same outcome for every case both ran,
-# and the WASM side must have run every grants.json and wallet_signatures.json case.
+# and the WASM side must have run every grants.json, protocol.json and wallet_signatures.json case.
 plugin_compare_results() {
   local native="$OUT/results-native.txt" wasm="$OUT/results-wasm.txt"
   awk -F'\t' '
@@ -63,7 +63,7 @@ plugin_compare_results() {
     END {
       for (k in n) {
         if (k in w) { common++; if (n[k] != w[k]) { diff++; split(k, p, FS); printf "   differs: %s %s native=%s wasm=%s\n", p[1], p[2], n[k], w[k] } }
-        else { only_native++; if (k ~ /^(grants|wallet_signatures)\.json\t/) { missing++; if (missing <= 10) { split(k, p, FS); printf "   not run by WASM: %s %s\n", p[1], p[2] } } }
+        else { only_native++; if (k ~ /^(grants|protocol|wallet_signatures)\.json\t/) { missing++; if (missing <= 10) { split(k, p, FS); printf "   not run by WASM: %s %s\n", p[1], p[2] } } }
       }
       for (k in w) if (!(k in n)) only_wasm++
       printf "   compared %d cases: %d differ; only native %d, only wasm %d\n", common, diff, only_native, only_wasm
@@ -126,7 +126,9 @@ plugin_fuzz_seeds() {
         when 'access_grant' then 'check_access_grant' when 'delegated_access_grant' then 'verify_delegated_access_grant'
         when 'delegated_write_grant' then 'verify_delegated_write_grant' when 'revoke' then 'check_revoke_allowed'
         when 'read_request' then 'verify_read_request' when 'signed_request' then 'verify_signed_request'
-        else 'validate' end || '/' || key, doc)) from g;
+        end || '/' || key, doc)) from g
+      where kind in ('credential', 'verifiable_credential', 'access_grant', 'delegated_access_grant',
+                     'delegated_write_grant', 'revoke', 'read_request', 'signed_request');
     select sum(writefile('$corpus/verify_wallet_signature/' || key,
         json_extract(value, '\$.type') || char(31) || json_extract(value, '\$.identifier') || char(31) ||
         coalesce(json_extract(value, '\$.public_key'), '') || char(31) || json_extract(value, '\$.message') || char(31) ||

@@ -36,7 +36,7 @@
   X(idos_verify_delegated_access_grant) X(idos_verify_delegated_write_grant) X(idos_check_revoke_allowed) \
   X(idos_verify_read_request) X(idos_verify_signed_request) X(idos_verify_wallet_signature)          \
   X(idos_canonical_wallet_identifier) X(idos_access_grant_id) X(idos_content_hash) X(idos_canonical_json) \
-  X(idos_ed25519_verify)
+  X(idos_ed25519_verify) X(idos_signed_message) X(idos_replay_key) X(idos_derive_access_grant)
 
 static struct {
 #define DECLARE(name) __typeof__(&name) name;
@@ -376,6 +376,87 @@ static void run_jcs(void) {
   free_vectors(doc);
 }
 
+/* --- protocol.json: idos_signed_message, idos_replay_key, idos_derive_access_grant -------------- */
+
+/* An error code name (what a refused case expects) is all capitals and '_'; an expected output
+ * (a message, canonical JSON) never is. */
+static int is_code_name(const char* s) {
+  if (!s || !*s) return 0;
+  for (; *s; s++)
+    if (!((*s >= 'A' && *s <= 'Z') || *s == '_')) return 0;
+  return 1;
+}
+
+static void run_protocol(void) {
+  static const char* const ops[3] = {"signed_message", "replay_key", "derive_access_grant"};
+  mj_value* doc = load_vectors("protocol.json");
+  const mj_value* cases = doc ? mj_get(doc, "cases") : NULL;
+  size_t ran[3] = {0, 0, 0}, i;
+  int k;
+  if (!doc) return;
+  check(cases && cases->type == MJ_ARRAY && cases->count > 100, "protocol.json: expected over 100 cases");
+  for (i = 0; cases && i < cases->count; i++) {
+    const mj_value* c = &cases->items[i];
+    const char* id = mj_str(c, "id", NULL);
+    const char* op = mj_str(c, "op", NULL);
+    size_t kind_len = 0, text_len = 0, out_len = 77;
+    const char* kind = mj_str(c, "kind", &kind_len);
+    const char* text = mj_str(c, "input_text", &text_len);
+    const mj_value* input = mj_get(c, "input");
+    const mj_value* expected = mj_get(c, "expected");
+    const mj_value *key = NULL, *keep = NULL;
+    char *out = (char*)"unset", *message = (char*)"unset";
+    int64_t keep_until = -1;
+    int32_t code;
+    int which = -1;
+    const char *got, *want;
+    if (!text && input) {
+      text = input->raw; /* the document as the vector file writes it */
+      text_len = input->raw_len;
+    }
+    for (k = 0; op && k < 3; k++)
+      if (!strcmp(op, ops[k])) which = k;
+    if (which == 1 && expected && expected->type == MJ_OBJECT) {
+      key = mj_get(expected, "key");
+      keep = mj_get(expected, "keep_until");
+    }
+    /* A case this runner cannot read is a failure, never a skip. */
+    if (!id || !kind || !text || !expected || which < 0 ||
+        !(expected->type == MJ_STRING || (key && key->type == MJ_STRING && keep && keep->type == MJ_NUMBER))) {
+      check(0, "protocol.json case #%zu (%s) is malformed", i, id ? id : "no id");
+      continue;
+    }
+    ran[which]++;
+    if (which == 0) code = P.idos_signed_message(kind, kind_len, text, text_len, &out, &out_len, &message);
+    else if (which == 1) code = P.idos_replay_key(kind, kind_len, text, text_len, &out, &out_len, &keep_until, &message);
+    else code = P.idos_derive_access_grant(kind, kind_len, text, text_len, &out, &out_len, &message);
+
+    if (code != IDOS_OK) {
+      got = P.idos_error_name(code);
+      check(out == NULL && out_len == 0, "protocol.json %s: failure leaves out NULL and out_len 0", id);
+      if (which == 1) check(keep_until == 0, "protocol.json %s: failure sets keep_until 0", id);
+    } else {
+      check(out != NULL && strlen(out) == out_len, "protocol.json %s: output NUL-terminated at out_len", id);
+      if (key) got = (key->str_len == out_len && !memcmp(key->str, out, out_len) && keep->integer == keep_until) ? "valid" : "different";
+      else got = (expected->type == MJ_STRING && expected->str_len == out_len && !memcmp(expected->str, out, out_len)) ? "valid" : "different";
+    }
+    want = expected->type == MJ_STRING && is_code_name(expected->str) ? expected->str : "valid";
+    result_line("protocol.json", id, got);
+    if (which == 1 && code == IDOS_OK)
+      check(!strcmp(got, want), "protocol.json %s: expected %s, got %s {%s, %lld} (%s)", id,
+            key ? key->str : expected->str, got, out, (long long)keep_until, message ? message : "");
+    else
+      check(!strcmp(got, want), "protocol.json %s: expected %s, got %s: %s", id, expected->type == MJ_STRING ? expected->str : "{...}",
+            got, code == IDOS_OK ? out : (message ? message : ""));
+    check((code == IDOS_OK) == (message == NULL), "protocol.json %s: error_message iff failure", id);
+    P.idos_free(message);
+    if (code == IDOS_OK) P.idos_free(out);
+  }
+  check(ran[0] > 40 && ran[1] > 25 && ran[2] > 40, "protocol.json: ran %zu signed_message, %zu replay_key, %zu derive_access_grant cases",
+        ran[0], ran[1], ran[2]);
+  free_vectors(doc);
+}
+
 /* --- ids and hashes ------------------------------------------------------------------------------ */
 static void run_ids_and_hashes(void) {
   char* out = NULL;
@@ -476,6 +557,26 @@ static void run_misuse(void) {
   expect_code(P.idos_access_grant_id(NULL, 0, NULL, 0, 0, &out, &out_len, NULL), IDOS_OK, "access_grant_id empty");
   P.idos_free(out);
   expect_code(P.idos_content_hash(NULL, 1, &out, &out_len, NULL), IDOS_INVALID_INPUT, "content_hash NULL/1");
+  {
+    int64_t keep = 5;
+    expect_code(P.idos_signed_message("read_request", 12, "{}", 2, NULL, &out_len, NULL), IDOS_INVALID_INPUT,
+                "signed_message out NULL");
+    expect_code(P.idos_derive_access_grant("share", 5, "{}", 2, &out, NULL, NULL), IDOS_INVALID_INPUT,
+                "derive_access_grant out_len NULL");
+    expect_code(P.idos_replay_key("read_request", 12, "{}", 2, &out, &out_len, NULL, NULL), IDOS_INVALID_INPUT,
+                "replay_key keep_until NULL");
+    expect_code(P.idos_replay_key(NULL, 0, "{}", 2, &out, &out_len, &keep, NULL), IDOS_UNSUPPORTED, "replay_key kind NULL/0");
+    check(out == NULL && out_len == 0 && keep == 0, "replay_key failure leaves out NULL, out_len 0, keep_until 0");
+    expect_code(P.idos_signed_message("read_request", 12, NULL, 10, &out, &out_len, NULL), IDOS_INVALID_INPUT,
+                "signed_message json NULL/10");
+    expect_code(P.idos_derive_access_grant("share", 5, NULL, 0, &out, &out_len, NULL), IDOS_INVALID_JSON,
+                "derive_access_grant json NULL/0");
+    expect_code(P.idos_signed_message("read_request", 12, one, huge, &out, &out_len, NULL), IDOS_TOO_LARGE,
+                "signed_message json SIZE_MAX");
+    expect_code(P.idos_replay_key(one, huge, one, 1, &out, &out_len, &keep, NULL), IDOS_TOO_LARGE, "replay_key kind SIZE_MAX");
+    expect_code(P.idos_derive_access_grant("share", 5, "\xff", 1, &out, &out_len, NULL), IDOS_INVALID_UTF8,
+                "derive_access_grant \\xff");
+  }
   expect_code(P.idos_content_hash(NULL, 0, NULL, NULL, NULL), IDOS_INVALID_INPUT, "content_hash out NULL");
   expect_code(P.idos_canonical_json(NULL, 0, &out, &out_len, NULL), IDOS_INVALID_JSON, "canonical_json NULL/0");
   expect_code(P.idos_ed25519_verify(NULL, 0, NULL, 0, NULL, 0, NULL), IDOS_INVALID_LENGTH, "ed25519 all empty");
@@ -627,6 +728,7 @@ int main(int argc, char** argv) {
   check(P.idos_plugin_init() == IDOS_OK, "idos_plugin_init");
 
   run_grants();
+  run_protocol();
   run_wallet_signatures();
   run_ed25519();
   run_jcs();

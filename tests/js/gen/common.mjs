@@ -25,3 +25,29 @@ export const toHex = (b) => Buffer.from(b).toString('hex');
 export const fromHex = (h) => new Uint8Array(Buffer.from(h, 'hex'));
 export const b64 = (b) => Buffer.from(b).toString('base64');
 export const sha256 = (b) => new Uint8Array(createHash('sha256').update(b).digest());
+
+// NEAR NEP-413 (used by wallet-vectors.mjs and grant-vectors.mjs): borsh schema of the payload.
+export const NEP413_TAG = 2147484061; // 2^31 + 413
+export const NEP413_SCHEMA = {
+  struct: { message: 'string', nonce: { array: { type: 'u8', len: 32 } }, recipient: 'string', callbackUrl: { option: 'string' } },
+};
+function u32le(n) {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+}
+function borshString(s) {
+  const b = Buffer.from(s, 'utf8');
+  return Buffer.concat([u32le(b.length), b]);
+}
+// Our own borsh serialisation of the NEP-413 payload, prefixed with the tag.
+export function nep413Bytes({ message, nonce, recipient, callbackUrl }) {
+  assert(nonce.length === 32, 'nonce is 32 bytes');
+  return Buffer.concat([
+    u32le(NEP413_TAG),
+    borshString(message),
+    Buffer.from(nonce),
+    borshString(recipient),
+    callbackUrl == null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), borshString(callbackUrl)]),
+  ]);
+}

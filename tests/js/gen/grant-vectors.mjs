@@ -14,8 +14,10 @@ import { join } from 'node:path';
 
 import { Wallet, hashMessage, getAddress } from 'ethers';
 import naclModule from 'tweetnacl';
+import { serialize as borshSerialize } from 'borsh';
 import canonicalizeModule from 'canonicalize';
-import { libVersion, assert, utf8, toHex, b64, sha256, JS_ROOT, VECTORS } from './common.mjs';
+import { libVersion, assert, utf8, toHex, fromHex, b64, sha256, JS_ROOT, VECTORS, NEP413_TAG, NEP413_SCHEMA, nep413Bytes } from './common.mjs';
+import { dagMessage, dwgMessage, readRequestMessage, signedRequestMessage, addWalletMessage, nodeReceiptMessage, rfc3339 } from './messages.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 const canonicalize = canonicalizeModule.default ?? canonicalizeModule;
@@ -59,22 +61,8 @@ function unbase58(text) {
   const zeros = text.match(/^1*/)[0].length;
   return new Uint8Array([...new Array(zeros).fill(0), ...(n === 0n ? [] : Buffer.from(hex, 'hex'))]);
 }
-function rfc3339(t) { return new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'); }
 
-// ---------------------------------------------------------------- message templates (the spec)
-
-const lines = (pairs) => pairs.map(([k, v]) => `${k}: ${v}`).join('\n');
-const dagMessage = (d) => lines([['operation', 'delegatedAccessGrant'], ['owner', d.owner_wallet_identifier],
-  ['grantee', d.grantee_wallet_identifier], ['data_id', d.data_id], ['locked_until', String(d.locked_until)],
-  ['content_hash', d.content_hash]]);
-const dwgMessage = (d) => lines([['operation', 'delegatedWriteGrant'], ['owner', d.owner_wallet_identifier],
-  ['grantee', d.grantee_wallet_identifier], ['issuer_public_key', d.issuer_public_key], ['id', d.id],
-  ['access_grant_timelock', d.access_grant_timelock], ['not_usable_before', d.not_usable_before],
-  ['not_usable_after', d.not_usable_after]]);
-const readRequestMessage = (r) => lines([['operation', 'readRequest'], ['grantee', r.grantee_wallet_identifier],
-  ['data_id', r.data_id], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
-const signedRequestMessage = (r) => lines([['operation', 'signedRequest'], ['caller', r.caller_wallet_identifier],
-  ['method', r.method], ['path', r.path], ['body_sha256', r.body_sha256], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
+// Message templates (the spec): ./messages.mjs.
 
 // ---------------------------------------------------------------- keys
 
@@ -416,6 +404,219 @@ const VC1 = { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['Ve
   add('verifiable_credential', 'vc/not-an-object', 'a JSON string', '"vc"', 'INVALID_INPUT', NOW_V);
 }
 
+// ---------------------------------------------------------------- user
+
+{
+  const U = { id: USER_ID, encryption_public_key: b64(USER_BOX.publicKey) };
+  const m = (patch) => ({ ...U, ...patch });
+  add('user', 'user/valid', 'a user id and its X25519 encryption key (standard base64)', U, 'valid');
+  add('user', 'user/valid-no-key', 'encryption_public_key "" (not set yet)', m({ encryption_public_key: '' }), 'valid');
+  add('user', 'user/id-uppercase', 'id in uppercase', m({ id: USER_ID.toUpperCase() }), 'INVALID_ENCODING');
+  add('user', 'user/id-not-uuid', 'id is a wallet identifier, not a UUID', m({ id: OWNER.id }), 'INVALID_LENGTH');
+  add('user', 'user/key-31-bytes', 'encryption_public_key of 31 bytes', m({ encryption_public_key: b64(USER_BOX.publicKey.subarray(0, 31)) }), 'INVALID_LENGTH');
+  add('user', 'user/key-33-bytes', 'encryption_public_key of 33 bytes', m({ encryption_public_key: b64(new Uint8Array([...USER_BOX.publicKey, 0])) }), 'INVALID_LENGTH');
+  add('user', 'user/key-unpadded', 'base64 without its padding', m({ encryption_public_key: U.encryption_public_key.replace(/=+$/, '') }), 'INVALID_ENCODING');
+  add('user', 'user/key-url-safe', 'base64 in the URL-safe alphabet', m({ encryption_public_key: b64(fromHex('fb'.repeat(32))).replace(/\+/g, '-').replace(/\//g, '_') }), 'INVALID_ENCODING');
+  add('user', 'user/key-hex', 'the key in hex (64 characters that read as 48 bytes of base64)', m({ encryption_public_key: toHex(USER_BOX.publicKey) }), 'INVALID_LENGTH');
+  add('user', 'user/key-not-string', 'encryption_public_key null', m({ encryption_public_key: null }), 'INVALID_INPUT');
+  add('user', 'user/missing-key', 'encryption_public_key missing', { id: USER_ID }, 'INVALID_INPUT');
+  add('user', 'user/unknown-member', 'an unknown member', m({ wallets: [] }), 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- add_wallet
+
+// The NEW wallet signs the add-wallet message (docs/api.md), so the user proves they hold it.
+const NEW_EVM = evm('new-wallet');
+const NEW_FS = facesign('new-wallet');
+// A NEAR wallet: NEP-413 over sha256(tag || borsh payload), Ed25519 by tweetnacl; the payload
+// bytes are checked equal to the borsh package's.
+const NEAR_NONCE = seed32('near/nonce');
+const near = (label) => {
+  const kp = nacl.sign.keyPair.fromSeed(seed32(`near/${label}`));
+  return { type: 'NEAR', id: 'ed25519:' + base58(kp.publicKey), nonce: toHex(NEAR_NONCE), recipient: 'idos.network',
+    sign: (message) => {
+      const p = { message, nonce: NEAR_NONCE, recipient: 'idos.network' };
+      const bytes = nep413Bytes(p);
+      const viaBorsh = Buffer.concat([borshSerialize('u32', NEP413_TAG),
+        borshSerialize(NEP413_SCHEMA, { ...p, callbackUrl: null })]);
+      assert(toHex(bytes) === toHex(viaBorsh), 'NEP-413 payload == borsh serialisation');
+      return b64(nacl.sign.detached(sha256(bytes), kp.secretKey));
+    } };
+};
+const NEW_NEAR = near('new-wallet');
+const NOW_W = T0 + 2000;
+function addWallet(wallet, fields = {}, signer = wallet) {
+  const a = { user_id: USER_ID, wallet_type: wallet.type, wallet_identifier: wallet.id, issued_at: rfc3339(NOW_W), ...fields };
+  if (wallet.type === 'NEAR') Object.assign(a, { near_nonce: wallet.nonce, near_recipient: wallet.recipient });
+  return { ...a, signature: signer.sign(addWalletMessage(a)) };
+}
+{
+  const A = addWallet(NEW_EVM);
+  const F = addWallet(NEW_FS);
+  add('add_wallet', 'add_wallet/valid-evm', 'a new EVM wallet signs the add-wallet message (ethers personal_sign)', A, 'valid', NOW_W);
+  add('add_wallet', 'add_wallet/valid-facesign', 'a new FaceSign wallet (tweetnacl Ed25519)', F, 'valid', NOW_W);
+  add('add_wallet', 'add_wallet/valid-near', 'a new NEAR wallet (NEP-413 with near_nonce and near_recipient)', addWallet(NEW_NEAR), 'valid', NOW_W);
+  add('add_wallet', 'add_wallet/valid-oldest', 'issued_at = now - 300', A, 'valid', NOW_W + 300);
+  add('add_wallet', 'add_wallet/expired', 'issued_at = now - 301', A, 'EXPIRED', NOW_W + 301);
+  add('add_wallet', 'add_wallet/valid-skew', 'issued_at = now + 65', A, 'valid', NOW_W - 65);
+  add('add_wallet', 'add_wallet/not-yet-valid', 'issued_at = now + 66', A, 'NOT_YET_VALID', NOW_W - 66);
+  add('add_wallet', 'add_wallet/signed-by-existing-wallet', 'signed by the user\'s registered wallet, not by the new one', addWallet(NEW_EVM, {}, OWNER), 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/signed-by-other-wallet', 'signed by a third wallet', addWallet(NEW_FS, {}, OWNER_FS), 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/other-user', 'the proof names another user than the one it is used for', { ...A, user_id: OTHER_USER_ID }, 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/wallet-swapped', 'the wallet identifier replaced after signing', { ...A, wallet_identifier: MALLORY.id }, 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/issued-at-changed', 'issued_at moved after signing', { ...A, issued_at: rfc3339(NOW_W + 60) }, 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/facesign-signature-flipped', 'FaceSign signature with one bit flipped', (() => { const s = Buffer.from(F.signature, 'hex'); s[10] ^= 1; return { ...F, signature: s.toString('hex') }; })(), 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/near-recipient-changed', 'near_recipient changed after signing', { ...addWallet(NEW_NEAR), near_recipient: 'evil.example' }, 'VERIFY_FAILED', NOW_W);
+  add('add_wallet', 'add_wallet/identifier-eip55', 'the new wallet in EIP-55 spelling (signed as such)', addWallet({ ...NEW_EVM, id: NEW_EVM.checksummed }), 'INVALID_ENCODING', NOW_W);
+  add('add_wallet', 'add_wallet/identifier-uppercase-facesign', 'a FaceSign key in uppercase hex (signed as such)', addWallet({ ...NEW_FS, id: NEW_FS.id.toUpperCase() }), 'INVALID_ENCODING', NOW_W);
+  add('add_wallet', 'add_wallet/type-mismatch', 'an EVM identifier declared as FaceSign', { ...A, wallet_type: 'FaceSign' }, 'INVALID_ENCODING', NOW_W);
+  add('add_wallet', 'add_wallet/type-unknown', 'wallet_type Solana', { ...A, wallet_type: 'Solana' }, 'UNSUPPORTED', NOW_W);
+  add('add_wallet', 'add_wallet/type-lowercase', 'wallet_type "evm" (exact spelling required)', { ...A, wallet_type: 'evm' }, 'UNSUPPORTED', NOW_W);
+  add('add_wallet', 'add_wallet/user-id-uppercase', 'user_id in uppercase (signed as such)', addWallet(NEW_EVM, { user_id: USER_ID.toUpperCase() }), 'INVALID_ENCODING', NOW_W);
+  add('add_wallet', 'add_wallet/user-id-not-uuid', 'user_id is not a UUID', addWallet(NEW_EVM, { user_id: 'user-1' }), 'INVALID_LENGTH', NOW_W);
+  add('add_wallet', 'add_wallet/issued-at-fraction', 'issued_at with milliseconds', addWallet(NEW_EVM, { issued_at: '2026-01-01T00:33:20.000Z' }), 'INVALID_LENGTH', NOW_W);
+  add('add_wallet', 'add_wallet/issued-at-unix', 'issued_at as unix seconds text', addWallet(NEW_EVM, { issued_at: String(NOW_W) }), 'INVALID_LENGTH', NOW_W);
+  add('add_wallet', 'add_wallet/issued-at-lowercase-t', 'issued_at with a lowercase t', addWallet(NEW_EVM, { issued_at: rfc3339(NOW_W).replace('T', 't') }), 'INVALID_INPUT', NOW_W);
+  add('add_wallet', 'add_wallet/public-key-for-evm', 'wallet_public_key is only for XRPL', { ...A, wallet_public_key: 'ED' + '00'.repeat(32) }, 'INVALID_INPUT', NOW_W);
+  add('add_wallet', 'add_wallet/near-members-for-evm', 'near_nonce on an EVM wallet', { ...A, near_nonce: toHex(NEAR_NONCE) }, 'INVALID_INPUT', NOW_W);
+  add('add_wallet', 'add_wallet/near-without-nonce', 'a NEAR wallet without near_nonce', (() => { const x = addWallet(NEW_NEAR); delete x.near_nonce; return x; })(), 'INVALID_INPUT', NOW_W);
+  add('add_wallet', 'add_wallet/signature-short', 'EVM signature of 64 bytes (no v)', { ...A, signature: A.signature.slice(0, 130) }, 'INVALID_SIGNATURE', NOW_W);
+  add('add_wallet', 'add_wallet/facesign-signature-uppercase', 'FaceSign signature in uppercase hex', { ...F, signature: F.signature.toUpperCase() }, 'INVALID_ENCODING', NOW_W);
+  const missing = clone(A); delete missing.signature;
+  add('add_wallet', 'add_wallet/missing-signature', 'signature missing', missing, 'INVALID_INPUT', NOW_W);
+  const noIssued = clone(A); delete noIssued.issued_at;
+  add('add_wallet', 'add_wallet/missing-issued-at', 'issued_at missing', noIssued, 'INVALID_INPUT', NOW_W);
+  add('add_wallet', 'add_wallet/role-prefixed-member', 'owner_wallet_type is not an add_wallet member', { ...A, owner_wallet_type: 'EVM' }, 'INVALID_INPUT', NOW_W);
+}
+
+// ---------------------------------------------------------------- owned_credential
+
+const OTHER_ISSUER = nacl.sign.keyPair.fromSeed(seed32('other-issuer'));
+{
+  const O = { credential: CRED, owner: USER_ID };
+  const tampered = { ...clone(CRED), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') };
+  add('owned_credential', 'owned_credential/valid', 'the owner stores their own credential', O, 'valid');
+  add('owned_credential', 'owned_credential/valid-shared-copy', 'a shared copy of the owner', { credential: COPY, owner: USER_ID }, 'valid');
+  add('owned_credential', 'owned_credential/other-owner', 'credential.user_id is another user', { ...O, owner: OTHER_USER_ID }, 'FORBIDDEN');
+  add('owned_credential', 'owned_credential/for-other-user', 'a valid credential written for another user', { credential: signCredential({ ...clone(CRED), user_id: OTHER_USER_ID }, ISSUER), owner: USER_ID }, 'FORBIDDEN');
+  add('owned_credential', 'owned_credential/tampered', 'the credential does not verify', { ...O, credential: tampered }, 'VERIFY_FAILED');
+  add('owned_credential', 'owned_credential/tampered-and-other-owner', 'the credential verdict comes first', { credential: tampered, owner: OTHER_USER_ID }, 'VERIFY_FAILED');
+  add('owned_credential', 'owned_credential/credential-unknown-member', 'the credential has an unknown member', { ...O, credential: { ...clone(CRED), role: 'original' } }, 'INVALID_INPUT');
+  add('owned_credential', 'owned_credential/credential-not-object', 'the credential as JSON text', { ...O, credential: JSON.stringify(CRED) }, 'INVALID_INPUT');
+  add('owned_credential', 'owned_credential/owner-not-string', 'owner is a number', { ...O, owner: 1 }, 'INVALID_INPUT');
+  add('owned_credential', 'owned_credential/missing-owner', 'owner missing', { credential: CRED }, 'INVALID_INPUT');
+  add('owned_credential', 'owned_credential/unknown-member', 'an unknown member', { ...O, shared_copy: COPY }, 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- dwg_write
+
+// A write under a DWG (docs/node.md): the DWG, the credential it stores (signed by the DWG's
+// issuer key), the shared copy for the DWG's grantee, and the DWG owner's user id.
+{
+  const D = dwg(OWNER);
+  const W = { dwg: D, credential: CRED, shared_copy: COPY, owner: USER_ID };
+  const NOW = T0 + 60;
+  const m = (patch) => ({ ...clone(W), ...patch });
+  const otherIssuerCred = signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, content: CRED.content, encryptor_public_key: CRED.encryptor_public_key }, OTHER_ISSUER);
+  add('dwg_write', 'dwg_write/valid', 'EVM owner\'s DWG, credential by its issuer key, copy for the grantee', W, 'valid', NOW);
+  add('dwg_write', 'dwg_write/valid-facesign-owner', 'a FaceSign owner\'s DWG', m({ dwg: dwg(OWNER_FS) }), 'valid', NOW);
+  add('dwg_write', 'dwg_write/replayed', 'the DWG id was used before', W, 'REPLAYED', NOW, true);
+  add('dwg_write', 'dwg_write/expired', 'now = not_usable_after + 1', W, 'EXPIRED', NUA + 1);
+  add('dwg_write', 'dwg_write/not-yet-valid', 'now = not_usable_before - 66', W, 'NOT_YET_VALID', NUB - 66);
+  add('dwg_write', 'dwg_write/dwg-signed-by-other-wallet', 'the DWG is not signed by its owner', m({ dwg: dwg(OWNER, {}, MALLORY) }), 'VERIFY_FAILED', NOW);
+  add('dwg_write', 'dwg_write/dwg-issuer-changed', 'the DWG names the credential\'s issuer, but was signed for another', m({ dwg: { ...D, issuer_public_key: toHex(OTHER_ISSUER.publicKey) } }), 'VERIFY_FAILED', NOW);
+  add('dwg_write', 'dwg_write/issuer-mismatch', 'the credential is validly signed by another issuer than the DWG names', m({ credential: otherIssuerCred }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/issuer-mismatch-copy-key', 'the credential is signed by the copy\'s key, not the DWG issuer', m({ credential: signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, content: CRED.content, encryptor_public_key: CRED.encryptor_public_key }, COPY_KEY) }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/credential-other-user', 'the credential belongs to another user than the DWG owner', m({ credential: signCredential({ ...clone(CRED), user_id: OTHER_USER_ID }, ISSUER) }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/copy-other-user', 'the shared copy belongs to another user', m({ shared_copy: signCredential({ ...clone(COPY), user_id: OTHER_USER_ID }, COPY_KEY) }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/owner-other-user', 'owner is not the user both records belong to', m({ owner: OTHER_USER_ID }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/copy-same-id', 'the shared copy reuses the credential\'s id', m({ shared_copy: signCredential({ ...clone(COPY), id: ORIGINAL_ID }, COPY_KEY) }), 'INVALID_INPUT', NOW);
+  add('dwg_write', 'dwg_write/credential-tampered', 'the credential does not verify', m({ credential: { ...clone(CRED), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') } }), 'VERIFY_FAILED', NOW);
+  const copyContent = Buffer.from(COPY.content, 'base64'); copyContent[copyContent.length - 1] ^= 1;
+  add('dwg_write', 'dwg_write/copy-tampered', 'the shared copy does not verify', m({ shared_copy: { ...clone(COPY), content: copyContent.toString('base64') } }), 'VERIFY_FAILED', NOW);
+  add('dwg_write', 'dwg_write/expired-beats-issuer-mismatch', 'the DWG verdict comes first', m({ credential: otherIssuerCred }), 'EXPIRED', NUA + 1);
+  add('dwg_write', 'dwg_write/replayed-beats-issuer-mismatch', 'a used DWG is refused before the records are looked at', m({ credential: otherIssuerCred }), 'REPLAYED', NOW, true);
+  add('dwg_write', 'dwg_write/owner-uppercase', 'owner user id in uppercase', m({ owner: USER_ID.toUpperCase() }), 'INVALID_ENCODING', NOW);
+  add('dwg_write', 'dwg_write/owner-wallet', 'owner is the owner\'s wallet, not the user id', m({ owner: OWNER.id }), 'INVALID_LENGTH', NOW);
+  add('dwg_write', 'dwg_write/dwg-unknown-member', 'the DWG has an unknown member', m({ dwg: { ...D, message: 'x' } }), 'INVALID_INPUT', NOW);
+  const noCopy = clone(W); delete noCopy.shared_copy;
+  add('dwg_write', 'dwg_write/missing-shared-copy', 'shared_copy missing', noCopy, 'INVALID_INPUT', NOW);
+  add('dwg_write', 'dwg_write/unknown-member', 'an unknown member', m({ grant: AG }), 'INVALID_INPUT', NOW);
+}
+
+// ---------------------------------------------------------------- grant_target
+
+// What a grant may point at: only a shared copy of the grant's owner (docs/node.md).
+{
+  const T = { grant: AG, target: { id: COPY_ID, role: 'copy', user_id: USER_ID } };
+  const t = (patch) => ({ grant: AG, target: { ...T.target, ...patch } });
+  add('grant_target', 'grant_target/valid', 'the grant points at the owner\'s shared copy', T, 'valid');
+  add('grant_target', 'grant_target/valid-locked', 'a locked grant on the same copy', { ...T, grant: AG_LOCKED }, 'valid');
+  add('grant_target', 'grant_target/original', 'a grant on the owner\'s original credential', t({ role: 'original' }), 'FORBIDDEN');
+  add('grant_target', 'grant_target/role-unknown', 'an object that is neither original nor copy', t({ role: 'backup' }), 'FORBIDDEN');
+  add('grant_target', 'grant_target/role-case', 'role "Copy" (exact spelling required)', t({ role: 'Copy' }), 'FORBIDDEN');
+  add('grant_target', 'grant_target/other-users-copy', 'a shared copy of another user', t({ user_id: OTHER_USER_ID }), 'FORBIDDEN');
+  add('grant_target', 'grant_target/other-object', 'the target is not the grant\'s data_id', t({ id: ORIGINAL_ID }), 'MISMATCH');
+  add('grant_target', 'grant_target/other-object-original', 'another object that is an original: the id is checked first', t({ id: ORIGINAL_ID, role: 'original' }), 'MISMATCH');
+  add('grant_target', 'grant_target/grant-id-mismatch', 'the grant record is inconsistent: the grant is checked first', { ...t({ role: 'original' }), grant: { ...AG, locked_until: 1 } }, 'MISMATCH');
+  add('grant_target', 'grant_target/grant-content-hash-uppercase', 'a malformed grant', { ...T, grant: { ...AG, content_hash: CONTENT_HASH.toUpperCase() } }, 'INVALID_ENCODING');
+  const noRole = clone(T); delete noRole.target.role;
+  add('grant_target', 'grant_target/target-missing-role', 'target without role', noRole, 'INVALID_INPUT');
+  add('grant_target', 'grant_target/target-unknown-member', 'target with an unknown member', t({ sha256: CONTENT_HASH }), 'INVALID_INPUT');
+  add('grant_target', 'grant_target/target-not-object', 'target is its id', { grant: AG, target: COPY_ID }, 'INVALID_INPUT');
+  add('grant_target', 'grant_target/unknown-member', 'an unknown member', { ...T, owner: USER_ID }, 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- node_receipt
+
+// A storage node's receipt (docs/api.md, Receipts): Ed25519 by the node key (tweetnacl).
+const NODE = nacl.sign.keyPair.fromSeed(seed32('node'));
+const OTHER_NODE = nacl.sign.keyPair.fromSeed(seed32('other-node'));
+const RECEIPT_SHA = toHex(sha256(utf8(canonicalize(CRED))));
+function receipt(fields = {}, key = NODE) {
+  const r = { node_id: toHex(NODE.publicKey), write_operation: 'put_credential', object_id: ORIGINAL_ID, object_kind: 'credential',
+    sha256: RECEIPT_SHA, log_position: 3, time: rfc3339(T0 + 42), ...fields };
+  return { ...r, signature: toHex(nacl.sign.detached(utf8(nodeReceiptMessage(r)), key.secretKey)) };
+}
+{
+  const R = receipt();
+  const m = (patch) => ({ ...R, ...patch });
+  add('node_receipt', 'node_receipt/valid', 'a put_credential receipt', R, 'valid');
+  add('node_receipt', 'node_receipt/valid-no-object-kind', 'object_kind is optional', (() => { const r = receipt(); delete r.object_kind; return r; })(), 'valid');
+  add('node_receipt', 'node_receipt/valid-object-kind-changed', 'object_kind is informative and not signed', m({ object_kind: 'shared_copy' }), 'valid');
+  add('node_receipt', 'node_receipt/valid-wallet-object', 'an add_wallet receipt names the wallet identifier', receipt({ write_operation: 'add_wallet', object_id: NEW_EVM.id, object_kind: 'wallet' }), 'valid');
+  add('node_receipt', 'node_receipt/valid-max-position', 'log_position 2^53 - 1', receipt({ log_position: 9007199254740991 }), 'valid');
+  add('node_receipt', 'node_receipt/signed-by-other-node', 'node_id of one node, signature of another', receipt({}, OTHER_NODE), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/node-id-swapped', 'node_id replaced by another node\'s key', m({ node_id: toHex(OTHER_NODE.publicKey) }), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/sha256-changed', 'sha256 changed after signing', m({ sha256: CONTENT_HASH }), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/position-changed', 'log_position changed after signing', m({ log_position: 4 }), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/time-changed', 'time changed after signing', m({ time: rfc3339(T0 + 43) }), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/operation-changed', 'write_operation changed after signing', m({ write_operation: 'write_by_dwg' }), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/object-changed', 'object_id changed after signing', m({ object_id: COPY_ID }), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/signature-flipped', 'one signature bit flipped', (() => { const s = Buffer.from(R.signature, 'hex'); s[63] ^= 0x10; return m({ signature: s.toString('hex') }); })(), 'VERIFY_FAILED');
+  add('node_receipt', 'node_receipt/signature-uppercase', 'signature in uppercase hex', m({ signature: R.signature.toUpperCase() }), 'INVALID_ENCODING');
+  add('node_receipt', 'node_receipt/signature-short', 'signature of 63 bytes', m({ signature: R.signature.slice(0, 126) }), 'INVALID_LENGTH');
+  add('node_receipt', 'node_receipt/signature-base64', 'signature in base64', m({ signature: b64(Buffer.from(R.signature, 'hex')) }), 'INVALID_LENGTH');
+  add('node_receipt', 'node_receipt/node-id-uppercase', 'node_id in uppercase hex', m({ node_id: R.node_id.toUpperCase() }), 'INVALID_ENCODING');
+  add('node_receipt', 'node_receipt/node-id-0x', 'node_id with a 0x prefix', m({ node_id: '0x' + R.node_id }), 'INVALID_LENGTH');
+  add('node_receipt', 'node_receipt/sha256-uppercase', 'sha256 in uppercase hex', m({ sha256: RECEIPT_SHA.toUpperCase() }), 'INVALID_ENCODING');
+  add('node_receipt', 'node_receipt/position-zero', 'log_position 0 (positions start at 1)', m({ log_position: 0 }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/position-negative', 'log_position -1', m({ log_position: -1 }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/position-over-safe-integer', 'log_position 2^53', m({ log_position: 9007199254740992 }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/position-float', 'log_position 3.0', JSON.stringify(R).replace('"log_position":3', '"log_position":3.0'), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/position-string', 'log_position as a string', m({ log_position: '3' }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/operation-uppercase', 'write_operation with uppercase', receipt({ write_operation: 'PUT_CREDENTIAL' }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/operation-empty', 'write_operation empty', receipt({ write_operation: '' }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/operation-too-long', 'write_operation of 65 bytes', receipt({ write_operation: 'a'.repeat(65) }), 'TOO_LARGE');
+  add('node_receipt', 'node_receipt/object-id-space', 'object_id with a space', receipt({ object_id: 'a b' }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/object-id-newline', 'a line break in object_id cannot forge a line', m({ object_id: `${ORIGINAL_ID}\nsha256: ${CONTENT_HASH}` }), 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/object-id-too-long', 'object_id of 129 bytes', receipt({ object_id: 'a'.repeat(129) }), 'TOO_LARGE');
+  add('node_receipt', 'node_receipt/time-fraction', 'time with milliseconds', receipt({ time: '2026-01-01T00:00:42.000Z' }), 'INVALID_LENGTH');
+  const noSig = { ...R }; delete noSig.signature;
+  add('node_receipt', 'node_receipt/missing-signature', 'signature missing', noSig, 'INVALID_INPUT');
+  add('node_receipt', 'node_receipt/unknown-member', 'an unknown member', m({ user_id: USER_ID }), 'INVALID_INPUT');
+}
+
 // ---------------------------------------------------------------- other
 
 add('unknown', 'kind/unknown', 'an unknown kind', { id: 'x' }, 'UNSUPPORTED');
@@ -473,7 +674,7 @@ const out = {
     + 'document is the JSON serialisation of input.',
   generator: 'tests/js/gen/grant-vectors.mjs',
   libraries: { ethers: libVersion('ethers'), tweetnacl: libVersion('tweetnacl'), canonicalize: libVersion('canonicalize'),
-    node: process.versions.node },
+    borsh: libVersion('borsh'), node: process.versions.node },
   counts: kinds,
   cases,
 };

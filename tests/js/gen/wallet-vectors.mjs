@@ -18,7 +18,7 @@ import { Keypair as StellarKeypair, StrKey } from '@stellar/stellar-sdk';
 import * as rippleKeypairs from 'ripple-keypairs';
 import { decodeAccountID, isValidClassicAddress } from 'ripple-address-codec';
 import naclModule from 'tweetnacl';
-import { libVersion, assert, utf8, toHex, fromHex, sha256, JS_ROOT } from './common.mjs';
+import { libVersion, assert, utf8, toHex, fromHex, sha256, JS_ROOT, NEP413_TAG, NEP413_SCHEMA, nep413Bytes } from './common.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 
@@ -252,32 +252,8 @@ async function genEvm() {
 
 // ================================================================ NEAR (NEP-413)
 
-const NEP413_TAG = 2147484061; // 2^31 + 413
-const NEP413_SCHEMA = {
-  struct: { message: 'string', nonce: { array: { type: 'u8', len: 32 } }, recipient: 'string', callbackUrl: { option: 'string' } },
-};
 let nearSignerCrossChecks = 0;
 
-function u32le(n) {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0);
-  return b;
-}
-function borshString(s) {
-  const b = Buffer.from(s, 'utf8');
-  return Buffer.concat([u32le(b.length), b]);
-}
-// Our own borsh serialisation of the NEP-413 payload, prefixed with the tag.
-function nep413Bytes({ message, nonce, recipient, callbackUrl }) {
-  assert(nonce.length === 32, 'nonce is 32 bytes');
-  return Buffer.concat([
-    u32le(NEP413_TAG),
-    borshString(message),
-    Buffer.from(nonce),
-    borshString(recipient),
-    callbackUrl == null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), borshString(callbackUrl)]),
-  ]);
-}
 const nep413Hash = (p) => sha256(nep413Bytes(p));
 
 function selfCheckNep413() {

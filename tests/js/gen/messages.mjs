@@ -1,0 +1,41 @@
+// The signed-message templates of docs/spec/ (grants.md, requests.md) and docs/api.md (addWallet,
+// nodeReceipt), written here from the documents, not from the C++ code: the generators sign these
+// bytes (grant-vectors.mjs) and state them as the expected output of signed_message
+// (protocol-vectors.mjs).
+//
+// Every message is `key: value` lines in a fixed order joined by LF, no trailing LF; the first
+// line is `operation: <name>`; integers in decimal. Inputs are the documents' JSON members.
+
+const lines = (pairs) => pairs.map(([k, v]) => `${k}: ${v}`).join('\n');
+
+export const dagMessage = (d) => lines([['operation', 'delegatedAccessGrant'], ['owner', d.owner_wallet_identifier],
+  ['grantee', d.grantee_wallet_identifier], ['data_id', d.data_id], ['locked_until', String(d.locked_until)],
+  ['content_hash', d.content_hash]]);
+export const dwgMessage = (d) => lines([['operation', 'delegatedWriteGrant'], ['owner', d.owner_wallet_identifier],
+  ['grantee', d.grantee_wallet_identifier], ['issuer_public_key', d.issuer_public_key], ['id', d.id],
+  ['access_grant_timelock', d.access_grant_timelock], ['not_usable_before', d.not_usable_before],
+  ['not_usable_after', d.not_usable_after]]);
+export const readRequestMessage = (r) => lines([['operation', 'readRequest'], ['grantee', r.grantee_wallet_identifier],
+  ['data_id', r.data_id], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
+export const signedRequestMessage = (r) => lines([['operation', 'signedRequest'], ['caller', r.caller_wallet_identifier],
+  ['method', r.method], ['path', r.path], ['body_sha256', r.body_sha256], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
+// docs/api.md, POST /v1/users/me/wallets: signed by the NEW wallet.
+export const addWalletMessage = (a) => lines([['operation', 'addWallet'], ['user_id', a.user_id],
+  ['wallet_type', a.wallet_type], ['wallet', a.wallet_identifier], ['issued_at', a.issued_at]]);
+// docs/api.md, Receipts: Ed25519 by the node key; object_kind is informative and not signed.
+export const nodeReceiptMessage = (r) => lines([['operation', 'nodeReceipt'], ['node_id', r.node_id],
+  ['write_operation', r.write_operation], ['object_id', r.object_id], ['sha256', r.sha256],
+  ['log_position', String(r.log_position)], ['time', r.time]]);
+
+/** The message of a document of `kind`, as the spec's templates define it. */
+export const messageOf = {
+  delegated_access_grant: dagMessage,
+  delegated_write_grant: dwgMessage,
+  read_request: readRequestMessage,
+  signed_request: signedRequestMessage,
+  add_wallet: addWalletMessage,
+  node_receipt: nodeReceiptMessage,
+};
+
+/** RFC 3339 UTC in the one form the spec allows (YYYY-MM-DDTHH:MM:SSZ). */
+export const rfc3339 = (t) => new Date(t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
