@@ -417,7 +417,7 @@ static void expect_code(int32_t got, int32_t want, const char* what) {
   check(got == want, "misuse %s: expected %s, got %s", what, P.idos_error_name(want), P.idos_error_name(got));
 }
 static void expect_failure(int32_t got, const char* what) {
-  check(got != IDOS_OK && got >= 0 && got <= IDOS_RATE_LIMITED, "misuse %s: expected a failure code, got %d", what, got);
+  check(got != IDOS_OK && got >= 0 && got <= IDOS_LAST_CODE, "misuse %s: expected a failure code, got %d", what, got);
 }
 
 static void run_misuse(void) {
@@ -440,7 +440,14 @@ static void run_misuse(void) {
   check(!strcmp(P.idos_error_name(IDOS_MISMATCH), "MISMATCH"), "error name 19");
   check(!strcmp(P.idos_error_name(-1), "UNKNOWN"), "error name -1");
   check(!strcmp(P.idos_error_name(IDOS_RATE_LIMITED), "RATE_LIMITED"), "error name 21");
-  check(!strcmp(P.idos_error_name(IDOS_RATE_LIMITED + 1), "UNKNOWN"), "error name 22");
+  /* Every code up to IDOS_LAST_CODE has its own name; the next one is unknown. */
+  for (i = 0; i <= (size_t)IDOS_LAST_CODE; i++) {
+    size_t j;
+    const char* name = P.idos_error_name((int32_t)i);
+    check(strcmp(name, "UNKNOWN") != 0, "error name %zu is UNKNOWN", i);
+    for (j = 0; j < i; j++) check(strcmp(name, P.idos_error_name((int32_t)j)) != 0, "codes %zu and %zu share %s", j, i, name);
+  }
+  check(!strcmp(P.idos_error_name(IDOS_LAST_CODE + 1), "UNKNOWN"), "error name IDOS_LAST_CODE + 1");
   check(!strcmp(P.idos_error_name(INT32_MIN), "UNKNOWN"), "error name INT32_MIN");
   P.idos_free(NULL);
   check(P.idos_plugin_init() == IDOS_OK, "init twice");
