@@ -205,9 +205,7 @@ int32_t idos_verify_wallet_signature(const char* type, size_t type_len, const ch
     auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
     WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb)};
     auto verdict = verify_wallet_signature(req);
-    if (!verdict.ok()) return finish(verdict.error(), error_message);
-    if (!*verdict) return finish(ErrorCode::verify_failed, "the wallet signature does not verify", error_message);
-    return finish(ErrorCode::ok, {}, error_message);
+    return verdict.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(verdict.error(), error_message);
   });
 }
 
@@ -260,9 +258,7 @@ int32_t idos_ed25519_verify(const uint8_t* message, size_t message_len, const ui
     const Arg k = bytes_arg(public_key, public_key_len, "public_key");
     if (k.code != ErrorCode::ok) return finish(k.code, bad_arg_message(k), error_message);
     auto verdict = ed25519_verify(as_bytes(m.text), as_bytes(s.text), as_bytes(k.text));
-    if (!verdict.ok()) return finish(verdict.error(), error_message);
-    if (!*verdict) return finish(ErrorCode::verify_failed, "the Ed25519 signature does not verify", error_message);
-    return finish(ErrorCode::ok, {}, error_message);
+    return verdict.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(verdict.error(), error_message);
   });
 }
 

@@ -4,6 +4,9 @@
 // - No exception leaves the core: every fallible call returns Result<T> (or Status).
 // - ErrorCode values are stable: they are the integers of the plugin's C ABI and, by name,
 //   the `code` of the JS `IdosError`. Append new codes at the end; never renumber.
+// - "Does not verify" is an error, never a value: every verifier returns Status, ok when the
+//   signature or proof verifies and ErrorCode::verify_failed when a well-formed one does not
+//   (docs/errors.md). A malformed input keeps its own code.
 #pragma once
 
 #include <cstdint>
