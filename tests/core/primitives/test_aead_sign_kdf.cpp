@@ -103,6 +103,11 @@ TEST_CASE("scrypt matches RFC 7914 section 12", "[kdf]") {
         "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9"
         "e61e85dc0d651e40dfcf017b45575887");
   CHECK(scrypt(as_bytes("p"), as_bytes("s"), 1000, 8, 1, 32).code() == ErrorCode::invalid_input);
+  // The bounds the bindings no longer repeat: refused here, before any memory is taken.
+  CHECK(scrypt(as_bytes("p"), as_bytes("s"), kScryptMaxN * 2, 1, 1, 32).code() == ErrorCode::invalid_input);
+  CHECK(scrypt(as_bytes("p"), as_bytes("s"), 1024, kScryptMaxR + 1, 1, 32).code() == ErrorCode::invalid_input);
+  CHECK(scrypt(as_bytes("p"), as_bytes("s"), 1024, 1, kScryptMaxP + 1, 32).code() == ErrorCode::invalid_input);
+  CHECK(scrypt(as_bytes("p"), as_bytes("s"), 1024, 1, 1, kScryptMaxOutputBytes + 1).code() == ErrorCode::invalid_length);
 }
 
 TEST_CASE("idOS key derivation checks its inputs", "[kdf]") {
@@ -147,4 +152,10 @@ TEST_CASE("Argon2id derives deterministic keys per salt", "[kdf]") {
   CHECK_FALSE(a->equals(*c));
   CHECK(argon2id(as_bytes("pw"), Bytes(15), 32, fast).code() == ErrorCode::invalid_length);
   CHECK(argon2id(as_bytes("pw"), salt, 32, Argon2idParams{0, 1}).code() == ErrorCode::invalid_input);
+  CHECK(argon2id(as_bytes("pw"), salt, 32, Argon2idParams{kArgon2idMaxOpsLimit + 1, 8u << 20}).code() ==
+        ErrorCode::invalid_input);
+  CHECK(argon2id(as_bytes("pw"), salt, 32, Argon2idParams{2, kArgon2idMaxMemLimit + 1}).code() ==
+        ErrorCode::invalid_input);
+  CHECK(argon2id(as_bytes("pw"), salt, 32, Argon2idParams{2, kArgon2idMinMemLimit - 1}).code() ==
+        ErrorCode::invalid_input);
 }
