@@ -46,7 +46,7 @@ void require(bool ok) {
 
 // The promises every call keeps; frees the message.
 void check_verdict(int32_t code, char* message) {
-  require(code >= IDOS_OK && code <= IDOS_RATE_LIMITED);
+  require(code >= IDOS_OK && code <= IDOS_LAST_CODE);
   require((code == IDOS_OK) == (message == nullptr));
   require(code != IDOS_INTERNAL);  // an input is never an internal failure
   idos_free(message);

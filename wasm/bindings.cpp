@@ -5,7 +5,11 @@
 //   result. The JS layer (js/src/index.js) validates types and throws IdosError.
 // - No exceptions (the module is built without -fexceptions): every fallible call returns a plain
 //   object, {ok: true, value} or {ok: false, code: "INVALID_ENCODING", message}, with the code
-//   names of idos::error_code_name (docs/errors.md).
+//   names of idos::error_code_name (docs/errors.md). A verifier's value is always `true`: "does
+//   not verify" is {ok: false, code: "VERIFY_FAILED"}, as everywhere (docs/errors.md).
+// - No second copy of a limit, default or list: constants() hands the core's own to JS, and the
+//   JS layer checks argument types only. A number is converted here only after checking that it
+//   fits the C++ type (a type conversion, not a policy); the core decides what is in range.
 // - Secrets stay in WASM memory inside C++ objects that own an idos::Secret (wiped when the JS
 //   side calls delete()). Secret inputs (passwords, secret keys) are copied by JS straight into a
 //   Secret's buffer through a typed_memory_view, so no unwiped temporary copy is left on the heap;
@@ -14,6 +18,7 @@
 //   leave as fresh Uint8Arrays (copies, never views into WASM memory).
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -68,6 +73,22 @@ val fail(const Error& error) {
 }
 
 val fail(ErrorCode code, std::string message) { return fail(Error{code, std::move(message)}); }
+
+// A verifier's answer: {ok: true, value: true}, or the core's error (VERIFY_FAILED when a
+// well-formed signature or proof does not verify).
+val verdict(const idos::Status& s) { return s.ok() ? ok(val(true)) : fail(s.error()); }
+
+// --- numbers from JS -----------------------------------------------------------------------------
+// JS numbers are doubles. Casting one that is negative, fractional or too large for the target
+// type is undefined behaviour or a silent wrap, so each conversion checks that the value is a
+// whole number that fits; whether it is a sensible value is the core's call.
+template <typename T>
+std::optional<T> whole_number(double x) {
+  constexpr double kMaxExact = 9007199254740991.0;  // 2^53 - 1: above it a double skips integers
+  if (!(x >= 0 && x <= kMaxExact) || std::floor(x) != x) return std::nullopt;
+  if (x > static_cast<double>(std::numeric_limits<T>::max())) return std::nullopt;
+  return static_cast<T>(x);
+}
 
 // --- byte conversion ----------------------------------------------------------------------------
 
@@ -166,6 +187,45 @@ class AeadKey {
 
 std::string version() { return idos::version(); }
 
+template <typename List>
+val string_array(const List& items) {
+  val out = val::array();
+  for (const auto& item : items) out.call<void>("push", std::string(item));
+  return out;
+}
+
+// The core's lists, limits and defaults, for the JS layer to use instead of copies of its own
+// (js/scripts/build.mjs writes them into dist/constants.js at build time).
+val constants() {
+  val out = val::object();
+  val codes = val::array();
+  for (int32_t i = 0; i <= static_cast<int32_t>(idos::kLastErrorCode); ++i) {
+    codes.call<void>("push", std::string(idos::error_code_name(static_cast<ErrorCode>(i))));
+  }
+  out.set("errorCodes", codes);  // index = the C ABI's number
+  out.set("walletTypes", string_array(idos::kWalletTypeNames));
+  out.set("documentKinds", string_array(idos::kDocumentKinds));
+  val scrypt = val::object();
+  scrypt.set("minN", static_cast<double>(idos::kScryptMinN));
+  scrypt.set("maxN", static_cast<double>(idos::kScryptMaxN));
+  scrypt.set("maxR", idos::kScryptMaxR);
+  scrypt.set("maxP", idos::kScryptMaxP);
+  scrypt.set("idosN", static_cast<double>(idos::kIdosScryptN));
+  scrypt.set("idosR", idos::kIdosScryptR);
+  scrypt.set("idosP", idos::kIdosScryptP);
+  out.set("scrypt", scrypt);
+  val argon2id = val::object();
+  argon2id.set("minOpsLimit", static_cast<double>(idos::kArgon2idMinOpsLimit));
+  argon2id.set("maxOpsLimit", static_cast<double>(idos::kArgon2idMaxOpsLimit));
+  argon2id.set("minMemLimit", static_cast<double>(idos::kArgon2idMinMemLimit));
+  argon2id.set("maxMemLimit", static_cast<double>(idos::kArgon2idMaxMemLimit));
+  argon2id.set("defaultOpsLimit", static_cast<double>(idos::kArgon2idDefaultOpsLimit));
+  argon2id.set("defaultMemLimit", static_cast<double>(idos::kArgon2idDefaultMemLimit));
+  argon2id.set("saltBytes", static_cast<double>(idos::kArgon2SaltSize));
+  out.set("argon2id", argon2id);
+  return out;
+}
+
 val initialize() {
   auto s = idos::initialize();
   return s.ok() ? ok(val(true)) : fail(s.error());
@@ -247,11 +307,9 @@ val uuid_v5(const std::string& namespace_uuid, const std::string& name) {
 
 // lockedUntil arrives as a JS number; the JS layer has checked it is a non-negative safe integer.
 val access_grant_id(const std::string& grantee, const std::string& data_id, double locked_until) {
-  if (!(locked_until >= 0 && locked_until <= 9007199254740991.0) || std::floor(locked_until) != locked_until) {
-    return fail(ErrorCode::invalid_input, "lockedUntil must be a non-negative safe integer");
-  }
-  return map_result(idos::access_grant_id(grantee, data_id, static_cast<int64_t>(locked_until)),
-                    [](const std::string& s) { return val(s); });
+  const auto lock = whole_number<int64_t>(locked_until);
+  if (!lock) return fail(ErrorCode::invalid_input, "lockedUntil must be a non-negative safe integer");
+  return map_result(idos::access_grant_id(grantee, data_id, *lock), [](const std::string& s) { return val(s); });
 }
 
 val canonicalize_json(const std::string& text) {
@@ -272,8 +330,7 @@ val hex_decode(const std::string& text) {
 // Signatures -----------------------------------------------------------------------------------------
 
 val ed25519_verify(const std::string& message, const std::string& signature, const std::string& public_key) {
-  return map_result(idos::ed25519_verify(view_of(message), view_of(signature), view_of(public_key)),
-                    [](bool b) { return val(b); });
+  return verdict(idos::ed25519_verify(view_of(message), view_of(signature), view_of(public_key)));
 }
 
 // Vault keys -----------------------------------------------------------------------------------------
@@ -283,25 +340,25 @@ val aead_generate_key() {
 }
 
 val aead_key_from_scrypt(const val& password, const std::string& salt, double n, double r, double p) {
+  const auto n_value = whole_number<uint64_t>(n);
+  const auto r_value = whole_number<uint32_t>(r);
+  const auto p_value = whole_number<uint32_t>(p);
+  if (!n_value || !r_value || !p_value) return fail(ErrorCode::invalid_input, "scrypt N, r and p must be whole numbers");
   auto secret = secret_from_js(password);
   if (!secret.ok()) return fail(secret.error());
-  if (!(n >= 2 && n <= 4294967296.0 && r >= 1 && r <= 64 && p >= 1 && p <= 64)) {
-    return fail(ErrorCode::invalid_input, "scrypt parameters out of range");
-  }
-  return map_result(idos::scrypt(secret.value().expose(), view_of(salt), static_cast<uint64_t>(n),
-                                 static_cast<uint32_t>(r), static_cast<uint32_t>(p), idos::kAeadKeySize),
+  return map_result(idos::scrypt(secret.value().expose(), view_of(salt), *n_value, *r_value, *p_value, idos::kAeadKeySize),
                     [](Secret& s) { return val(AeadKey(std::move(s))); });
 }
 
 val aead_key_from_argon2id(const val& password, const std::string& salt, double ops_limit, double mem_limit) {
+  const auto ops = whole_number<uint64_t>(ops_limit);
+  const auto mem = whole_number<size_t>(mem_limit);
+  if (!ops || !mem) return fail(ErrorCode::invalid_input, "Argon2id opsLimit and memLimit must be whole numbers");
   auto secret = secret_from_js(password);
   if (!secret.ok()) return fail(secret.error());
-  if (!(ops_limit >= 1 && ops_limit <= 64 && mem_limit >= 8192 && mem_limit <= 1073741824.0)) {
-    return fail(ErrorCode::invalid_input, "argon2id parameters out of range");
-  }
   idos::Argon2idParams params;
-  params.ops_limit = static_cast<uint64_t>(ops_limit);
-  params.mem_limit = static_cast<size_t>(mem_limit);
+  params.ops_limit = *ops;
+  params.mem_limit = *mem;
   return map_result(idos::argon2id(secret.value().expose(), view_of(salt), idos::kAeadKeySize, params),
                     [](Secret& s) { return val(AeadKey(std::move(s))); });
 }
@@ -381,7 +438,7 @@ val verify_wallet_signature(const val& request) {
   req.nonce = optional_field(request, "nonce", nonce);
   req.recipient = optional_field(request, "recipient", recipient);
   req.callback_url = optional_field(request, "callbackUrl", callback_url);
-  return map_result(idos::verify_wallet_signature(req), [](bool b) { return val(b); });
+  return verdict(idos::verify_wallet_signature(req));
 }
 
 val eip191_hash(const std::string& message) { return to_js_bytes(idos::eip191_hash(view_of(message))); }
@@ -603,6 +660,7 @@ EMSCRIPTEN_BINDINGS(idos_core) {
       .function("unwrapEncryptionKey", &AeadKey::unwrap_encryption_key);
 
   function("version", &version);
+  function("constants", &constants);
   function("initialize", &initialize);
 
   function("deriveEncryptionKeyPair", &derive_encryption_key_pair);

@@ -32,7 +32,8 @@ export declare class NodeClient {
   permitNode(nodeId: string): void;
   signedRequestHeader(signer: RequestSigner, method: string, target: string, bodyText?: string): Promise<string>;
   request(method: string, target: string, options?: { signer?: RequestSigner; body?: unknown }): Promise<any>;
-  verifyReceipt(receipt: Receipt, options?: { expectedSha256?: string }): Promise<boolean>;
+  /** true, or rejects with IdosError VERIFY_FAILED (or the code of a malformed receipt). */
+  verifyReceipt(receipt: Receipt, options?: { expectedSha256?: string }): Promise<true>;
 
   health(): Promise<{ node_id: string; [k: string]: unknown }>;
   nodeInfo(): Promise<any>;
@@ -52,7 +53,7 @@ export declare class NodeClient {
 }
 
 export declare function receiptMessage(idos: Idos, receipt: Receipt): string;
-/** Synchronous receipt check with a loaded module. */
+/** Synchronous receipt check with a loaded module: true, or throws IdosError VERIFY_FAILED (or the code of a malformed receipt). */
 export declare function verifyReceipt(idos: Idos, receipt: Receipt, permittedNodeKeys: string[],
-  options?: { expectedSha256?: string }): boolean;
+  options?: { expectedSha256?: string }): true;
 export declare function rfc3339(date?: Date): string;

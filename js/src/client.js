@@ -20,18 +20,20 @@ export function receiptMessage(idos, receipt) {
 
 /**
  * true when `receipt` is signed by one of `permittedNodeKeys` (hex node ids) and, if given, names
- * `expectedSha256`. Synchronous: needs the loaded module (`await load()`).
+ * `expectedSha256`; otherwise IdosError VERIFY_FAILED, as every verify* call (INVALID_INPUT or the
+ * field's code for a receipt that is not an object or is malformed). Synchronous: needs
+ * the loaded module (`await load()`).
  */
 export function verifyReceipt(idos, receipt, permittedNodeKeys, { expectedSha256 } = {}) {
-  if (!receipt || typeof receipt !== "object") return false;
-  if (!permittedNodeKeys.includes(receipt.node_id)) return false;
-  if (expectedSha256 !== undefined && receipt.sha256 !== expectedSha256) return false;
-  try {
-    // The core's verdict (docs/spec/receipts.md): fields, message and the node's signature.
-    return idos.validate("node_receipt", receipt, 0) === true;
-  } catch {
-    return false; // malformed, or not signed by the node it names: not a valid receipt
+  if (!receipt || typeof receipt !== "object") throw new IdosError("INVALID_INPUT", "a receipt must be an object");
+  if (!permittedNodeKeys.includes(receipt.node_id)) {
+    throw new IdosError("VERIFY_FAILED", `the receipt's node ${receipt.node_id} is not a permitted node key`);
   }
+  if (expectedSha256 !== undefined && receipt.sha256 !== expectedSha256) {
+    throw new IdosError("VERIFY_FAILED", "the receipt names another sha256 than the one expected");
+  }
+  // The core's verdict (docs/spec/receipts.md): fields, message and the node's signature.
+  return idos.validate("node_receipt", receipt, 0);
 }
 
 function nodeError(status, code, message) {
@@ -139,7 +141,7 @@ export class NodeClient {
     return json;
   }
 
-  /** true when `receipt` is signed by a permitted node key (and, if given, names expectedSha256). */
+  /** true when `receipt` is signed by a permitted node key (and, if given, names expectedSha256); else throws. */
   async verifyReceipt(receipt, options = {}) {
     return verifyReceipt(await this.#module(), receipt, [...this.#permitted], options);
   }
@@ -150,8 +152,11 @@ export class NodeClient {
     const receipts = Array.isArray(answer.receipts) ? answer.receipts : [];
     if (receipts.length === 0) throw nodeError(200, "VERIFY_FAILED", "the node answered a write without receipts");
     for (const r of receipts) {
-      if (!(await this.verifyReceipt(r))) {
-        throw nodeError(200, "VERIFY_FAILED", `receipt for ${r?.object_id} is not signed by a permitted node key`);
+      try {
+        await this.verifyReceipt(r);
+      } catch (e) {
+        // Whatever is wrong with a receipt (signer, signature, malformed fields), the write is unproven.
+        throw nodeError(200, "VERIFY_FAILED", `receipt for ${r?.object_id} does not verify: ${e.message}`);
       }
     }
     return answer;

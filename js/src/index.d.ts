@@ -1,24 +1,16 @@
-// Type declarations of idos-core (hand-written; the implementation is index.js).
+// Type declarations of idos-core (hand-written; the implementation is index.js). The lists (error
+// codes, wallet types, document kinds) and their types come from constants.d.ts, generated from
+// the core at build time; tests/drift/bindings.test.mjs checks this file against index.js and
+// wasm/bindings.cpp.
+import type { DocumentKind, IdosErrorCode, WalletType } from "./constants.js";
 
-export type WalletType = "EVM" | "NEAR" | "Stellar" | "XRPL" | "FaceSign";
-export type DocumentKind =
-  | "credential" | "access_grant" | "delegated_access_grant" | "delegated_write_grant"
-  | "revoke" | "read_request" | "signed_request" | "verifiable_credential"
-  | "user" | "add_wallet" | "owned_credential" | "dwg_write" | "grant_target" | "node_receipt";
+export type { DocumentKind, IdosErrorCode, WalletType } from "./constants.js";
+/** ERROR_CODES[n] is the name of the C ABI's code n (ERROR_CODES[0] is "OK"). */
+export { DOCUMENT_KINDS, ERROR_CODES, WALLET_TYPES } from "./constants.js";
 export type SignedMessageKind =
   | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
   | "node_receipt";
 export type ReplayKeyKind = "signed_request" | "read_request" | "delegated_write_grant" | "delegated_access_grant";
-
-export declare const WALLET_TYPES: readonly WalletType[];
-export declare const DOCUMENT_KINDS: readonly DocumentKind[];
-
-/** The stable codes of docs/errors.md. */
-export type IdosErrorCode =
-  | "INVALID_INPUT" | "INVALID_ENCODING" | "INVALID_LENGTH" | "INVALID_UTF8" | "INVALID_JSON"
-  | "TOO_LARGE" | "INVALID_KEY" | "DECRYPT_FAILED" | "VERIFY_FAILED" | "INVALID_SIGNATURE"
-  | "CHECKSUM_MISMATCH" | "UNSUPPORTED" | "LOCKED" | "EXPIRED" | "NOT_YET_VALID" | "REPLAYED"
-  | "FORBIDDEN" | "INTERNAL" | "MISMATCH" | "NOT_FOUND" | "RATE_LIMITED";
 
 /** Every failure of the package. */
 export declare class IdosError extends Error {
@@ -203,13 +195,15 @@ export interface Idos {
   utf8Encode(text: string): Uint8Array;
   utf8Decode(bytes: Uint8Array): string;
 
-  ed25519Verify(message: Data, signature: Uint8Array, publicKey: Uint8Array): boolean;
+  /** true, or throws IdosError VERIFY_FAILED (does not verify) or another code (malformed). */
+  ed25519Verify(message: Data, signature: Uint8Array, publicKey: Uint8Array): true;
   generateEd25519KeyPair(): Ed25519KeyPair;
   ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair;
   generateSecp256k1KeyPair(): Secp256k1KeyPair;
   secp256k1KeyPairFromSecret(secretKey: Uint8Array): Secp256k1KeyPair;
   canonicalWalletIdentifier(type: WalletType, identifier: string): string;
-  verifyWalletSignature(req: WalletSignatureRequest): boolean;
+  /** true, or throws IdosError VERIFY_FAILED (does not verify) or another code (malformed). */
+  verifyWalletSignature(request: WalletSignatureRequest): true;
   eip191Hash(message: Data): Uint8Array;
 
   makeAccessGrant(fields: Omit<AccessGrant, "id">): AccessGrant;
@@ -223,10 +217,11 @@ export interface Idos {
     recipientPublicKey: Uint8Array; issuer: Ed25519KeyPair;
   }): Credential;
   makeSharedCopy(args: { copyId: string; userId: string; plaintext: Data; granteePublicKey: Uint8Array }): SharedCopy;
+  /** true, or throws IdosError VERIFY_FAILED (a signature does not verify) or another code. */
   verifyCredential(credential: Credential): true;
 
-  /** true: the proof verifies; false: a well-formed proof that does not. `now` in unix seconds. */
-  verifyCredentialProof(vc: string | object, now?: number): boolean;
+  /** true, or throws IdosError VERIFY_FAILED (the proof does not verify) or another code. `now` in unix seconds. */
+  verifyCredentialProof(vc: string | object, now?: number): true;
   signVerifiableCredential(
     unsecured: string | object, key: Ed25519KeyPair,
     options?: { verificationMethod?: string; created?: string; proofPurpose?: string },

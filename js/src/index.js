@@ -3,18 +3,16 @@
 // The module (idos_core.mjs + idos_core.wasm) is exception-free: every binding returns
 // {ok: true, value} or {ok: false, code, message}. This layer checks argument types, turns
 // failures into IdosError (code = a docs/errors.md name), and wraps the key objects that hold
-// secrets inside WASM memory.
+// secrets inside WASM memory. It decides nothing: every limit, default and list is the core's
+// (./constants.js is generated from the module at build time, js/scripts/build.mjs), and every
+// verify* call returns true or throws (VERIFY_FAILED when a well-formed signature does not verify).
+import { KDF } from "./constants.js";
 import createIdosCoreModule from "./idos_core.mjs";
+
+export { DOCUMENT_KINDS, ERROR_CODES, WALLET_TYPES } from "./constants.js";
 
 // Found by bundlers (Vite, webpack, Rollup) through the `new URL(..., import.meta.url)` pattern.
 const WASM_URL = new URL("./idos_core.wasm", import.meta.url);
-
-export const WALLET_TYPES = Object.freeze(["EVM", "NEAR", "Stellar", "XRPL", "FaceSign"]);
-export const DOCUMENT_KINDS = Object.freeze([
-  "credential", "access_grant", "delegated_access_grant", "delegated_write_grant",
-  "revoke", "read_request", "signed_request", "verifiable_credential",
-  "user", "add_wallet", "owned_credential", "dwg_write", "grant_target", "node_receipt",
-]);
 
 /** Every failure of the package: `code` is one of the stable names of docs/errors.md. */
 export class IdosError extends Error {
@@ -53,9 +51,10 @@ function dataArg(x, name) {
   if (isBytes(x)) return x;
   throw invalid(`${name} must be a Uint8Array or a string`);
 }
-function integerArg(x, name, min = 0, max = Number.MAX_SAFE_INTEGER) {
-  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < min || x > max) {
-    throw invalid(`${name} must be an integer in [${min}, ${max}]`);
+// A type check only (what the module can take as a whole number); ranges are the core's call.
+function integerArg(x, name) {
+  if (typeof x !== "number" || !Number.isSafeInteger(x) || x < 0) {
+    throw invalid(`${name} must be a non-negative safe integer`);
   }
   return x;
 }
@@ -449,6 +448,7 @@ class Idos {
 
   // --- signatures and wallets ---
 
+  /** true when the signature verifies; IdosError VERIFY_FAILED when it does not, another code when malformed. */
   ed25519Verify(message, signature, publicKey) {
     return unwrap(this.#m.ed25519Verify(dataArg(message, "message"), bytesArg(signature, "signature"),
       bytesArg(publicKey, "publicKey")));
@@ -469,7 +469,7 @@ class Idos {
   canonicalWalletIdentifier(type, identifier) {
     return unwrap(this.#m.canonicalWalletIdentifier(stringArg(type, "type"), stringArg(identifier, "identifier")));
   }
-  /** true: verifies; false: well-formed but does not verify; IdosError: malformed input. */
+  /** true when the signature verifies; IdosError VERIFY_FAILED when it does not, another code when malformed. */
   verifyWalletSignature(request) {
     objectArg(request, "request");
     const req = {
@@ -538,13 +538,12 @@ class Idos {
   // --- W3C verifiable credentials (eddsa-jcs-2022, did:key) ---
 
   /**
-   * true when the VC's proof verifies, false when a well-formed proof does not; IdosError for
-   * malformed documents, unsupported suites, or a validity window that excludes `now`.
+   * true when the VC's proof verifies; IdosError VERIFY_FAILED when a well-formed proof does not,
+   * another code for a malformed document, an unsupported suite or a validity window that
+   * excludes `now`.
    */
   verifyCredentialProof(vc, now = Math.floor(Date.now() / 1000)) {
-    const r = this.#m.verifyVerifiableCredential(jsonTextArg(vc, "vc"), integerArg(now, "now"));
-    if (!r.ok && r.code === "VERIFY_FAILED") return false;
-    return unwrap(r);
+    return unwrap(this.#m.verifyVerifiableCredential(jsonTextArg(vc, "vc"), integerArg(now, "now")));
   }
   /** Adds an eddsa-jcs-2022 proof; returns the secured document (object). */
   signVerifiableCredential(unsecured, key, { verificationMethod, created, proofPurpose = "assertionMethod" } = {}) {
@@ -595,7 +594,8 @@ class Idos {
   }
   /**
    * A key derived from a password (NFKC) or other secret text: kdf "argon2id" (opsLimit, memLimit
-   * bytes) or "scrypt" (N, r, p). salt: 16 bytes for argon2id.
+   * bytes) or "scrypt" (N, r, p). salt: 16 bytes for argon2id. Defaults and bounds are the core's
+   * (KDF in ./constants.js); a value out of bounds is INVALID_INPUT from the core.
    */
   symmetricKeyFromPassword(password, salt, params = {}) {
     bytesArg(salt, "salt");
@@ -603,14 +603,14 @@ class Idos {
     const kdf = params.kdf ?? "argon2id";
     return withPasswordBytes(password, (pw) => {
       if (kdf === "argon2id") {
-        const ops = integerArg(params.opsLimit ?? 2, "params.opsLimit", 1, 64);
-        const mem = integerArg(params.memLimit ?? 19 * 1024 * 1024, "params.memLimit", 8192, 1 << 30);
+        const ops = integerArg(params.opsLimit ?? KDF.argon2id.defaultOpsLimit, "params.opsLimit");
+        const mem = integerArg(params.memLimit ?? KDF.argon2id.defaultMemLimit, "params.memLimit");
         return new SymmetricKey(unwrap(this.#m.aeadKeyFromArgon2id(pw, salt, ops, mem)));
       }
       if (kdf === "scrypt") {
-        const n = integerArg(params.N ?? 16384, "params.N", 2, 2 ** 32);
-        const r = integerArg(params.r ?? 8, "params.r", 1, 64);
-        const p = integerArg(params.p ?? 1, "params.p", 1, 64);
+        const n = integerArg(params.N ?? KDF.scrypt.idosN, "params.N");
+        const r = integerArg(params.r ?? KDF.scrypt.idosR, "params.r");
+        const p = integerArg(params.p ?? KDF.scrypt.idosP, "params.p");
         return new SymmetricKey(unwrap(this.#m.aeadKeyFromScrypt(pw, salt, n, r, p)));
       }
       throw new IdosError("UNSUPPORTED", `unknown kdf ${JSON.stringify(kdf)}`);

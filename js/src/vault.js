@@ -12,6 +12,7 @@
 //   SharedArrayBuffer, sqlite's own "opfs" VFS; elsewhere an in-memory database whose snapshot is
 //   written to OPFS after each change); in-memory everywhere else (Node, old browsers). Same API.
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
+import { KDF } from "./constants.js";
 import { IdosError, load } from "./index.js";
 
 /** The fixed message a wallet signs to make or open a wallet key slot. */
@@ -20,7 +21,11 @@ export const WALLET_SLOT_MESSAGE =
   "It does not authorise any transaction.";
 
 const SCHEMA_VERSION = "1";
-const DEFAULT_KDF = Object.freeze({ kdf: "argon2id", opsLimit: 2, memLimit: 19 * 1024 * 1024 });
+// The core's Argon2id defaults, written into each slot so a later change of the defaults never
+// locks an existing vault.
+const DEFAULT_KDF = Object.freeze({
+  kdf: "argon2id", opsLimit: KDF.argon2id.defaultOpsLimit, memLimit: KDF.argon2id.defaultMemLimit,
+});
 const AD_SECRET = "idos-vault/v1/encryption-secret-key";
 const adSlot = (id) => `idos-vault/v1/slot/${id}`;
 const adRecord = (table, id) => `idos-vault/v1/${table}/${id}`;

@@ -1,7 +1,10 @@
 // Every API call of the package, its results and its errors.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { code, hex, IdosError, load, unhex, utf8Decode, utf8Encode, EncryptionKeyPair, WALLET_TYPES } from "./helpers.js";
+import {
+  code, hex, IdosError, load, unhex, utf8Decode, utf8Encode, EncryptionKeyPair, DOCUMENT_KINDS, ERROR_CODES, WALLET_TYPES,
+} from "./helpers.js";
+import { KDF } from "../dist/constants.js";
 
 const idos = await load();
 const USER = "3f1b6c2e-8d4a-4b7e-9c21-5a0d7e8f9b12";
@@ -15,7 +18,27 @@ test("load() instantiates once and reuses the module", async () => {
   assert.equal(again, idos);
   assert.match(idos.version, /^\d+\.\d+\.\d+/);
   assert.equal(typeof idos.loadMilliseconds, "number");
-  assert.deepEqual(WALLET_TYPES, ["EVM", "NEAR", "Stellar", "XRPL", "FaceSign"]);
+});
+
+// The lists are the core's (dist/constants.js is generated from the module): each name is one the
+// core accepts, and a name outside them is refused.
+test("WALLET_TYPES, DOCUMENT_KINDS and ERROR_CODES are what the core accepts and answers", () => {
+  assert.ok(WALLET_TYPES.length >= 5 && Object.isFrozen(WALLET_TYPES));
+  for (const type of WALLET_TYPES) {
+    assert.throws(() => idos.canonicalWalletIdentifier(type, "?"), (e) => e instanceof IdosError && e.code !== "UNSUPPORTED", type);
+  }
+  assert.throws(() => idos.canonicalWalletIdentifier("Solana", "?"), code("UNSUPPORTED"));
+  assert.ok(DOCUMENT_KINDS.includes("access_grant") && Object.isFrozen(DOCUMENT_KINDS));
+  for (const kind of DOCUMENT_KINDS) {
+    assert.throws(() => idos.validate(kind, "{}", 1_750_000_000), (e) => e instanceof IdosError && e.code !== "UNSUPPORTED", kind);
+  }
+  assert.throws(() => idos.validate("grant", "{}", 1_750_000_000), code("UNSUPPORTED"));
+  assert.equal(ERROR_CODES[0], "OK");
+  assert.equal(ERROR_CODES.indexOf("VERIFY_FAILED"), 9, "the C ABI's IDOS_VERIFY_FAILED");
+  for (const thrower of [() => idos.fromHex("abc"), () => idos.ed25519Verify("x", new Uint8Array(64), new Uint8Array(32)),
+    () => idos.validate("access_grant", "[", 1_750_000_000)]) {
+    assert.throws(thrower, (e) => e instanceof IdosError && ERROR_CODES.includes(e.code) && e.code !== "OK");
+  }
 });
 
 test("IdosError carries a stable code", () => {
@@ -190,7 +213,7 @@ test("Ed25519 key pairs: sign, verify, seed export, dispose", () => {
   const sig = k.sign(new Uint8Array(0));
   assert.equal(hex(sig).slice(0, 16), "e5564300c360ac72");
   assert.equal(idos.ed25519Verify(new Uint8Array(0), sig, k.publicKey), true);
-  assert.equal(idos.ed25519Verify("x", sig, k.publicKey), false);
+  assert.throws(() => idos.ed25519Verify("x", sig, k.publicKey), code("VERIFY_FAILED"));
   assert.throws(() => idos.ed25519Verify("x", sig.slice(1), k.publicKey), code("INVALID_SIGNATURE"));
   assert.throws(() => idos.ed25519Verify("x", sig, k.publicKey.slice(1)), code("INVALID_LENGTH"));
   assert.deepEqual(k.exportSeed(), seed);
@@ -208,13 +231,15 @@ test("Ed25519 wallet identifiers and wallet signatures verify", () => {
     const req = { type, identifier, message: "Sign in to idOS", signature };
     if (type === "XRPL") req.publicKey = k.xrplPublicKey;
     assert.equal(idos.verifyWalletSignature(req), true, type);
-    assert.equal(idos.verifyWalletSignature({ ...req, message: "other" }), false, type);
+    assert.throws(() => idos.verifyWalletSignature({ ...req, message: "other" }), code("VERIFY_FAILED"), type);
   }
   const nonce = new Uint8Array(32).fill(7);
   const identifier = k.walletIdentifier("NEAR");
   const signature = k.walletSign("NEAR", "hi", { nonce, recipient: "idos.network" });
   assert.equal(idos.verifyWalletSignature({ type: "NEAR", identifier, message: "hi", signature,
     nonce: hex(nonce), recipient: "idos.network" }), true);
+  assert.throws(() => idos.verifyWalletSignature({ type: "NEAR", identifier, message: "hi", signature,
+    nonce: hex(nonce), recipient: "evil.network" }), code("VERIFY_FAILED"));
   assert.throws(() => k.walletSign("NEAR", "hi"), (e) => e instanceof IdosError);
   assert.throws(() => k.walletIdentifier("EVM"), (e) => e instanceof IdosError);
   k.dispose();
@@ -228,7 +253,8 @@ test("secp256k1 key pairs: EIP-191 personal_sign verifies as EVM", () => {
   const sig = k.personalSign("Some data");
   assert.equal(sig, "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c");
   assert.equal(idos.verifyWalletSignature({ type: "EVM", identifier: k.checksumAddress, message: "Some data", signature: sig }), true);
-  assert.equal(idos.verifyWalletSignature({ type: "EVM", identifier: k.address, message: "Other", signature: sig }), false);
+  assert.throws(() => idos.verifyWalletSignature({ type: "EVM", identifier: k.address, message: "Other", signature: sig }),
+    code("VERIFY_FAILED"));
   assert.equal(hex(idos.eip191Hash("Some data")), "1da44b586eb0729ff70a73c326926f6ed5a25f5b056e7f47fbc6e58d86871655");
   assert.equal(hex(k.exportSecretKey()), "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
   assert.throws(() => idos.secp256k1KeyPairFromSecret(new Uint8Array(32)), code("INVALID_KEY"));
@@ -272,6 +298,16 @@ test("symmetric keys: seal/open, wrap/unwrap keys, password derivation", () => {
   const kp2 = dek2.unwrapEncryptionKeyPair(wrappedKp, "kp");
   assert.equal(hex(kp2.publicKey), KDF1_PUBLIC);
   assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { kdf: "pbkdf2" }), code("UNSUPPORTED"));
+  // The bounds are the core's (KDF is generated from it): one past each is refused by the core.
+  assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { opsLimit: KDF.argon2id.maxOpsLimit + 1, memLimit: 1 << 20 }),
+    code("INVALID_INPUT"));
+  assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { opsLimit: 1, memLimit: KDF.argon2id.minMemLimit - 1 }),
+    code("INVALID_INPUT"));
+  assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { kdf: "scrypt", N: KDF.scrypt.maxN * 2 }), code("INVALID_INPUT"));
+  assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { kdf: "scrypt", r: KDF.scrypt.maxR + 1 }), code("INVALID_INPUT"));
+  assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { kdf: "scrypt", r: 2 ** 32 + 8 }), code("INVALID_INPUT"),
+    "a value past uint32 must not wrap to a valid r");
+  assert.throws(() => idos.symmetricKeyFromPassword("pw", salt, { opsLimit: 1.5 }), code("INVALID_INPUT"));
   for (const k of [a, b, s, dek, dek2, kp2]) k.dispose();
   assert.throws(() => a.seal("x"), code("INVALID_KEY"));
 });
@@ -348,7 +384,7 @@ test("credentials: build, verify, tamper, shared copy, validate", () => {
   issuer.dispose();
 });
 
-test("verifiable credentials: sign, verifyCredentialProof true / false / errors", () => {
+test("verifiable credentials: sign, verifyCredentialProof true / VERIFY_FAILED / other errors", () => {
   const issuer = idos.generateEd25519KeyPair();
   const did = idos.didKey(issuer);
   assert.match(did, /^did:key:z6Mk/);
@@ -361,7 +397,7 @@ test("verifiable credentials: sign, verifyCredentialProof true / false / errors"
   assert.equal(idos.validate("verifiable_credential", signed, NOW), true);
   const tampered = structuredClone(signed);
   tampered.credentialSubject.level = "full";
-  assert.equal(idos.verifyCredentialProof(tampered, NOW), false);
+  assert.throws(() => idos.verifyCredentialProof(tampered, NOW), code("VERIFY_FAILED"));
   assert.throws(() => idos.verifyCredentialProof({ ...signed, proof: undefined }, NOW), code("INVALID_INPUT"));
   assert.throws(() => idos.verifyCredentialProof("{", NOW), code("INVALID_JSON"));
   issuer.dispose();

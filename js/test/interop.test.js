@@ -6,7 +6,7 @@ import nacl from "tweetnacl";
 import { Wallet, verifyMessage, hashMessage } from "ethers";
 import { v5 as uuidv5 } from "uuid";
 import { scrypt } from "@noble/hashes/scrypt.js";
-import { hex, load, unhex, utf8Decode } from "./helpers.js";
+import { code, hex, load, unhex, utf8Decode } from "./helpers.js";
 
 const idos = await load();
 
@@ -65,7 +65,8 @@ test("signatures from ethers verify; ours verify in ethers and are identical (RF
   }
   const other = Wallet.createRandom();
   const sig = await other.signMessage("m");
-  assert.equal(idos.verifyWalletSignature({ type: "EVM", identifier: wallet.address, message: "m", signature: sig }), false);
+  assert.throws(() => idos.verifyWalletSignature({ type: "EVM", identifier: wallet.address, message: "m", signature: sig }),
+    code("VERIFY_FAILED"));
   ours.dispose();
 });
 

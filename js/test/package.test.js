@@ -13,7 +13,8 @@ test("npm pack -> install in an empty folder -> import and use from Node", { tim
     const out = execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: pkgDir, encoding: "utf8" });
     const [info] = JSON.parse(out);
     const files = info.files.map((f) => f.path).sort();
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/idos_core.mjs", "dist/idos_core.wasm", "package.json"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/constants.js", "dist/constants.d.ts", "dist/idos_core.mjs",
+      "dist/idos_core.wasm", "package.json"]) {
       assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(", ")}`);
     }
     assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("src/")), "tests or sources shipped");

@@ -55,7 +55,9 @@ extern "C" {
 /* Largest length the plugin reads for any one buffer (16 MiB; each format has a smaller limit). */
 #define IDOS_MAX_INPUT_BYTES ((size_t)16 * 1024 * 1024)
 
-/* Return codes: the integers of idos::ErrorCode (core/primitives/include/idos/primitives/result.hpp), docs/errors.md.
+/* Return codes: the integers of idos::ErrorCode (the table IDOS_ERROR_CODES in
+ * core/primitives/include/idos/primitives/result.hpp), docs/errors.md. Written out here so this
+ * header stays standalone C; the plugin's build checks every name and number against the core.
  * Stable: codes are appended, never renumbered. */
 typedef enum idos_status {
   IDOS_OK = 0,
@@ -81,6 +83,11 @@ typedef enum idos_status {
   IDOS_NOT_FOUND = 20,         /* the object asked for does not exist (or is not visible to the caller) */
   IDOS_RATE_LIMITED = 21       /* too many requests from one caller; retry later */
 } idos_status;
+
+/* The highest code of this header: every code is in [IDOS_OK, IDOS_LAST_CODE], with no gaps. A
+ * newer plugin of the same ABI version may append codes: treat a value above IDOS_LAST_CODE as an
+ * error you do not know (idos_error_name gives "UNKNOWN" for it), never as success. */
+#define IDOS_LAST_CODE IDOS_RATE_LIMITED
 
 /* --- library ------------------------------------------------------------------------------- */
 

@@ -34,7 +34,10 @@ inline int32_t finish(const Error& e, char** error_message) { return finish(e.co
 // Hands a text result out through (out, out_len), or returns the error.
 int32_t finish_text(const Result<std::string>& r, char** out, size_t* out_len, char** error_message);
 
-// validate_document with the plugin's argument checks (used by idos_validate and the SQL functions).
+// validate_document, unchanged: the one call behind idos_validate, the per-kind entry points and the
+// SQL functions, so all of them give the same verdict. It adds nothing; each caller checks its own
+// arguments first (rule 2 of idos_plugin.h in plugin.cpp, SQL types and sizes in
+// sqlite_extension.cpp).
 Status validate(std::string_view kind, std::string_view json, int64_t now, bool seen_before);
 
 }  // namespace idos::plugin

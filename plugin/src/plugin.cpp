@@ -20,36 +20,16 @@
 
 namespace idos::plugin {
 
-// The C enum mirrors idos::ErrorCode one to one.
-#define IDOS_SAME_CODE(c_name, cpp_name) \
-  static_assert(static_cast<int32_t>(c_name) == static_cast<int32_t>(ErrorCode::cpp_name), #c_name)
-IDOS_SAME_CODE(IDOS_OK, ok);
-IDOS_SAME_CODE(IDOS_INVALID_INPUT, invalid_input);
-IDOS_SAME_CODE(IDOS_INVALID_ENCODING, invalid_encoding);
-IDOS_SAME_CODE(IDOS_INVALID_LENGTH, invalid_length);
-IDOS_SAME_CODE(IDOS_INVALID_UTF8, invalid_utf8);
-IDOS_SAME_CODE(IDOS_INVALID_JSON, invalid_json);
-IDOS_SAME_CODE(IDOS_TOO_LARGE, too_large);
-IDOS_SAME_CODE(IDOS_INVALID_KEY, invalid_key);
-IDOS_SAME_CODE(IDOS_DECRYPT_FAILED, decrypt_failed);
-IDOS_SAME_CODE(IDOS_VERIFY_FAILED, verify_failed);
-IDOS_SAME_CODE(IDOS_INVALID_SIGNATURE, invalid_signature);
-IDOS_SAME_CODE(IDOS_CHECKSUM_MISMATCH, checksum_mismatch);
-IDOS_SAME_CODE(IDOS_UNSUPPORTED, unsupported);
-IDOS_SAME_CODE(IDOS_LOCKED, locked);
-IDOS_SAME_CODE(IDOS_EXPIRED, expired);
-IDOS_SAME_CODE(IDOS_NOT_YET_VALID, not_yet_valid);
-IDOS_SAME_CODE(IDOS_REPLAYED, replayed);
-IDOS_SAME_CODE(IDOS_FORBIDDEN, forbidden);
-IDOS_SAME_CODE(IDOS_INTERNAL, internal);
-IDOS_SAME_CODE(IDOS_MISMATCH, mismatch);
-IDOS_SAME_CODE(IDOS_NOT_FOUND, not_found);
-IDOS_SAME_CODE(IDOS_RATE_LIMITED, rate_limited);
+// The C enum mirrors the core's table (IDOS_ERROR_CODES) one to one: every core code has an
+// IDOS_<NAME> with its number, and the header's last code is the core's last, so the header
+// cannot lose, renumber or add a code unnoticed (tests/drift/error-table.test.mjs also compares
+// the two texts).
+#define IDOS_SAME_CODE(id, NAME, number)                                                         \
+  static_assert(static_cast<int32_t>(IDOS_##NAME) == number && static_cast<int32_t>(ErrorCode::id) == number, \
+                "IDOS_" #NAME " differs from idos::ErrorCode::" #id);
+IDOS_ERROR_CODES(IDOS_SAME_CODE)
 #undef IDOS_SAME_CODE
-// The last code of the C enum. A code appended to idos::ErrorCode must be appended to the C enum
-// too: the C test checks that idos_error_name(kLastCode + 1) is "UNKNOWN" and the core's name table
-// (tests/core) that every code up to the core's last has a name.
-constexpr int32_t kLastCode = IDOS_RATE_LIMITED;
+static_assert(IDOS_LAST_CODE == static_cast<int32_t>(kLastErrorCode), "IDOS_LAST_CODE is not the core's last code");
 
 Arg text_arg(const char* data, size_t len, bool optional, std::string_view what) {
   Arg a;
@@ -163,7 +143,7 @@ int32_t idos_plugin_init(void) {
 }
 
 const char* idos_error_name(int32_t code) {
-  if (code < 0 || code > kLastCode) return "UNKNOWN";
+  if (code < IDOS_OK || code > IDOS_LAST_CODE) return "UNKNOWN";
   // error_code_name returns views of string literals, so .data() is NUL-terminated and static.
   return error_code_name(static_cast<ErrorCode>(code)).data();
 }
@@ -225,9 +205,7 @@ int32_t idos_verify_wallet_signature(const char* type, size_t type_len, const ch
     auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
     WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb)};
     auto verdict = verify_wallet_signature(req);
-    if (!verdict.ok()) return finish(verdict.error(), error_message);
-    if (!*verdict) return finish(ErrorCode::verify_failed, "the wallet signature does not verify", error_message);
-    return finish(ErrorCode::ok, {}, error_message);
+    return verdict.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(verdict.error(), error_message);
   });
 }
 
@@ -280,9 +258,7 @@ int32_t idos_ed25519_verify(const uint8_t* message, size_t message_len, const ui
     const Arg k = bytes_arg(public_key, public_key_len, "public_key");
     if (k.code != ErrorCode::ok) return finish(k.code, bad_arg_message(k), error_message);
     auto verdict = ed25519_verify(as_bytes(m.text), as_bytes(s.text), as_bytes(k.text));
-    if (!verdict.ok()) return finish(verdict.error(), error_message);
-    if (!*verdict) return finish(ErrorCode::verify_failed, "the Ed25519 signature does not verify", error_message);
-    return finish(ErrorCode::ok, {}, error_message);
+    return verdict.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(verdict.error(), error_message);
   });
 }
 

@@ -117,8 +117,7 @@ void sql_verify_wallet_signature(sqlite3_context* ctx, int argc, sqlite3_value**
       return;
     }
     idos::WalletSignatureRequest req{*a[0], *a[1], a[2], *a[3], *a[4], a[5], a[6], a[7]};
-    auto verdict = idos::verify_wallet_signature(req);
-    sqlite3_result_int(ctx, verdict.ok() && *verdict ? 1 : 0);
+    sqlite3_result_int(ctx, idos::verify_wallet_signature(req).ok() ? 1 : 0);
   });
 }
 

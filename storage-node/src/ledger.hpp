@@ -65,8 +65,6 @@ struct ApplyOutcome {
   nlohmann::json result = nlohmann::json::object();  // the objects as the API returns them
 };
 
-// A refusal for a missing object carries this message prefix (the edge answers 404).
-
 class Ledger {
  public:
   Ledger(Storage& storage, const Plugin& plugin, const NodeKeys& keys) : storage_(storage), plugin_(plugin), keys_(keys) {}
@@ -74,7 +72,8 @@ class Ledger {
   // Reads the last applied position (call once at start).
   Status open();
 
-  // The local log: assigns the next position and applies `tx` at `log_time`.
+  // The local log: assigns the next position and applies `tx` at `log_time`. A refusal is an Error
+  // whose code decides the edge's HTTP status (NOT_FOUND for a missing object: 404), never its message.
   Result<ApplyOutcome> submit(const Transaction& tx, int64_t log_time);
 
   // Deterministic state transition. Positions must increase; an entry at or below the last

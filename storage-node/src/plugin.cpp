@@ -39,8 +39,11 @@ bool bind(void* handle, const char* name, F& out, std::string& missing) {
   return true;
 }
 
+// The header the node is built with and the core it links agree on the last code; a code above it
+// (from a newer plugin) is one this node cannot name, so it is INTERNAL rather than a guess.
+static_assert(IDOS_LAST_CODE == static_cast<int32_t>(kLastErrorCode), "idos_plugin.h and the core disagree");
 ErrorCode to_code(int32_t rc) {
-  if (rc < 0 || rc > static_cast<int32_t>(ErrorCode::mismatch)) return ErrorCode::internal;
+  if (rc < IDOS_OK || rc > IDOS_LAST_CODE) return ErrorCode::internal;
   return static_cast<ErrorCode>(rc);
 }
 

@@ -4,8 +4,10 @@
 //   writer returns, so a receipt is never given for a write a crash could lose), foreign keys on.
 //   Schema versions live in `kMigrations` below and in PRAGMA user_version; each migration runs
 //   in its own transaction at open.
-// - replay.db: nonces. WAL, synchronous=NORMAL: a commit survives a crash of the process (kill -9),
-//   not necessarily a power cut; the nonce window is 365 s and the trade keeps reads fast.
+// - replay.db: nonces. WAL, synchronous=OFF: a commit is handed to the OS without an fsync, so it
+//   survives a crash of the process (kill -9, tested) but not necessarily an OS crash or a power
+//   cut, after which a nonce accepted in the last seconds could be replayed once within its window
+//   (docs/node.md). Nonces live 370 s, and no fsync keeps the per-request path fast.
 // One write connection (serialised by a mutex) and a pool of read connections; each connection
 // is used by one thread at a time, with its prepared statements cached.
 #include <sqlite3.h>

@@ -136,7 +136,7 @@ class Storage {
 };
 
 // SQLite in `data_dir` (node.db for state, replay.db for nonces), WAL, synchronous=FULL for
-// state, schema migrations applied at open.
+// state (OFF for the nonces: sqlite_storage.cpp says why), schema migrations applied at open.
 Result<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& data_dir, size_t read_connections);
 
 }  // namespace idos::node

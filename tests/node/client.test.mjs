@@ -44,10 +44,13 @@ test("typed calls with verified receipts", async () => {
   const put = await c.putCredential(w, credential);
   const receipt = put.receipts[0];
   assert.equal(await c.verifyReceipt(receipt, { expectedSha256: await canonicalSha(credential) }), true);
-  assert.equal(await c.verifyReceipt(receipt, { expectedSha256: "00".repeat(32) }), false);
-  assert.equal(await c.verifyReceipt({ ...receipt, log_position: receipt.log_position + 1 }), false, "tampered");
-  assert.equal(await c.verifyReceipt({ ...receipt, signature: "zz" }), false, "malformed");
-  assert.equal(await new NodeClient({ baseUrl: node.url, idos: m }).verifyReceipt(receipt), false, "not permitted");
+  const failsWith = (code) => (e) => e instanceof IdosError && e.code === code;
+  await assert.rejects(c.verifyReceipt(receipt, { expectedSha256: "00".repeat(32) }), failsWith("VERIFY_FAILED"), "other sha256");
+  await assert.rejects(c.verifyReceipt({ ...receipt, log_position: receipt.log_position + 1 }), failsWith("VERIFY_FAILED"),
+    "tampered");
+  await assert.rejects(c.verifyReceipt({ ...receipt, signature: "zz" }), failsWith("INVALID_LENGTH"), "malformed");
+  await assert.rejects(new NodeClient({ baseUrl: node.url, idos: m }).verifyReceipt(receipt), failsWith("VERIFY_FAILED"),
+    "not permitted");
   assert.match(receiptMessage(m, receipt), /^operation: nodeReceipt\nnode_id: [0-9a-f]{64}\n/);
 
   const list = await c.listCredentials(w);

@@ -46,9 +46,10 @@ test("a user is created and the receipt verifies", async () => {
   assert.equal(receipt.write_operation, "create_user");
   assert.equal(receipt.object_id, userId);
   assert.equal(receipt.sha256, await canonicalSha(response.body.user));
-  assert.ok(await verifyReceipt(receipt, [node.nodeId]));
-  assert.equal(await verifyReceipt(receipt, ["00".repeat(32)]), false, "a node not in the permitted list");
-  assert.equal(await verifyReceipt({ ...receipt, object_id: uuid() }, [node.nodeId]), false, "tampered receipt");
+  assert.equal(await verifyReceipt(receipt, [node.nodeId]), true);
+  const verifyFailed = (e) => e?.code === "VERIFY_FAILED";
+  await assert.rejects(verifyReceipt(receipt, ["00".repeat(32)]), verifyFailed, "a node not in the permitted list");
+  await assert.rejects(verifyReceipt({ ...receipt, object_id: uuid() }, [node.nodeId]), verifyFailed, "tampered receipt");
   state.userId = userId;
   state.ownerKey = encryption;
   const me = await call(node, "GET", "/v1/users/me", { wallet: owner });

@@ -192,10 +192,13 @@ export function receiptMessage(r) {
   ].join("\n");
 }
 
-/** true when the receipt is signed by one of `permittedNodeIds`. */
+/** true when the receipt is signed by one of `permittedNodeIds`; else IdosError VERIFY_FAILED, as every verify* call. */
 export async function verifyReceipt(receipt, permittedNodeIds) {
   const m = await idos();
-  if (!permittedNodeIds.includes(receipt.node_id)) return false;
+  if (!permittedNodeIds.includes(receipt.node_id)) {
+    const { IdosError } = await import(JS_DIST);
+    throw new IdosError("VERIFY_FAILED", `the receipt's node ${receipt.node_id} is not permitted`);
+  }
   return m.ed25519Verify(receiptMessage(receipt), m.fromHex(receipt.signature), m.fromHex(receipt.node_id));
 }
 

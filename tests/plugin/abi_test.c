@@ -11,6 +11,7 @@
  * Ends with "N passed, M failed"; exit status 1 on any failure.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -89,11 +90,14 @@ static int write_results(const char* path) {
   return fclose(f) == 0;
 }
 
-/* "valid" for IDOS_OK, "invalid" for a boolean verdict's VERIFY_FAILED, else the code's name. */
-static const char* outcome(int32_t code, int boolean_verdict) {
-  if (code == IDOS_OK) return "valid";
-  if (boolean_verdict && code == IDOS_VERIFY_FAILED) return "invalid";
-  return P.idos_error_name(code);
+/* The vector files' outcome: "valid" for IDOS_OK, else the code's name (VERIFY_FAILED for a
+ * signature that does not verify, the same rule as every verifier of the ABI). */
+static const char* outcome(int32_t code) { return code == IDOS_OK ? "valid" : P.idos_error_name(code); }
+
+/* A vector case the test cannot read (a member missing or of the wrong type, hex that does not
+ * decode) is a failure, never a case silently left out: a broken file must not pass by shrinking. */
+static void malformed_case(const char* file, size_t index, const char* why) {
+  check(0, "%s: case #%zu is malformed: %s", file, index, why);
 }
 
 static mj_value* load_vectors(const char* name) {
@@ -125,12 +129,19 @@ static void free_vectors(mj_value* doc) {
   free(doc);
 }
 
+/* Lowercase or uppercase hex into `out`; (size_t)-1 for NULL, odd length, a non-hex digit or more
+ * than `cap` bytes. */
 static size_t unhex(const char* hex, uint8_t* out, size_t cap) {
-  size_t n = strlen(hex) / 2, i;
+  size_t n, i;
+  if (!hex || strlen(hex) % 2 != 0) return (size_t)-1;
+  n = strlen(hex) / 2;
   if (n > cap) return (size_t)-1;
   for (i = 0; i < n; i++) {
     unsigned v;
-    if (sscanf(hex + 2 * i, "%2x", &v) != 1) return (size_t)-1;
+    if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+        sscanf(hex + 2 * i, "%2x", &v) != 1) {
+      return (size_t)-1;
+    }
     out[i] = (uint8_t)v;
   }
   return n;
@@ -147,10 +158,14 @@ typedef struct {
   const char* expected;
 } grant_case;
 
-static size_t grant_cases(const mj_value* doc, grant_case** out) {
+/* The readable cases of grants.json; with `report`, every unreadable one is a failure. */
+static size_t grant_cases(const mj_value* doc, grant_case** out, int report) {
   const mj_value* cases = mj_get(doc, "cases");
   size_t i, n = 0;
-  if (!cases || cases->type != MJ_ARRAY) return 0;
+  if (!cases || cases->type != MJ_ARRAY) {
+    if (report) check(0, "grants.json has no \"cases\" array");
+    return 0;
+  }
   *out = calloc(cases->count, sizeof(grant_case));
   for (i = 0; i < cases->count; i++) {
     const mj_value* c = &cases->items[i];
@@ -169,7 +184,12 @@ static size_t grant_cases(const mj_value* doc, grant_case** out) {
     }
     g->now = now ? now->integer : 0;
     g->seen_before = seen && seen->boolean;
-    if (g->kind && g->id && g->expected && g->text) n++;
+    if (g->kind && g->id && g->expected && g->text) {
+      n++;
+    } else {
+      memset(g, 0, sizeof *g); /* the next readable case takes this slot */
+      if (report) malformed_case("grants.json", i, "needs string kind, id, expected and input or input_text");
+    }
   }
   return n;
 }
@@ -196,13 +216,13 @@ static void run_grants(void) {
   grant_case* cases = NULL;
   size_t n, i;
   if (!doc) return;
-  n = grant_cases(doc, &cases);
+  n = grant_cases(doc, &cases, 1);
   check(n > 100, "grants.json: expected over 100 cases, read %zu", n);
   for (i = 0; i < n; i++) {
     const grant_case* g = &cases[i];
     char* message = (char*)"unset";
     int32_t code = P.idos_validate(g->kind, strlen(g->kind), g->text, g->text_len, g->now, g->seen_before, &message);
-    const char* got = outcome(code, 0);
+    const char* got = outcome(code);
     result_line("grants.json", g->id, got);
     check(strcmp(got, g->expected) == 0, "grants.json %s: expected %s, got %s (%s)", g->id, g->expected, got,
           message ? message : "");
@@ -221,7 +241,12 @@ static void run_wallet_signatures(void) {
   mj_value* doc = load_vectors("wallet_signatures.json");
   const mj_value* cases = doc ? mj_get(doc, "cases") : NULL;
   size_t i;
-  if (!cases) return;
+  if (!doc) return;
+  if (!cases || cases->type != MJ_ARRAY) {
+    check(0, "wallet_signatures.json has no \"cases\" array");
+    free_vectors(doc);
+    return;
+  }
   check(cases->count >= 25, "wallet_signatures.json: %zu cases", cases->count);
   for (i = 0; i < cases->count; i++) {
     const mj_value* c = &cases->items[i];
@@ -236,15 +261,19 @@ static void run_wallet_signatures(void) {
     const char* callback = mj_str(c, "callback_url", &cl);
     const char* id = mj_str(c, "id", NULL);
     const char* expected = mj_str(c, "expected", NULL);
+    if (!type || !identifier || !msg || !sig || !id || !expected) {
+      malformed_case("wallet_signatures.json", i, "needs string type, identifier, message, signature, id and expected");
+      continue;
+    }
     int32_t code = P.idos_verify_wallet_signature(type, tl, identifier, il, pk, pk ? pl : 0, msg, ml, sig, sl, nonce,
                                                   nonce ? nl : 0, recipient, recipient ? rl : 0, callback,
                                                   callback ? cl : 0, NULL);
-    const char* got = outcome(code, 1);
+    const char* got = outcome(code);
     result_line("wallet_signatures.json", id, got);
-    check(expected && strcmp(got, expected) == 0, "wallet_signatures.json %s: expected %s, got %s", id, expected, got);
+    check(strcmp(got, expected) == 0, "wallet_signatures.json %s: expected %s, got %s", id, expected, got);
 
     /* A validly signed case names a well-formed identifier: its canonical form is stable. */
-    if (expected && !strcmp(expected, "valid")) {
+    if (!strcmp(expected, "valid")) {
       char* canon = NULL;
       size_t canon_len = 0;
       int32_t rc = P.idos_canonical_wallet_identifier(type, tl, identifier, il, &canon, &canon_len, NULL);
@@ -270,41 +299,52 @@ static void run_ed25519(void) {
   const mj_value* cases = doc ? mj_get(mj_get(doc, "ed25519"), "cases") : NULL;
   uint8_t msg[4096], sig[128], pk[64];
   size_t i, j;
-  if (cases) {
-    for (i = 0; i < cases->count; i++) {
-      const mj_value* c = &cases->items[i];
-      size_t ml = unhex(mj_str(c, "message_hex", NULL), msg, sizeof msg);
-      size_t sl = unhex(mj_str(c, "signature_hex", NULL), sig, sizeof sig);
-      size_t kl = unhex(mj_str(c, "public_hex", NULL), pk, sizeof pk);
-      const char* id = mj_str(c, "id", NULL);
-      int32_t code = P.idos_ed25519_verify(msg, ml, sig, sl, pk, kl, NULL);
-      result_line("crypto_interop.json", id, outcome(code, 1));
-      check(code == IDOS_OK, "crypto_interop.json %s: %s", id, P.idos_error_name(code));
+  if (doc && (!cases || cases->type != MJ_ARRAY || cases->count == 0)) check(0, "crypto_interop.json has no ed25519.cases");
+  for (i = 0; cases && i < cases->count; i++) {
+    const mj_value* c = &cases->items[i];
+    size_t ml = unhex(mj_str(c, "message_hex", NULL), msg, sizeof msg);
+    size_t sl = unhex(mj_str(c, "signature_hex", NULL), sig, sizeof sig);
+    size_t kl = unhex(mj_str(c, "public_hex", NULL), pk, sizeof pk);
+    const char* id = mj_str(c, "id", NULL);
+    int32_t code;
+    if (!id || ml == (size_t)-1 || sl == (size_t)-1 || kl == (size_t)-1) {
+      malformed_case("crypto_interop.json ed25519", i, "needs string id and hex message_hex, signature_hex, public_hex");
+      continue;
     }
+    code = P.idos_ed25519_verify(msg, ml, sig, sl, pk, kl, NULL);
+    result_line("crypto_interop.json", id, outcome(code));
+    check(code == IDOS_OK, "crypto_interop.json %s: %s", id, P.idos_error_name(code));
   }
   free_vectors(doc);
 
   doc = load_vectors("wycheproof/ed25519_test.json");
   const mj_value* groups = doc ? mj_get(doc, "testGroups") : NULL;
   size_t valid = 0, invalid = 0;
+  if (doc && (!groups || groups->type != MJ_ARRAY)) check(0, "wycheproof/ed25519_test.json has no testGroups array");
   for (i = 0; groups && i < groups->count; i++) {
     const mj_value* g = &groups->items[i];
     size_t kl = unhex(mj_str(mj_get(g, "publicKey"), "pk", NULL), pk, sizeof pk);
     const mj_value* tests = mj_get(g, "tests");
+    if (!tests || tests->type != MJ_ARRAY) malformed_case("wycheproof/ed25519_test.json testGroups", i, "no tests array");
     for (j = 0; tests && j < tests->count; j++) {
       const mj_value* t = &tests->items[j];
+      const mj_value* tc_id = mj_get(t, "tcId");
+      const char* result = mj_str(t, "result", NULL);
       char id[32];
       size_t ml = unhex(mj_str(t, "msg", NULL), msg, sizeof msg);
       size_t sl = unhex(mj_str(t, "sig", NULL), sig, sizeof sig);
-      int want_valid = !strcmp(mj_str(t, "result", NULL), "valid");
+      int want_valid;
       int32_t code;
-      snprintf(id, sizeof id, "tcId-%lld", (long long)mj_get(t, "tcId")->integer);
-      if (ml == (size_t)-1 || sl == (size_t)-1 || kl == (size_t)-1) {
-        check(!want_valid, "wycheproof %s: unreadable valid case", id);
+      /* A hex field that does not decode (or overflows the buffers) is an unreadable case, not
+       * an invalid signature: it fails the test whatever the case expects. */
+      if (!tc_id || tc_id->type != MJ_NUMBER || !result || ml == (size_t)-1 || sl == (size_t)-1 || kl == (size_t)-1) {
+        malformed_case("wycheproof/ed25519_test.json", j, "needs tcId, result and hex msg, sig, publicKey.pk");
         continue;
       }
+      want_valid = !strcmp(result, "valid");
+      snprintf(id, sizeof id, "tcId-%lld", (long long)tc_id->integer);
       code = P.idos_ed25519_verify(msg, ml, sig, sl, pk, kl, NULL);
-      result_line("wycheproof/ed25519_test.json", id, outcome(code, 1));
+      result_line("wycheproof/ed25519_test.json", id, outcome(code));
       check(want_valid ? code == IDOS_OK : code != IDOS_OK, "wycheproof ed25519 %s: %s", id, P.idos_error_name(code));
       if (want_valid) valid++;
       else invalid++;
@@ -346,12 +386,18 @@ static void run_jcs(void) {
   mj_value* doc = load_vectors("jcs.json");
   const mj_value* cases = doc ? mj_get(doc, "cases") : NULL;
   size_t i, len;
+  if (doc && (!cases || cases->type != MJ_ARRAY || cases->count == 0)) check(0, "jcs.json has no cases");
   for (i = 0; cases && i < cases->count; i++) {
     const mj_value* c = &cases->items[i];
     size_t in_len = 0;
     const char* input = mj_str(c, "input", &in_len);
+    const char* canonical = mj_str(c, "canonical", NULL);
     char id[32];
-    const char* got = canonical_outcome(input, in_len, mj_str(c, "canonical", NULL));
+    if (!input || !canonical) {
+      malformed_case("jcs.json", i, "needs string input and canonical");
+      continue;
+    }
+    const char* got = canonical_outcome(input, in_len, canonical);
     snprintf(id, sizeof id, "#%zu", i);
     result_line("jcs.json", id, got);
     check(!strcmp(got, "valid"), "jcs.json %s: %s", id, got);
@@ -360,6 +406,11 @@ static void run_jcs(void) {
 
   doc = load_vectors("vc_eddsa_jcs.json");
   const mj_value* signed_doc = doc ? mj_get(doc, "signed") : NULL;
+  if (doc && (!signed_doc || !mj_get(signed_doc, "proof") || !mj_str(doc, "canonical_document", NULL) ||
+              !mj_str(doc, "canonical_proof_config", NULL))) {
+    check(0, "vc_eddsa_jcs.json needs signed (with proof), canonical_document and canonical_proof_config");
+    signed_doc = NULL;
+  }
   if (signed_doc) {
     char* unsecured = object_without(signed_doc, "proof", &len);
     const char* got = canonical_outcome(unsecured, len, mj_str(doc, "canonical_document", NULL));
@@ -478,13 +529,23 @@ static void run_ids_and_hashes(void) {
   for (i = 0; cases && i < cases->count; i++) {
     const mj_value* c = &cases->items[i];
     const mj_value* in = mj_get(c, "input");
+    const char* kind = mj_str(c, "kind", NULL);
+    const char* expected = mj_str(c, "expected", NULL);
+    const mj_value* lock;
     size_t gl = 0, dl = 0;
     const char *grantee, *data_id, *id;
-    if (strcmp(mj_str(c, "kind", NULL), "access_grant") || strcmp(mj_str(c, "expected", NULL), "valid") || !in) continue;
+    if (!kind || !expected) continue; /* run_grants reports these */
+    /* Valid access grants written as JSON (not as raw input_text) carry their fields. */
+    if (strcmp(kind, "access_grant") || strcmp(expected, "valid") || !in) continue;
     grantee = mj_str(in, "grantee", &gl);
     data_id = mj_str(in, "data_id", &dl);
     id = mj_str(in, "id", NULL);
-    rc = P.idos_access_grant_id(grantee, gl, data_id, dl, mj_get(in, "locked_until")->integer, &out, &out_len, NULL);
+    lock = mj_get(in, "locked_until");
+    if (!grantee || !data_id || !id || !lock || lock->type != MJ_NUMBER) {
+      malformed_case("grants.json valid access_grant", i, "needs string grantee, data_id, id and integer locked_until");
+      continue;
+    }
+    rc = P.idos_access_grant_id(grantee, gl, data_id, dl, lock->integer, &out, &out_len, NULL);
     check(rc == IDOS_OK && out && !strcmp(out, id), "access grant id of %s", mj_str(c, "id", NULL));
     P.idos_free(out);
     checked++;
@@ -498,7 +559,7 @@ static void expect_code(int32_t got, int32_t want, const char* what) {
   check(got == want, "misuse %s: expected %s, got %s", what, P.idos_error_name(want), P.idos_error_name(got));
 }
 static void expect_failure(int32_t got, const char* what) {
-  check(got != IDOS_OK && got >= 0 && got <= IDOS_RATE_LIMITED, "misuse %s: expected a failure code, got %d", what, got);
+  check(got != IDOS_OK && got >= 0 && got <= IDOS_LAST_CODE, "misuse %s: expected a failure code, got %d", what, got);
 }
 
 static void run_misuse(void) {
@@ -521,7 +582,14 @@ static void run_misuse(void) {
   check(!strcmp(P.idos_error_name(IDOS_MISMATCH), "MISMATCH"), "error name 19");
   check(!strcmp(P.idos_error_name(-1), "UNKNOWN"), "error name -1");
   check(!strcmp(P.idos_error_name(IDOS_RATE_LIMITED), "RATE_LIMITED"), "error name 21");
-  check(!strcmp(P.idos_error_name(IDOS_RATE_LIMITED + 1), "UNKNOWN"), "error name 22");
+  /* Every code up to IDOS_LAST_CODE has its own name; the next one is unknown. */
+  for (i = 0; i <= (size_t)IDOS_LAST_CODE; i++) {
+    size_t j;
+    const char* name = P.idos_error_name((int32_t)i);
+    check(strcmp(name, "UNKNOWN") != 0, "error name %zu is UNKNOWN", i);
+    for (j = 0; j < i; j++) check(strcmp(name, P.idos_error_name((int32_t)j)) != 0, "codes %zu and %zu share %s", j, i, name);
+  }
+  check(!strcmp(P.idos_error_name(IDOS_LAST_CODE + 1), "UNKNOWN"), "error name IDOS_LAST_CODE + 1");
   check(!strcmp(P.idos_error_name(INT32_MIN), "UNKNOWN"), "error name INT32_MIN");
   P.idos_free(NULL);
   check(P.idos_plugin_init() == IDOS_OK, "init twice");
@@ -667,7 +735,7 @@ static void* thread_main(void* arg) {
       const grant_case* g = &job->cases[i];
       char* message = NULL;
       int32_t code = P.idos_validate(g->kind, strlen(g->kind), g->text, g->text_len, g->now, g->seen_before, &message);
-      if (strcmp(outcome(code, 0), g->expected) != 0) job->mismatches++;
+      if (strcmp(outcome(code), g->expected) != 0) job->mismatches++;
       P.idos_free(message);
     }
   }
@@ -681,7 +749,8 @@ static void run_threads(void) {
   pthread_t threads[4];
   size_t i, n, mismatches = 0;
   if (!doc) return;
-  n = grant_cases(doc, &cases);
+  n = grant_cases(doc, &cases, 0); /* run_grants reported any unreadable case */
+  check(n > 0, "threads: no grants.json cases to run");
   for (i = 0; i < 4; i++) {
     jobs[i].cases = cases;
     jobs[i].n = n;

@@ -211,12 +211,12 @@ function loadReceipts() {
 }
 
 function addReceipts(receipts, label) {
-  for (const r of receipts ?? []) S.receipts.unshift({ ...r, ok: S.node.verifyReceipt(r), label });
+  for (const r of receipts ?? []) S.receipts.unshift({ ...r, ok: S.node.receiptVerifies(r), label });
   S.receipts = S.receipts.slice(0, 30);
   sessionStorage.setItem(K_RECEIPTS, JSON.stringify(S.receipts));
   renderReceipts();
   pollHealth(); // the log position moved
-  return (receipts ?? []).every((r) => S.node.verifyReceipt(r));
+  return (receipts ?? []).every((r) => S.node.receiptVerifies(r));
 }
 
 function renderReceipts() {
@@ -554,7 +554,8 @@ function renderCredentials(c) {
       return;
     }
     const subject = d.vc.credentialSubject ?? {};
-    const proofText = d.proof === true ? "✓ the issuer's eddsa-jcs-2022 proof verifies" : d.proof === false ? "✗ the issuer's proof does NOT verify" : `✗ ${explain(d.proof).text}`;
+    const proofText = d.proof === true ? "✓ the issuer's eddsa-jcs-2022 proof verifies"
+      : d.proof?.code === "VERIFY_FAILED" ? "✗ the issuer's proof does NOT verify" : `✗ ${explain(d.proof).text}`;
     detail.replaceChildren(
       h("h2", {}, "Decrypted credential"),
       kv([
@@ -673,10 +674,11 @@ function renderConsumer(c) {
         : `content hash ${short(hash, 10, 0)} differs from the grant's ${short(grant.content_hash, 10, 0)}`);
       try {
         vc = JSON.parse(idos.utf8Decode(bytes));
-        proofOk = idos.verifyCredentialProof(vc);
-        check(proofOk, proofOk ? "the issuer's eddsa-jcs-2022 proof verifies" : "the issuer's proof does NOT verify");
+        proofOk = idos.verifyCredentialProof(vc); // true, or throws (VERIFY_FAILED: does not verify)
+        check(true, "the issuer's eddsa-jcs-2022 proof verifies");
       } catch (e) {
-        check(false, `the issuer's proof cannot be checked: ${explain(e).text}`);
+        check(false, e?.code === "VERIFY_FAILED" ? "the issuer's proof does NOT verify"
+          : `the issuer's proof cannot be checked: ${explain(e).text}`);
       }
       const issuerId = typeof vc?.issuer === "string" ? vc.issuer : vc?.issuer?.id;
       trusted = check(issuerId === issuerKeys().did, issuerId === issuerKeys().did ? `issued by ${ISSUER_NAME}, an issuer this consumer trusts (${short(issuerId, 16, 6)})` : `issued by an unknown issuer ${short(String(issuerId), 16, 6)}`);

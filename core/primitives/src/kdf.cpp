@@ -7,6 +7,11 @@
 
 namespace idos {
 
+// The header writes libsodium's limits out (public headers expose no library types): keep them true.
+static_assert(kArgon2idMinOpsLimit >= crypto_pwhash_argon2id_OPSLIMIT_MIN);
+static_assert(kArgon2idMinMemLimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN);
+static_assert(kArgon2SaltSize == crypto_pwhash_argon2id_SALTBYTES);
+
 bool is_uuid_text(std::string_view text) {
   if (text.size() != 36) return false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -23,11 +28,12 @@ bool is_uuid_text(std::string_view text) {
 Result<Secret> scrypt(ByteView password, ByteView salt, uint64_t n, uint32_t r, uint32_t p, size_t out_size) {
   IDOS_CHECK(initialize());
   if (password.size() > kMaxPasswordBytes) return make_error(ErrorCode::too_large, "password is over 1024 bytes");
-  if (salt.size() > 1024) return make_error(ErrorCode::too_large, "salt is over 1024 bytes");
-  if (n < 2 || (n & (n - 1)) != 0 || n > (1u << 20) || r == 0 || r > 32 || p == 0 || p > 16) {
-    return make_error(ErrorCode::invalid_input, "scrypt parameters out of range (N a power of two <= 2^20, r <= 32, p <= 16)");
+  if (salt.size() > kMaxSaltBytes) return make_error(ErrorCode::too_large, "salt is over 1024 bytes");
+  if (n < kScryptMinN || (n & (n - 1)) != 0 || n > kScryptMaxN || r == 0 || r > kScryptMaxR || p == 0 ||
+      p > kScryptMaxP) {
+    return make_error(ErrorCode::invalid_input, "scrypt parameters out of range (N a power of two in [2, 2^20], r in [1, 32], p in [1, 16])");
   }
-  if (out_size == 0 || out_size > 64) return make_error(ErrorCode::invalid_length, "scrypt output must be 1..64 bytes");
+  if (out_size == 0 || out_size > kScryptMaxOutputBytes) return make_error(ErrorCode::invalid_length, "scrypt output must be 1..64 bytes");
   IDOS_TRY(Secret out, Secret::allocate(out_size));
   if (crypto_pwhash_scryptsalsa208sha256_ll(password.data(), password.size(), salt.data(), salt.size(), n, r, p,
                                             out.expose_mut().data(), out.size()) != 0) {
@@ -53,8 +59,11 @@ Result<Secret> argon2id(ByteView password, ByteView salt, size_t out_size, const
   if (salt.size() != kArgon2SaltSize) return make_error(ErrorCode::invalid_length, "Argon2id salt must be 16 bytes");
   if (out_size < 16 || out_size > 64) return make_error(ErrorCode::invalid_length, "Argon2id output must be 16..64 bytes");
   if (password.size() > kMaxPasswordBytes) return make_error(ErrorCode::too_large, "password is over 1024 bytes");
-  if (params.ops_limit < crypto_pwhash_argon2id_OPSLIMIT_MIN || params.mem_limit < crypto_pwhash_argon2id_MEMLIMIT_MIN) {
-    return make_error(ErrorCode::invalid_input, "Argon2id parameters below libsodium's minimum");
+  if (params.ops_limit < kArgon2idMinOpsLimit || params.ops_limit > kArgon2idMaxOpsLimit) {
+    return make_error(ErrorCode::invalid_input, "Argon2id opsLimit out of range [1, 64]");
+  }
+  if (params.mem_limit < kArgon2idMinMemLimit || params.mem_limit > kArgon2idMaxMemLimit) {
+    return make_error(ErrorCode::invalid_input, "Argon2id memLimit out of range [8192, 2^30] bytes");
   }
   IDOS_TRY(Secret out, Secret::allocate(out_size));
   if (crypto_pwhash(out.expose_mut().data(), out.size(), reinterpret_cast<const char*>(password.data()),

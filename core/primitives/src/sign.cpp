@@ -38,11 +38,14 @@ Result<Ed25519Signature> ed25519_sign(ByteView message, const Ed25519KeyPair& pa
   return sig;
 }
 
-Result<bool> ed25519_verify(ByteView message, ByteView signature, ByteView public_key) {
+Status ed25519_verify(ByteView message, ByteView signature, ByteView public_key) {
   IDOS_CHECK(initialize());
   if (public_key.size() != kEd25519PublicKeySize) return make_error(ErrorCode::invalid_length, "Ed25519 public key must be 32 bytes");
   if (signature.size() != kEd25519SignatureSize) return make_error(ErrorCode::invalid_signature, "Ed25519 signature must be 64 bytes");
-  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) == 0;
+  if (crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) != 0) {
+    return make_error(ErrorCode::verify_failed, "the Ed25519 signature does not verify");
+  }
+  return ok_status();
 }
 
 }  // namespace idos

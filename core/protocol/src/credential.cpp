@@ -77,11 +77,13 @@ Status verify_credential(const Credential& c) {
   IDOS_TRY(Bytes issuer_key, hex_decode_exact(c.issuer_auth_public_key, kEd25519PublicKeySize));
   IDOS_TRY(Bytes notes_sig, decode_fixed_base64(c.public_notes_signature, kEd25519SignatureSize, "public_notes_signature"));
   IDOS_TRY(Bytes broader_sig, decode_fixed_base64(c.broader_signature, kEd25519SignatureSize, "broader_signature"));
-  IDOS_TRY(bool notes_ok, ed25519_verify(as_bytes(c.public_notes), notes_sig, issuer_key));
-  if (!notes_ok) return make_error(ErrorCode::verify_failed, "public_notes_signature does not verify");
-  IDOS_TRY(bool broader_ok, ed25519_verify(concat(notes_sig, content), broader_sig, issuer_key));
-  if (!broader_ok) return make_error(ErrorCode::verify_failed, "broader_signature does not verify");
-  return ok_status();
+  // Which of the two signatures failed is worth saying: the message names it.
+  auto notes = ed25519_verify(as_bytes(c.public_notes), notes_sig, issuer_key);
+  if (notes.code() == ErrorCode::verify_failed) return make_error(ErrorCode::verify_failed, "public_notes_signature does not verify");
+  IDOS_CHECK(notes);
+  auto broader = ed25519_verify(concat(notes_sig, content), broader_sig, issuer_key);
+  if (broader.code() == ErrorCode::verify_failed) return make_error(ErrorCode::verify_failed, "broader_signature does not verify");
+  return broader;
 }
 
 }  // namespace idos

@@ -86,9 +86,7 @@ Status verify_signature(const WalletSignature& w, const std::string& message) {
   if (w.near_nonce) req.nonce = *w.near_nonce;
   if (w.near_recipient) req.recipient = *w.near_recipient;
   if (w.near_callback_url) req.callback_url = *w.near_callback_url;
-  IDOS_TRY(bool ok, verify_wallet_signature(req));
-  if (!ok) return make_error(ErrorCode::verify_failed, "the wallet signature does not verify");
-  return ok_status();
+  return verify_wallet_signature(req);
 }
 
 Result<AccessGrant> read_access_grant(const Json& o) {

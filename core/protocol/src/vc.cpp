@@ -166,9 +166,9 @@ Status eddsa_jcs_2022_verify(const Json& secured, const Ed25519PublicKey& key) {
   Json unsecured = secured;
   unsecured.erase("proof");
   IDOS_TRY(Bytes data, hash_data(config, unsecured));
-  IDOS_TRY(bool ok, ed25519_verify(data, sig, key));
-  if (!ok) return make_error(ErrorCode::verify_failed, "the eddsa-jcs-2022 proof does not verify");
-  return ok_status();
+  auto verdict = ed25519_verify(data, sig, key);
+  if (verdict.code() == ErrorCode::verify_failed) return make_error(ErrorCode::verify_failed, "the eddsa-jcs-2022 proof does not verify");
+  return verdict;
 }
 
 Status check_vc_structure(const Json& vc, int64_t now) {

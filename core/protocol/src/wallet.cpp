@@ -145,7 +145,17 @@ Status check_compact_rs(const uint8_t* r, const uint8_t* s) {
   return ok_status();
 }
 
-Result<bool> verify_evm(const WalletSignatureRequest& req) {
+Error wallet_signature_does_not_verify() {
+  return make_error(ErrorCode::verify_failed, "the wallet signature does not verify");
+}
+
+// The Ed25519 verdict in the words of a wallet signature (same code, the caller's subject).
+Status as_wallet_verdict(Status verdict) {
+  if (verdict.code() == ErrorCode::verify_failed) return wallet_signature_does_not_verify();
+  return verdict;
+}
+
+Status verify_evm(const WalletSignatureRequest& req) {
   IDOS_TRY(auto address, parse_evm_address(req.identifier));
   IDOS_CHECK(check_message(req.message));
   std::string_view text = req.signature;
@@ -173,15 +183,17 @@ Result<bool> verify_evm(const WalletSignatureRequest& req) {
   }
   auto digest = eip191_hash(as_bytes(req.message));
   secp256k1_pubkey pubkey;
-  if (!secp256k1_ecdsa_recover(ctx, &pubkey, &rsig, digest.data())) return false;  // r is no curve point
+  // No recovered key (r is no curve point) or another address: well-formed, does not verify.
+  if (!secp256k1_ecdsa_recover(ctx, &pubkey, &rsig, digest.data())) return wallet_signature_does_not_verify();
   uint8_t uncompressed[65];
   size_t len = sizeof uncompressed;
   secp256k1_ec_pubkey_serialize(ctx, uncompressed, &len, &pubkey, SECP256K1_EC_UNCOMPRESSED);
   auto hash = keccak256_digest(ByteView(uncompressed + 1, 64));
-  return std::equal(address.begin(), address.end(), hash.begin() + 12);
+  if (!std::equal(address.begin(), address.end(), hash.begin() + 12)) return wallet_signature_does_not_verify();
+  return ok_status();
 }
 
-Result<bool> verify_near(const WalletSignatureRequest& req) {
+Status verify_near(const WalletSignatureRequest& req) {
   IDOS_TRY(Ed25519PublicKey key, parse_near_key(req.identifier));
   IDOS_CHECK(check_message(req.message));
   if (!req.nonce) return make_error(ErrorCode::invalid_input, "NEP-413 needs a nonce (64 hex digits)");
@@ -191,10 +203,10 @@ Result<bool> verify_near(const WalletSignatureRequest& req) {
   IDOS_TRY(Bytes sig, base64_decode(req.signature));
   if (sig.size() != kEd25519SignatureSize) return make_error(ErrorCode::invalid_signature, "Ed25519 signature must be 64 bytes");
   IDOS_TRY(auto hash, nep413_hash(req.message, nonce, *req.recipient, req.callback_url));
-  return ed25519_verify(hash, sig, key);
+  return as_wallet_verdict(ed25519_verify(hash, sig, key));
 }
 
-Result<bool> verify_ed25519_raw(WalletType type, const WalletSignatureRequest& req) {
+Status verify_ed25519_raw(WalletType type, const WalletSignatureRequest& req) {
   Ed25519PublicKey key{};
   if (type == WalletType::xrpl) {
     IDOS_TRY(auto account, xrpl_decode_classic_address(req.identifier));
@@ -208,29 +220,21 @@ Result<bool> verify_ed25519_raw(WalletType type, const WalletSignatureRequest& r
   }
   IDOS_CHECK(check_message(req.message));
   IDOS_TRY(Bytes sig, parse_hex_signature(req.signature));
-  return ed25519_verify(as_bytes(req.message), sig, key);
+  return as_wallet_verdict(ed25519_verify(as_bytes(req.message), sig, key));
 }
 
 }  // namespace
 
 Result<WalletType> parse_wallet_type(std::string_view name) {
-  if (name == "EVM") return WalletType::evm;
-  if (name == "NEAR") return WalletType::near;
-  if (name == "Stellar") return WalletType::stellar;
-  if (name == "XRPL") return WalletType::xrpl;
-  if (name == "FaceSign") return WalletType::facesign;
+  for (size_t i = 0; i < kWalletTypeNames.size(); ++i) {
+    if (name == kWalletTypeNames[i]) return static_cast<WalletType>(i);
+  }
   return make_error(ErrorCode::unsupported, "unsupported wallet type (EVM, NEAR, Stellar, XRPL, FaceSign)");
 }
 
 std::string_view wallet_type_name(WalletType type) {
-  switch (type) {
-    case WalletType::evm: return "EVM";
-    case WalletType::near: return "NEAR";
-    case WalletType::stellar: return "Stellar";
-    case WalletType::xrpl: return "XRPL";
-    case WalletType::facesign: return "FaceSign";
-  }
-  return "EVM";
+  const auto i = static_cast<size_t>(type);
+  return i < kWalletTypeNames.size() ? kWalletTypeNames[i] : kWalletTypeNames[0];
 }
 
 std::string evm_checksum_address(const std::array<uint8_t, 20>& address) {
@@ -283,7 +287,7 @@ Result<std::string> canonical_wallet_identifier(std::string_view type, std::stri
   return canonical_wallet_identifier(t, identifier);
 }
 
-Result<bool> verify_wallet_signature(const WalletSignatureRequest& req) {
+Status verify_wallet_signature(const WalletSignatureRequest& req) {
   IDOS_CHECK(initialize());
   IDOS_TRY(WalletType type, parse_wallet_type(req.type));
   if (req.identifier.size() > kMaxWalletIdentifierChars) return make_error(ErrorCode::too_large, "wallet identifier is too long");
@@ -297,7 +301,7 @@ Result<bool> verify_wallet_signature(const WalletSignatureRequest& req) {
   return make_error(ErrorCode::unsupported, "unsupported wallet type");
 }
 
-Result<bool> secp256k1_ecdsa_verify(ByteView digest32, ByteView sig, ByteView public_key) {
+Status secp256k1_ecdsa_verify(ByteView digest32, ByteView sig, ByteView public_key) {
   if (digest32.size() != 32) return make_error(ErrorCode::invalid_length, "ECDSA digest must be 32 bytes");
   if (sig.size() != 64) return make_error(ErrorCode::invalid_signature, "ECDSA signature must be 64 bytes r||s");
   if (public_key.size() != 33 && public_key.size() != 65) return make_error(ErrorCode::invalid_length, "secp256k1 public key must be 33 or 65 bytes");
@@ -311,7 +315,10 @@ Result<bool> secp256k1_ecdsa_verify(ByteView digest32, ByteView sig, ByteView pu
   if (!secp256k1_ecdsa_signature_parse_compact(ctx, &parsed, sig.data())) {
     return make_error(ErrorCode::invalid_signature, "signature does not parse");
   }
-  return ::secp256k1_ecdsa_verify(ctx, &parsed, digest32.data(), &pubkey) == 1;
+  if (::secp256k1_ecdsa_verify(ctx, &parsed, digest32.data(), &pubkey) != 1) {
+    return make_error(ErrorCode::verify_failed, "the ECDSA signature does not verify");
+  }
+  return ok_status();
 }
 
 // --- keys the module holds ---------------------------------------------------------------------

@@ -92,10 +92,14 @@ TEST_CASE("SHA-256 and SHA-512 match FIPS 180-2 examples", "[hash]") {
 
 TEST_CASE("every error code has a stable distinct name", "[result]") {
   std::set<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(ErrorCode::rate_limited); ++i) {
+  for (int i = 0; i <= static_cast<int>(kLastErrorCode); ++i) {
     auto name = error_code_name(static_cast<ErrorCode>(i));
     CHECK(names.insert(name).second);
   }
+  // The stable spellings the C ABI and JS rely on, at both ends of the table.
+  CHECK(error_code_name(ErrorCode::ok) == "OK");
+  CHECK(error_code_name(kLastErrorCode) == "RATE_LIMITED");
+  CHECK(static_cast<int>(kLastErrorCode) == 21);
   CHECK(error_code_name(ErrorCode::invalid_encoding) == "INVALID_ENCODING");
   CHECK(static_cast<int>(ErrorCode::replayed) == 16);
 }

@@ -32,8 +32,17 @@ export class NodeClient {
     }
   }
 
-  /** true when the receipt is signed by the node we talk to (node id from /health). */
-  verifyReceipt(r) {
-    return this.nodeId !== null && verifyReceipt(this.idos, r, [this.nodeId]);
+  /**
+   * For display: whether the receipt is signed by the node we talk to (node id from /health). The
+   * package's verifyReceipt throws when it does not (VERIFY_FAILED, or a malformed receipt's
+   * code); the page only shows ✓ or ✗, so any refusal is ✗ here.
+   */
+  receiptVerifies(r) {
+    if (this.nodeId === null) return false;
+    try {
+      return verifyReceipt(this.idos, r, [this.nodeId]);
+    } catch {
+      return false;
+    }
   }
 }

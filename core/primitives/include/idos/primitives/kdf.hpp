@@ -8,6 +8,9 @@
 // (8-4-4-4-12 hex, either case, as idOS's validateSalt accepts); the text is the salt as given.
 //
 // Argon2id (libsodium crypto_pwhash) is for keys that are ours alone, such as vault wrapping keys.
+//
+// Every limit and default below is the only copy: the browser module exports them
+// (wasm/bindings.cpp, `constants()`), and the JS package and its vault read them from there.
 #pragma once
 
 #include <cstdint>
@@ -28,20 +31,44 @@ inline constexpr size_t kMaxPasswordBytes = 1024;
 // True for 8-4-4-4-12 hex groups (either case).
 bool is_uuid_text(std::string_view text);
 
-// Generic scrypt (RFC 7914) into `out_size` bytes; the idOS derivation below is this with fixed
-// parameters. N must be a power of two > 1.
+// Bounds of the generic scrypt(): its memory is 128 * r * N bytes, so these keep a caller (or a
+// stored vault slot) from asking for gigabytes or hours.
+inline constexpr uint64_t kScryptMinN = 2;
+inline constexpr uint64_t kScryptMaxN = uint64_t{1} << 20;
+inline constexpr uint32_t kScryptMaxR = 32;
+inline constexpr uint32_t kScryptMaxP = 16;
+inline constexpr size_t kScryptMaxOutputBytes = 64;
+inline constexpr size_t kMaxSaltBytes = 1024;
+
+// Generic scrypt (RFC 7914) into `out_size` (1..64) bytes; the idOS derivation below is this with
+// fixed parameters. N must be a power of two in [kScryptMinN, kScryptMaxN]; r in [1, kScryptMaxR],
+// p in [1, kScryptMaxP]; anything else is invalid_input.
 Result<Secret> scrypt(ByteView password, ByteView salt, uint64_t n, uint32_t r, uint32_t p, size_t out_size);
 
 Result<Secret> derive_idos_secret_key(std::string_view password_nfkc_utf8, std::string_view user_id);
 Result<X25519KeyPair> derive_idos_encryption_key_pair(std::string_view password_nfkc_utf8, std::string_view user_id);
 
+// Argon2id bounds: the minimums are libsodium's (checked in kdf.cpp); the maximums keep a caller or
+// a tampered vault slot from asking for more than a browser tab can give (the module's memory is
+// capped at 256 MiB anyway, so above that it fails as internal, out of memory).
+inline constexpr uint64_t kArgon2idMinOpsLimit = 1;
+inline constexpr uint64_t kArgon2idMaxOpsLimit = 64;
+inline constexpr size_t kArgon2idMinMemLimit = 8192;
+inline constexpr size_t kArgon2idMaxMemLimit = size_t{1} << 30;
+// Defaults: OWASP's minimum recommendation for Argon2id (t = 2, m = 19 MiB, p = 1), cheap enough to
+// unlock a vault in a browser in well under a second. The vault stores the parameters it used
+// with each slot, so changing these never locks an existing vault.
+inline constexpr uint64_t kArgon2idDefaultOpsLimit = 2;
+inline constexpr size_t kArgon2idDefaultMemLimit = size_t{19} << 20;
+
 struct Argon2idParams {
-  uint64_t ops_limit = 3;              // libsodium's MODERATE-ish defaults for interactive unlocks
-  size_t mem_limit = 64u << 20;        // 64 MiB
+  uint64_t ops_limit = kArgon2idDefaultOpsLimit;
+  size_t mem_limit = kArgon2idDefaultMemLimit;
 };
 inline constexpr size_t kArgon2SaltSize = 16;
 
-// Argon2id13 of `password` with a 16-byte salt into `out_size` bytes (16..64).
+// Argon2id13 of `password` with a 16-byte salt into `out_size` bytes (16..64). Parameters outside
+// [kArgon2idMin*, kArgon2idMax*] are invalid_input.
 Result<Secret> argon2id(ByteView password, ByteView salt, size_t out_size, const Argon2idParams& params = {});
 
 }  // namespace idos

@@ -29,7 +29,8 @@ Result<Secret> ed25519_seed(const Ed25519KeyPair& pair);
 
 Result<Ed25519Signature> ed25519_sign(ByteView message, const Ed25519KeyPair& pair);
 
-// true: valid; false: well-formed but does not verify. Errors: invalid_length (key/signature size).
-Result<bool> ed25519_verify(ByteView message, ByteView signature, ByteView public_key);
+// ok: the signature verifies. verify_failed: well-formed but does not verify. invalid_length: a
+// public key that is not 32 bytes; invalid_signature: a signature that is not 64 bytes.
+Status ed25519_verify(ByteView message, ByteView signature, ByteView public_key);
 
 }  // namespace idos

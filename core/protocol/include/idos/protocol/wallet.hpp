@@ -20,7 +20,8 @@
 //   Stellar, FaceSign, XRPL: Ed25519 over the raw UTF-8 message; signature 128 lowercase hex.
 //             XRPL also takes the wallet's public key ("ED" + 64 uppercase hex, as XRPL writes it),
 //             which must derive the identifier's address (MISMATCH otherwise).
-// A well-formed signature that does not verify gives `false`; a malformed input is an error.
+// A signature that verifies gives ok; a well-formed one that does not gives VERIFY_FAILED; a
+// malformed input gives its own code (INVALID_SIGNATURE, CHECKSUM_MISMATCH, ...).
 #pragma once
 
 #include <array>
@@ -36,6 +37,10 @@
 namespace idos {
 
 enum class WalletType { evm, near, stellar, xrpl, facesign };
+// The name of each WalletType, in enum order: the one list (the JS package's WALLET_TYPES is read
+// from it through the module).
+inline constexpr std::array<std::string_view, 5> kWalletTypeNames = {"EVM", "NEAR", "Stellar", "XRPL", "FaceSign"};
+static_assert(kWalletTypeNames.size() == static_cast<size_t>(WalletType::facesign) + 1);
 
 // "EVM", "NEAR", "Stellar", "XRPL", "FaceSign" (exact spelling); anything else is UNSUPPORTED.
 Result<WalletType> parse_wallet_type(std::string_view name);
@@ -59,7 +64,7 @@ struct WalletSignatureRequest {
   std::optional<std::string_view> callback_url; // NEAR only, optional
 };
 
-Result<bool> verify_wallet_signature(const WalletSignatureRequest& request);
+Status verify_wallet_signature(const WalletSignatureRequest& request);
 
 // --- EVM helpers --------------------------------------------------------------------------------
 // keccak256 of the EIP-191 personal_sign envelope of `message`.
@@ -69,7 +74,8 @@ std::string evm_checksum_address(const std::array<uint8_t, 20>& address);
 
 // Plain ECDSA verification over a 32-byte digest with a known public key (33 or 65 bytes SEC1),
 // with the same strictness as EVM recovery: compact r||s, r and s in [1, n), low-S only.
-Result<bool> secp256k1_ecdsa_verify(ByteView digest32, ByteView compact_signature64, ByteView public_key);
+// ok, or verify_failed for a well-formed signature that does not verify.
+Status secp256k1_ecdsa_verify(ByteView digest32, ByteView compact_signature64, ByteView public_key);
 
 // A secp256k1 key the module itself holds (issuers, embedded wallets, tests).
 struct Secp256k1KeyPair {
