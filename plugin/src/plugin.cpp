@@ -223,7 +223,7 @@ int32_t idos_verify_wallet_signature(const char* type, size_t type_len, const ch
     IDOS_ARG(r, recipient, recipient_len, true, "recipient");
     IDOS_ARG(cb, callback_url, callback_url_len, true, "callback_url");
     auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
-    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb)};
+    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb), std::nullopt, std::nullopt};
     auto verdict = verify_wallet_signature(req);
     if (!verdict.ok()) return finish(verdict.error(), error_message);
     if (!*verdict) return finish(ErrorCode::verify_failed, "the wallet signature does not verify", error_message);

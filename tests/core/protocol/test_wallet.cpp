@@ -31,7 +31,7 @@ TEST_CASE("wallet signatures from ethers, near-js, stellar-sdk, ripple-keypairs 
     auto recipient = opt_string(c, "recipient");
     auto callback = opt_string(c, "callback_url");
     std::string type = c["type"], identifier = c["identifier"], message = c["message"], signature = c["signature"];
-    WalletSignatureRequest req{type, identifier, public_key, message, signature, nonce, recipient, callback};
+    WalletSignatureRequest req{type, identifier, public_key, message, signature, nonce, recipient, callback, std::nullopt, std::nullopt};
     CHECK(outcome_of(verify_wallet_signature(req)) == c["expected"].get<std::string>());
     ++per_type[type];
   }
@@ -97,7 +97,7 @@ TEST_CASE("EVM personal_sign: ethers-compatible, deterministic, low-S", "[wallet
   REQUIRE(sig1.ok());
   REQUIRE(sig2.ok());
   CHECK(*sig1 == *sig2);  // RFC 6979
-  WalletSignatureRequest req{"EVM", key->address, std::nullopt, "hello", *sig1, {}, {}, {}};
+  WalletSignatureRequest req{"EVM", key->address, std::nullopt, "hello", *sig1, {}, {}, {}, {}, {}};
   auto verdict = verify_wallet_signature(req);
   REQUIRE(verdict.ok());
   CHECK(*verdict);
@@ -110,7 +110,7 @@ TEST_CASE("EVM personal_sign: ethers-compatible, deterministic, low-S", "[wallet
   REQUIRE(fresh.ok());
   auto sig = evm_personal_sign(as_bytes("x"), *fresh);
   REQUIRE(sig.ok());
-  WalletSignatureRequest req2{"EVM", fresh->address, std::nullopt, "x", *sig, {}, {}, {}};
+  WalletSignatureRequest req2{"EVM", fresh->address, std::nullopt, "x", *sig, {}, {}, {}, {}, {}};
   CHECK(*verify_wallet_signature(req2));
 }
 
@@ -127,7 +127,7 @@ TEST_CASE("Ed25519 wallet signing round-trips for every Ed25519 type", "[wallet]
     std::string pk = xrpl_public_key_text(key->public_key);
     std::string nonce_hex = hex_encode(nonce);
     WalletSignatureRequest req{wallet_type_name(type), *id, std::optional<std::string_view>(pk), "grant me", *sig,
-                               std::optional<std::string_view>(nonce_hex), std::optional<std::string_view>("idos.network"), {}};
+                               std::optional<std::string_view>(nonce_hex), std::optional<std::string_view>("idos.network"), {}, {}, {}};
     auto verdict = verify_wallet_signature(req);
     REQUIRE(verdict.ok());
     CHECK(*verdict);
@@ -138,7 +138,7 @@ TEST_CASE("Ed25519 wallet signing round-trips for every Ed25519 type", "[wallet]
 
 TEST_CASE("wallet verification refuses malformed input with codes", "[wallet]") {
   const std::string identifier(64, 'a'), signature(128, '0');
-  WalletSignatureRequest req{"FaceSign", identifier, {}, "\xff", signature, {}, {}, {}};
+  WalletSignatureRequest req{"FaceSign", identifier, {}, "\xff", signature, {}, {}, {}, {}, {}};
   CHECK(verify_wallet_signature(req).code() == ErrorCode::invalid_utf8);
   std::string big(kMaxWalletMessageBytes + 1, 'a');
   req.message = big;
