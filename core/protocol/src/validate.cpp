@@ -23,7 +23,10 @@ using Json = nlohmann::json;
 
 constexpr size_t kMaxGrantDocumentBytes = 64 * 1024;
 constexpr size_t kMaxFieldBytes = 4096;
-constexpr size_t kMaxSignatureChars = 512;
+// idOS's packed NEAR signature carries the whole signed message (hex of u16 length, NEP-413 payload,
+// signature), so the member is bounded near the document limit; each wallet scheme then refuses a
+// signature longer than its own form (INVALID_SIGNATURE).
+constexpr size_t kMaxSignatureChars = 32 * 1024;
 // Largest integer JavaScript (and so every JSON client) holds exactly: 2^53 - 1.
 constexpr int64_t kMaxJsonSafeInteger = 9007199254740991;
 
