@@ -312,6 +312,15 @@ val access_grant_id(const std::string& grantee, const std::string& data_id, doub
   return map_result(idos::access_grant_id(grantee, data_id, *lock), [](const std::string& s) { return val(s); });
 }
 
+// idOS's id over the grantee exactly as supplied (docs/spec/grants.md, "Grant id").
+val access_grant_id_as_supplied(const std::string& grantee, const std::string& data_id, double locked_until) {
+  if (!(locked_until >= 0 && locked_until <= 9007199254740991.0) || std::floor(locked_until) != locked_until) {
+    return fail(ErrorCode::invalid_input, "lockedUntil must be a non-negative safe integer");
+  }
+  return map_result(idos::access_grant_id_as_supplied(grantee, data_id, static_cast<int64_t>(locked_until)),
+                    [](const std::string& s) { return val(s); });
+}
+
 val canonicalize_json(const std::string& text) {
   return map_result(idos::canonicalize_json_text(text), [](const std::string& s) { return val(s); });
 }
@@ -438,6 +447,9 @@ val verify_wallet_signature(const val& request) {
   req.nonce = optional_field(request, "nonce", nonce);
   req.recipient = optional_field(request, "recipient", recipient);
   req.callback_url = optional_field(request, "callbackUrl", callback_url);
+  std::string scheme, expected_recipient;
+  req.scheme = optional_field(request, "scheme", scheme);
+  req.expected_recipient = optional_field(request, "expectedRecipient", expected_recipient);
   return verdict(idos::verify_wallet_signature(req));
 }
 
@@ -519,6 +531,12 @@ val dag_message(const val& o) {
   d.data_id = field(o, "data_id");
   d.locked_until = int_field(o, "locked_until");
   d.content_hash = field(o, "content_hash");
+  std::string format;
+  if (auto name = optional_field(o, "format", format)) {
+    auto parsed = idos::parse_grant_message_format(*name);
+    if (!parsed.ok()) return map_result(idos::Result<std::string>(parsed.error()), [](const std::string& s) { return val(s); });
+    d.format = *parsed;
+  }
   return map_result(idos::dag_message(d), [](const std::string& s) { return val(s); });
 }
 
@@ -531,6 +549,12 @@ val dwg_message(const val& o) {
   d.access_grant_timelock = field(o, "access_grant_timelock");
   d.not_usable_before = field(o, "not_usable_before");
   d.not_usable_after = field(o, "not_usable_after");
+  std::string format;
+  if (auto name = optional_field(o, "format", format)) {
+    auto parsed = idos::parse_grant_message_format(*name);
+    if (!parsed.ok()) return map_result(idos::Result<std::string>(parsed.error()), [](const std::string& s) { return val(s); });
+    d.format = *parsed;
+  }
   return map_result(idos::dwg_message(d), [](const std::string& s) { return val(s); });
 }
 
@@ -679,6 +703,7 @@ EMSCRIPTEN_BINDINGS(idos_core) {
   function("keccak256", &keccak256);
   function("uuidV5", &uuid_v5);
   function("accessGrantId", &access_grant_id);
+  function("accessGrantIdAsSupplied", &access_grant_id_as_supplied);
   function("canonicalizeJson", &canonicalize_json);
 
   function("base64Encode", &base64_encode);

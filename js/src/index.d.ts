@@ -89,7 +89,7 @@ export interface EncryptedMessage {
 export interface WalletSignatureRequest {
   type: WalletType;
   identifier: string;
-  /** XRPL: "ED" + 64 hex. */
+  /** XRPL: 66 hex (either case): "ED" + Ed25519 key, or a compressed secp256k1 key (02/03). */
   publicKey?: string;
   message: string;
   signature: string;
@@ -99,6 +99,13 @@ export interface WalletSignatureRequest {
   recipient?: string;
   /** NEAR */
   callbackUrl?: string;
+  /**
+   * NEAR: "nep413" | "nep413-packed" (default: packed when no nonce is given);
+   * Stellar: "raw" | "sep53" (default: raw, then SEP-53). See docs/wallets.md.
+   */
+  scheme?: string;
+  /** NEAR: the recipient the signature must name; packed default "idos.network"; "*" accepts any. */
+  expectedRecipient?: string;
 }
 
 export interface AccessGrant {
@@ -118,9 +125,13 @@ export interface DelegatedAccessGrantFields {
   data_id: string;
   locked_until: number;
   content_hash: string;
+  /** "idos-1" (idOS's text, the default) or "idos-core-1" (this project's first text). */
+  format?: "idos-1" | "idos-core-1";
 }
 
 export interface DelegatedWriteGrantFields {
+  /** "idos-1" (idOS's text, the default) or "idos-core-1" (this project's first text). */
+  format?: "idos-1" | "idos-core-1";
   owner_wallet_identifier: string;
   grantee_wallet_identifier: string;
   issuer_public_key: string;
@@ -185,7 +196,8 @@ export interface Idos {
   sha512(data: Data): Uint8Array;
   keccak256(data: Data): Uint8Array;
   uuidV5(namespaceUuid: string, name: string): string;
-  accessGrantId(grantee: string, dataId: string, lockedUntil: number): string;
+  /** `{ as: "idos" }`: idOS's id over the grantee exactly as supplied (docs/spec/grants.md). */
+  accessGrantId(grantee: string, dataId: string, lockedUntil: number, options?: { as?: "idos" | "canonical" }): string;
   canonicalizeJson(value: string | object): string;
 
   toBase64(bytes: Uint8Array): string;

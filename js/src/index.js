@@ -70,6 +70,12 @@ function fieldsArg(obj, name, strings, ints = []) {
   for (const key of ints) out[key] = integerArg(obj[key], `${name}.${key}`);
   return out;
 }
+// The optional `format` member of DAG/DWG fields ("idos-1" default, "idos-core-1").
+function withFormat(fields, out) {
+  const format = optionalStringArg(fields.format, "fields.format");
+  if (format !== undefined) out.format = format;
+  return out;
+}
 function jsonTextArg(x, name) {
   if (typeof x === "string") return x;
   if (x !== null && typeof x === "object") return JSON.stringify(x);
@@ -415,10 +421,19 @@ class Idos {
   uuidV5(namespaceUuid, name) {
     return unwrap(this.#m.uuidV5(stringArg(namespaceUuid, "namespaceUuid"), stringArg(name, "name")));
   }
-  /** idOS access grant id: UUIDv5 over `${grantee}-${dataId}-${lockedUntil}`. */
-  accessGrantId(grantee, dataId, lockedUntil) {
-    return unwrap(this.#m.accessGrantId(stringArg(grantee, "grantee"), stringArg(dataId, "dataId"),
-      integerArg(lockedUntil, "lockedUntil")));
+  /**
+   * Access grant id: UUIDv5 over `${grantee}-${dataId}-${lockedUntil}`. By default over the text
+   * given (callers pass the canonical grantee, as stored grants hold); `{ as: "idos" }` checks the
+   * grantee is a valid spelling and reproduces idOS's id over it exactly as supplied (an EIP-55
+   * grantee gives another id than its lowercase form; docs/spec/grants.md).
+   */
+  accessGrantId(grantee, dataId, lockedUntil, options) {
+    const as = options === undefined ? undefined : objectArg(options, "options").as;
+    if (as !== undefined && as !== "idos" && as !== "canonical") {
+      throw invalid('options.as must be "idos" or "canonical"');
+    }
+    const fn = as === "idos" ? this.#m.accessGrantIdAsSupplied : this.#m.accessGrantId;
+    return unwrap(fn(stringArg(grantee, "grantee"), stringArg(dataId, "dataId"), integerArg(lockedUntil, "lockedUntil")));
   }
   /** RFC 8785 canonical JSON of JSON text or a value. */
   canonicalizeJson(value) {
@@ -478,7 +493,7 @@ class Idos {
       message: stringArg(request.message, "request.message"),
       signature: stringArg(request.signature, "request.signature"),
     };
-    for (const key of ["publicKey", "nonce", "recipient", "callbackUrl"]) {
+    for (const key of ["publicKey", "nonce", "recipient", "callbackUrl", "scheme", "expectedRecipient"]) {
       const v = optionalStringArg(request[key], `request.${key}`);
       if (v !== undefined) req[key] = v;
     }
@@ -496,14 +511,16 @@ class Idos {
     return unwrap(this.#m.makeAccessGrant(fieldsArg(fields, "fields",
       ["owner", "grantee", "data_id", "content_hash", "inserter_type", "inserter_id"], ["locked_until"])));
   }
+  /** idOS's DAG text by default; `fields.format: "idos-core-1"` selects this project's first one. */
   delegatedAccessGrantMessage(fields) {
-    return unwrap(this.#m.delegatedAccessGrantMessage(fieldsArg(fields, "fields",
-      ["owner_wallet_identifier", "grantee_wallet_identifier", "data_id", "content_hash"], ["locked_until"])));
+    return unwrap(this.#m.delegatedAccessGrantMessage(withFormat(fields, fieldsArg(fields, "fields",
+      ["owner_wallet_identifier", "grantee_wallet_identifier", "data_id", "content_hash"], ["locked_until"]))));
   }
+  /** idOS's DWG text by default (consumer:, issuer public key: ...); `fields.format` as for DAGs. */
   delegatedWriteGrantMessage(fields) {
-    return unwrap(this.#m.delegatedWriteGrantMessage(fieldsArg(fields, "fields",
+    return unwrap(this.#m.delegatedWriteGrantMessage(withFormat(fields, fieldsArg(fields, "fields",
       ["owner_wallet_identifier", "grantee_wallet_identifier", "issuer_public_key", "id",
-        "access_grant_timelock", "not_usable_before", "not_usable_after"])));
+        "access_grant_timelock", "not_usable_before", "not_usable_after"]))));
   }
   readRequestMessage(fields) {
     return unwrap(this.#m.readRequestMessage(fieldsArg(fields, "fields",

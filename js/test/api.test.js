@@ -332,7 +332,7 @@ test("delegated access grant: message, wallet signature, validate, replay", () =
   const fields = { owner_wallet_identifier: owner.address, grantee_wallet_identifier: owner.address,
     data_id: DATA_ID, locked_until: 1_800_000_000, content_hash: HASH };
   const message = idos.delegatedAccessGrantMessage(fields);
-  assert.ok(message.startsWith("operation: delegatedAccessGrant\n"));
+  assert.ok(message.startsWith("operation: insertAccessGrant\n"));  // idOS's DAG text (format idos-1)
   const doc = { owner_wallet_type: "EVM", ...fields, signature: owner.personalSign(message) };
   assert.equal(idos.validate("delegated_access_grant", doc, NOW), true);
   assert.throws(() => idos.validate("delegated_access_grant", doc, NOW, true), code("REPLAYED"));

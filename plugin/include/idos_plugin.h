@@ -172,6 +172,18 @@ IDOS_PLUGIN_API int32_t idos_verify_wallet_signature(const char* type, size_t ty
                                                      const char* callback_url, size_t callback_url_len,
                                                      char** error_message);
 
+/* idos_verify_wallet_signature with the scheme and the NEAR recipient policy (docs/wallets.md):
+ * scheme (optional): NEAR "nep413" | "nep413-packed", Stellar "raw" | "sep53", EVM "eip191",
+ * XRPL/FaceSign "raw"; absent: the type's default (NEAR: packed when no nonce; Stellar: raw, then
+ * SEP-53). expected_recipient (optional, NEAR only): the NEP-413 recipient required (IDOS_MISMATCH
+ * otherwise); absent: "idos.network" for the packed form, none for the separate form; "*": any. */
+IDOS_PLUGIN_API int32_t idos_verify_wallet_signature_with(
+    const char* type, size_t type_len, const char* identifier, size_t identifier_len, const char* public_key,
+    size_t public_key_len, const char* message, size_t message_len, const char* signature, size_t signature_len,
+    const char* nonce, size_t nonce_len, const char* recipient, size_t recipient_len, const char* callback_url,
+    size_t callback_url_len, const char* scheme, size_t scheme_len, const char* expected_recipient,
+    size_t expected_recipient_len, char** error_message);
+
 /* The one canonical spelling of a wallet identifier (e.g. EVM: "0x" + 40 lowercase hex).
  * An EIP-55 address with a wrong checksum is IDOS_CHECKSUM_MISMATCH, never silently lowercased. */
 IDOS_PLUGIN_API int32_t idos_canonical_wallet_identifier(const char* type, size_t type_len, const char* identifier,
@@ -186,6 +198,14 @@ IDOS_PLUGIN_API int32_t idos_canonical_wallet_identifier(const char* type, size_
 IDOS_PLUGIN_API int32_t idos_access_grant_id(const char* grantee, size_t grantee_len, const char* data_id,
                                              size_t data_id_len, int64_t locked_until, char** out, size_t* out_len,
                                              char** error_message);
+
+/* The id idOS's schema computes: the same UUIDv5 over the grantee exactly as supplied (an EIP-55
+ * grantee gives another id than its lowercase form). The grantee must be a valid spelling, data_id
+ * a UUID, locked_until in 0..253402300799. For interop; stored grants use idos_access_grant_id over
+ * the canonical grantee. */
+IDOS_PLUGIN_API int32_t idos_access_grant_id_as_supplied(const char* grantee, size_t grantee_len, const char* data_id,
+                                                         size_t data_id_len, int64_t locked_until, char** out,
+                                                         size_t* out_len, char** error_message);
 
 /* The spec's content_hash: 64 lowercase hex of SHA-256(plaintext). */
 IDOS_PLUGIN_API int32_t idos_content_hash(const uint8_t* plaintext, size_t plaintext_len, char** out,

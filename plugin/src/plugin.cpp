@@ -203,9 +203,36 @@ int32_t idos_verify_wallet_signature(const char* type, size_t type_len, const ch
     IDOS_ARG(r, recipient, recipient_len, true, "recipient");
     IDOS_ARG(cb, callback_url, callback_url_len, true, "callback_url");
     auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
-    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb)};
+    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb), std::nullopt, std::nullopt};
     auto verdict = verify_wallet_signature(req);
     return verdict.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(verdict.error(), error_message);
+  });
+}
+
+int32_t idos_verify_wallet_signature_with(const char* type, size_t type_len, const char* identifier,
+                                          size_t identifier_len, const char* public_key, size_t public_key_len,
+                                          const char* message, size_t message_len, const char* signature,
+                                          size_t signature_len, const char* nonce, size_t nonce_len,
+                                          const char* recipient, size_t recipient_len, const char* callback_url,
+                                          size_t callback_url_len, const char* scheme, size_t scheme_len,
+                                          const char* expected_recipient, size_t expected_recipient_len,
+                                          char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    IDOS_ARG(t, type, type_len, false, "type");
+    IDOS_ARG(id, identifier, identifier_len, false, "identifier");
+    IDOS_ARG(pk, public_key, public_key_len, true, "public_key");
+    IDOS_ARG(msg, message, message_len, false, "message");
+    IDOS_ARG(sig, signature, signature_len, false, "signature");
+    IDOS_ARG(n, nonce, nonce_len, true, "nonce");
+    IDOS_ARG(r, recipient, recipient_len, true, "recipient");
+    IDOS_ARG(cb, callback_url, callback_url_len, true, "callback_url");
+    IDOS_ARG(sc, scheme, scheme_len, true, "scheme");
+    IDOS_ARG(er, expected_recipient, expected_recipient_len, true, "expected_recipient");
+    auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
+    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb), opt(sc), opt(er)};
+    Status verdict = verify_wallet_signature(req);
+    if (!verdict.ok()) return finish(verdict.error(), error_message);
+    return finish(ErrorCode::ok, {}, error_message);
   });
 }
 
@@ -226,6 +253,17 @@ int32_t idos_access_grant_id(const char* grantee, size_t grantee_len, const char
     IDOS_ARG(g, grantee, grantee_len, false, "grantee");
     IDOS_ARG(d, data_id, data_id_len, false, "data_id");
     return finish_text(access_grant_id(g.text, d.text, locked_until), out, out_len, error_message);
+  });
+}
+
+int32_t idos_access_grant_id_as_supplied(const char* grantee, size_t grantee_len, const char* data_id,
+                                         size_t data_id_len, int64_t locked_until, char** out, size_t* out_len,
+                                         char** error_message) {
+  return guarded(error_message, [&]() -> int32_t {
+    if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
+    IDOS_ARG(g, grantee, grantee_len, false, "grantee");
+    IDOS_ARG(d, data_id, data_id_len, false, "data_id");
+    return finish_text(access_grant_id_as_supplied(g.text, d.text, locked_until), out, out_len, error_message);
   });
 }
 

@@ -116,7 +116,7 @@ void sql_verify_wallet_signature(sqlite3_context* ctx, int argc, sqlite3_value**
       sqlite3_result_int(ctx, 0);
       return;
     }
-    idos::WalletSignatureRequest req{*a[0], *a[1], a[2], *a[3], *a[4], a[5], a[6], a[7]};
+    idos::WalletSignatureRequest req{*a[0], *a[1], a[2], *a[3], *a[4], a[5], a[6], a[7], std::nullopt, std::nullopt};
     sqlite3_result_int(ctx, idos::verify_wallet_signature(req).ok() ? 1 : 0);
   });
 }

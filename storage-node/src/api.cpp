@@ -244,8 +244,11 @@ class Api {
     auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
     if (!recorded.ok()) return refuse(ErrorCode::internal, recorded.error().message);
     if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
-    out.wallet = (*doc)["caller_wallet_identifier"].get<std::string>();
     out.wallet_type = (*doc)["caller_wallet_type"].get<std::string>();
+    // Signed as the wallet spells it (e.g. EIP-55); known to the node by its canonical spelling.
+    auto canonical = c_.plugin.canonical_wallet_identifier(out.wallet_type, (*doc)["caller_wallet_identifier"].get<std::string>());
+    if (!canonical.ok()) return refuse(canonical.code(), canonical.error().message);
+    out.wallet = *canonical;
     if (auto pk = doc->find("caller_public_key"); pk != doc->end() && pk->is_string()) out.public_key = pk->get<std::string>();
     t_request.caller = out.wallet;
     double retry_after = 0;

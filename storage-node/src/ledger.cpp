@@ -114,6 +114,13 @@ json credential_summary(const CredentialRow& r) {
 
 // --- operations ----------------------------------------------------------------------------------
 
+// The canonical spelling of a signed document's owner_wallet_identifier (the plugin's rule).
+Result<std::string> canonical_owner(Ctx& c, const json& doc) {
+  IDOS_TRY(std::string type, get_string_field(doc, "owner_wallet_type", kMaxIdChars));
+  IDOS_TRY(std::string identifier, get_string_field(doc, "owner_wallet_identifier", kMaxIdChars));
+  return c.plugin.canonical_wallet_identifier(type, identifier);
+}
+
 Status op_create_user(Ctx& c) {
   const json& p = c.tx.payload;
   IDOS_TRY(std::string user_id, get_string_field(p, "user_id", kMaxIdChars));
@@ -187,7 +194,8 @@ Status op_write_by_dwg(Ctx& c) {
   if (replay.ok()) {
     IDOS_TRY(used, c.w.dwg_used(replay->key));
   }
-  auto owner_wallet = get_string_field(*dwg, "owner_wallet_identifier", kMaxIdChars);
+  // The owner as signed may be any accepted spelling (EIP-55): wallets are stored canonical.
+  auto owner_wallet = canonical_owner(c, *dwg);
   std::optional<WalletRow> owner;
   if (owner_wallet.ok()) {
     IDOS_TRY(owner, c.w.find_wallet(*owner_wallet));
@@ -243,7 +251,7 @@ Status op_delegated_access_grant(Ctx& c) {
     seen = existing.has_value();
   }
   IDOS_CHECK(c.plugin.validate("delegated_access_grant", dump(*dag), c.time, seen));
-  IDOS_TRY(std::string owner_wallet, get_string_field(*dag, "owner_wallet_identifier", kMaxIdChars));
+  IDOS_TRY(std::string owner_wallet, canonical_owner(c, *dag));
   IDOS_TRY(std::string data_id, get_string_field(*dag, "data_id", kMaxIdChars));
   IDOS_TRY(auto owner, c.w.find_wallet(owner_wallet));
   if (!owner) return make_error(ErrorCode::forbidden, "the DAG's owner wallet is not registered on this node");

@@ -37,7 +37,8 @@
   X(idos_verify_delegated_access_grant) X(idos_verify_delegated_write_grant) X(idos_check_revoke_allowed) \
   X(idos_verify_read_request) X(idos_verify_signed_request) X(idos_verify_wallet_signature)          \
   X(idos_canonical_wallet_identifier) X(idos_access_grant_id) X(idos_content_hash) X(idos_canonical_json) \
-  X(idos_ed25519_verify) X(idos_signed_message) X(idos_replay_key) X(idos_derive_access_grant)
+  X(idos_ed25519_verify) X(idos_signed_message) X(idos_replay_key) X(idos_derive_access_grant) \
+  X(idos_verify_wallet_signature_with) X(idos_access_grant_id_as_supplied)
 
 static struct {
 #define DECLARE(name) __typeof__(&name) name;
@@ -232,6 +233,77 @@ static void run_grants(void) {
     if (again != -1) check(again == code, "grants.json %s: per-kind call gives %d, idos_validate %d", g->id, again, code);
   }
   free(cases);
+  free_vectors(doc);
+}
+
+/* --- idos_wire.json: idOS clients' documents, schemes, recipient policy, idOS's grant id ---------- */
+
+static void run_idos_wire(void) {
+  mj_value* doc = load_vectors("idos_wire.json");
+  const mj_value *docs, *wallet, *ids;
+  size_t i, n_valid = 0;
+  if (!doc) return;
+  docs = mj_get(doc, "documents");
+  wallet = mj_get(doc, "wallet");
+  ids = mj_get(doc, "access_grant_ids");
+  check(docs && docs->count >= 54 && wallet && wallet->count >= 20 && ids && ids->count >= 2,
+        "idos_wire.json: documents, wallet cases and ids present");
+  for (i = 0; docs && i < docs->count; i++) {
+    const mj_value* c = &docs->items[i];
+    const mj_value* input = mj_get(c, "input");
+    const mj_value* now = mj_get(c, "now");
+    const mj_value* seen = mj_get(c, "seen_before");
+    const char* kind = mj_str(c, "kind", NULL);
+    const char* id = mj_str(c, "id", NULL);
+    const char* expected = mj_str(c, "expected", NULL);
+    char* message = NULL;
+    int32_t code;
+    if (!kind || !id || !expected || !input) {
+      check(0, "idos_wire.json document %zu is incomplete", i);
+      continue;
+    }
+    code = P.idos_validate(kind, strlen(kind), input->raw, input->raw_len, now ? now->integer : 0,
+                           seen && seen->boolean, &message);
+    result_line("idos_wire.json", id, outcome(code));
+    check(strcmp(outcome(code), expected) == 0, "idos_wire.json %s: expected %s, got %s (%s)", id, expected,
+          outcome(code), message ? message : "");
+    if (code == IDOS_OK) n_valid++;
+    P.idos_free(message);
+  }
+  check(n_valid >= 18, "idos_wire.json: %zu valid documents", n_valid);
+  for (i = 0; wallet && i < wallet->count; i++) {
+    const mj_value* c = &wallet->items[i];
+    size_t tl = 0, il = 0, pl = 0, ml = 0, sl = 0, scl = 0, erl = 0;
+    const char* type = mj_str(c, "type", &tl);
+    const char* identifier = mj_str(c, "identifier", &il);
+    const char* msg = mj_str(c, "message", &ml);
+    const char* sig = mj_str(c, "signature", &sl);
+    const char* pk = mj_str(c, "public_key", &pl);
+    const char* scheme = mj_str(c, "scheme", &scl);
+    const char* er = mj_str(c, "expected_recipient", &erl);
+    const char* id = mj_str(c, "id", NULL);
+    const char* expected = mj_str(c, "expected", NULL);
+    int32_t code = P.idos_verify_wallet_signature_with(type, tl, identifier, il, pk, pk ? pl : 0, msg, ml, sig, sl, NULL,
+                                                       0, NULL, 0, NULL, 0, scheme, scheme ? scl : 0, er, er ? erl : 0,
+                                                       NULL);
+    result_line("idos_wire.json", id, outcome(code));
+    check(expected && strcmp(outcome(code), expected) == 0, "idos_wire.json %s: expected %s, got %s", id,
+          expected, outcome(code));
+  }
+  for (i = 0; ids && i < ids->count; i++) {
+    const mj_value* c = &ids->items[i];
+    size_t gl = 0, dl = 0, out_len = 0;
+    const char* grantee = mj_str(c, "grantee", &gl);
+    const char* data_id = mj_str(c, "data_id", &dl);
+    const char* idos_id = mj_str(c, "idos_id", NULL);
+    const mj_value* locked = mj_get(c, "locked_until");
+    char* out = NULL;
+    int32_t rc = P.idos_access_grant_id_as_supplied(grantee, gl, data_id, dl, locked ? locked->integer : -1, &out,
+                                                    &out_len, NULL);
+    check(rc == IDOS_OK && out && idos_id && strcmp(out, idos_id) == 0, "idos_wire.json %s: idOS's grant id",
+          mj_str(c, "id", NULL));
+    P.idos_free(out);
+  }
   free_vectors(doc);
 }
 
@@ -798,6 +870,7 @@ int main(int argc, char** argv) {
 
   run_grants();
   run_protocol();
+  run_idos_wire();
   run_wallet_signatures();
   run_ed25519();
   run_jcs();

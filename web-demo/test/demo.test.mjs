@@ -128,7 +128,10 @@ test("2 issuer: the user signs a delegated write grant, the issuer encrypts and 
   await byId("dwg-validity").selectOption("900");
   await byId("sign-dwg").click();
   assert.match(await settled("dwg-status"), /Signed by the user's wallet/);
-  assert.match(await byId("dwg-message").textContent(), /operation: delegatedWriteGrant/);
+  // idOS's DWG text (idos-sdk-js docs/guide-issuer.md): consumer, issuer public key, ...
+  const dwgText = await byId("dwg-message").textContent();
+  assert.match(dwgText, /operation: delegatedWriteGrant\nowner: 0x[0-9a-fA-F]{40}\nconsumer: 0x[0-9a-fA-F]{40}\nissuer public key: [0-9a-f]{64}\nid: /);
+  assert.match(dwgText, /\naccess grant timelock: \S+\nnot usable before: \S+\nnot usable after: \S+/);
   await byId("kyc-name").fill("Ada Lovelace");
   await byId("issue-credential").click();
   const done = await settled("issue-status");

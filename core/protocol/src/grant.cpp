@@ -55,6 +55,35 @@ Status check_canonical_wallet_identifier(std::string_view identifier, std::optio
   return ok_status();
 }
 
+Result<std::string> accepted_wallet_identifier(std::string_view identifier, std::optional<WalletType> type,
+                                               std::string_view what) {
+  if (identifier.size() > kMaxWalletIdentifierChars) return make_error(ErrorCode::too_large, prefixed(what, "is too long"));
+  WalletType t{};
+  if (type) {
+    t = *type;
+  } else {
+    auto inferred = infer_wallet_type(identifier);
+    if (!inferred) return make_error(inferred.code(), prefixed(what, inferred.error().message));
+    t = *inferred;
+  }
+  auto canonical = canonical_wallet_identifier(t, identifier);
+  if (!canonical) return make_error(canonical.code(), prefixed(what, canonical.error().message));
+  return std::move(*canonical);
+}
+
+Result<GrantMessageFormat> parse_grant_message_format(std::string_view name) {
+  if (name == "idos-1") return GrantMessageFormat::idos_1;
+  if (name == "idos-core-1") return GrantMessageFormat::idos_core_1;
+  return make_error(ErrorCode::unsupported, "format must be idos-1 or idos-core-1");
+}
+
+Result<std::string> access_grant_id_as_supplied(std::string_view grantee, std::string_view data_id, int64_t locked_until) {
+  IDOS_CHECK(accepted_wallet_identifier(grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(check_uuid_field(data_id, "data_id"));
+  IDOS_CHECK(check_locked_until(locked_until));
+  return access_grant_id(grantee, data_id, locked_until);
+}
+
 Result<std::string> access_grant_id(std::string_view grantee, std::string_view data_id, int64_t locked_until) {
   std::string name(grantee);
   name += '-';
@@ -109,8 +138,8 @@ Status check_revocation(const AccessGrant& grant, std::string_view requester_use
 }
 
 Status check_delegated_access_grant(const DelegatedAccessGrant& d) {
-  IDOS_CHECK(check_canonical_wallet_identifier(d.owner, std::nullopt, "owner"));
-  IDOS_CHECK(check_canonical_wallet_identifier(d.grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(accepted_wallet_identifier(d.owner, std::nullopt, "owner"));
+  IDOS_CHECK(accepted_wallet_identifier(d.grantee, std::nullopt, "grantee"));
   IDOS_CHECK(check_uuid_field(d.data_id, "data_id"));
   IDOS_CHECK(check_locked_until(d.locked_until));
   IDOS_CHECK(check_hex32_field(d.content_hash, "content_hash"));
@@ -120,6 +149,15 @@ Status check_delegated_access_grant(const DelegatedAccessGrant& d) {
 Result<std::string> dag_message(const DelegatedAccessGrant& d) {
   IDOS_CHECK(check_delegated_access_grant(d));
   const std::string locked = std::to_string(d.locked_until);
+  if (d.format == GrantMessageFormat::idos_1) {
+    // idOS's last public DAG template (idos-schema, before the text moved into its node).
+    return join_lines({{"operation", "insertAccessGrant"},
+                       {"owner", d.owner},
+                       {"grantee", d.grantee},
+                       {"dataId", d.data_id},
+                       {"lockedUntil", locked},
+                       {"contentHash", d.content_hash}});
+  }
   return join_lines({{"operation", "delegatedAccessGrant"},
                      {"owner", d.owner},
                      {"grantee", d.grantee},
@@ -129,8 +167,8 @@ Result<std::string> dag_message(const DelegatedAccessGrant& d) {
 }
 
 Status check_delegated_write_grant(const DelegatedWriteGrant& d) {
-  IDOS_CHECK(check_canonical_wallet_identifier(d.owner, std::nullopt, "owner_wallet_identifier"));
-  IDOS_CHECK(check_canonical_wallet_identifier(d.grantee, std::nullopt, "grantee_wallet_identifier"));
+  IDOS_CHECK(accepted_wallet_identifier(d.owner, std::nullopt, "owner_wallet_identifier"));
+  IDOS_CHECK(accepted_wallet_identifier(d.grantee, std::nullopt, "grantee_wallet_identifier"));
   IDOS_CHECK(check_hex32_field(d.issuer_public_key, "issuer_public_key"));
   IDOS_CHECK(check_uuid_field(d.id, "id"));
   IDOS_CHECK(check_time_field(d.access_grant_timelock, "access_grant_timelock"));
@@ -144,6 +182,17 @@ Status check_delegated_write_grant(const DelegatedWriteGrant& d) {
 
 Result<std::string> dwg_message(const DelegatedWriteGrant& d) {
   IDOS_CHECK(check_delegated_write_grant(d));
+  if (d.format == GrantMessageFormat::idos_1) {
+    // idOS's keys (idos-sdk-js docs/guide-issuer.md, DWG section), in its order.
+    return join_lines({{"operation", "delegatedWriteGrant"},
+                       {"owner", d.owner},
+                       {"consumer", d.grantee},
+                       {"issuer public key", d.issuer_public_key},
+                       {"id", d.id},
+                       {"access grant timelock", d.access_grant_timelock},
+                       {"not usable before", d.not_usable_before},
+                       {"not usable after", d.not_usable_after}});
+  }
   return join_lines({{"operation", "delegatedWriteGrant"},
                      {"owner", d.owner},
                      {"grantee", d.grantee},
@@ -166,7 +215,8 @@ Result<AccessGrant> access_grant_from_dwg(const DelegatedWriteGrant& dwg, std::s
                                           std::string_view shared_copy_id, std::string_view content_hash) {
   IDOS_CHECK(check_delegated_write_grant(dwg));
   IDOS_TRY(int64_t locked_until, parse_rfc3339_utc(dwg.access_grant_timelock));
-  return make_access_grant(owner_user_id, dwg.grantee, shared_copy_id, locked_until, content_hash, "issuer",
+  IDOS_TRY(std::string grantee, accepted_wallet_identifier(dwg.grantee, std::nullopt, "grantee_wallet_identifier"));
+  return make_access_grant(owner_user_id, grantee, shared_copy_id, locked_until, content_hash, "issuer",
                            dwg.issuer_public_key);
 }
 
@@ -174,7 +224,8 @@ Result<AccessGrant> access_grant_from_dag(const DelegatedAccessGrant& dag, std::
                                           std::string_view submitter_wallet) {
   IDOS_CHECK(check_delegated_access_grant(dag));
   IDOS_CHECK(check_canonical_wallet_identifier(submitter_wallet, std::nullopt, "submitter"));
-  return make_access_grant(owner_user_id, dag.grantee, dag.data_id, dag.locked_until, dag.content_hash, "delegate",
+  IDOS_TRY(std::string grantee, accepted_wallet_identifier(dag.grantee, std::nullopt, "grantee"));
+  return make_access_grant(owner_user_id, grantee, dag.data_id, dag.locked_until, dag.content_hash, "delegate",
                            submitter_wallet);
 }
 
@@ -191,7 +242,7 @@ Status check_grant_target(const AccessGrant& grant, const GrantTarget& target) {
 }
 
 Status check_read_request(const ReadRequest& r) {
-  IDOS_CHECK(check_canonical_wallet_identifier(r.grantee, std::nullopt, "grantee"));
+  IDOS_CHECK(accepted_wallet_identifier(r.grantee, std::nullopt, "grantee"));
   IDOS_CHECK(check_uuid_field(r.data_id, "data_id"));
   IDOS_CHECK(check_hex32_field(r.nonce, "nonce"));
   IDOS_CHECK(check_time_field(r.issued_at, "issued_at"));
@@ -208,7 +259,7 @@ Result<std::string> read_request_message(const ReadRequest& r) {
 }
 
 Status check_signed_request(const SignedRequest& r) {
-  IDOS_CHECK(check_canonical_wallet_identifier(r.caller, std::nullopt, "caller"));
+  IDOS_CHECK(accepted_wallet_identifier(r.caller, std::nullopt, "caller"));
   if (r.method != "GET" && r.method != "POST" && r.method != "PUT" && r.method != "PATCH" && r.method != "DELETE") {
     return make_error(ErrorCode::invalid_input, "method must be GET, POST, PUT, PATCH or DELETE");
   }

@@ -40,9 +40,11 @@ Status verify_node_receipt(const NodeReceipt& r, std::string_view signature_hex)
   if (!is_lower_hex(signature_hex)) return make_error(ErrorCode::invalid_encoding, "signature must be lowercase hex");
   IDOS_TRY(Bytes signature, hex_decode(signature_hex));
   IDOS_TRY(Bytes key, hex_decode(r.node_id));
-  IDOS_TRY(bool ok, ed25519_verify(as_bytes(message), signature, key));
-  if (!ok) return make_error(ErrorCode::verify_failed, "the receipt is not signed by node " + r.node_id);
-  return ok_status();
+  auto verdict = ed25519_verify(as_bytes(message), signature, key);
+  if (verdict.code() == ErrorCode::verify_failed) {
+    return make_error(ErrorCode::verify_failed, "the receipt is not signed by node " + r.node_id);
+  }
+  return verdict;
 }
 
 }  // namespace idos

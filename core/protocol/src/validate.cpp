@@ -23,7 +23,10 @@ using Json = nlohmann::json;
 
 constexpr size_t kMaxGrantDocumentBytes = 64 * 1024;
 constexpr size_t kMaxFieldBytes = 4096;
-constexpr size_t kMaxSignatureChars = 512;
+// idOS's packed NEAR signature carries the whole signed message (hex of u16 length, NEP-413 payload,
+// signature), so the member is bounded near the document limit; each wallet scheme then refuses a
+// signature longer than its own form (INVALID_SIGNATURE).
+constexpr size_t kMaxSignatureChars = 32 * 1024;
 // Largest integer JavaScript (and so every JSON client) holds exactly: 2^53 - 1.
 constexpr int64_t kMaxJsonSafeInteger = 9007199254740991;
 
@@ -59,10 +62,19 @@ Result<WalletSignature> read_wallet_signature(const Json& o, const std::string& 
   return w;
 }
 
-// Type known, identifier canonical for it, type-specific members present only where they belong.
-Status check_wallet_signature_fields(const WalletSignature& w, const std::string& role) {
+// How an identifier in a signed document may be spelled: canonical only (what a node stores, e.g.
+// an add-wallet proof), or any accepted spelling (the bytes idOS's clients sign: an EIP-55 owner).
+enum class Spelling { canonical, accepted };
+
+// Type known, identifier valid for it, type-specific members present only where they belong.
+Status check_wallet_signature_fields(const WalletSignature& w, const std::string& role,
+                                     Spelling spelling = Spelling::accepted) {
   IDOS_TRY(WalletType type, parse_wallet_type(w.type));
-  IDOS_CHECK(check_canonical_wallet_identifier(w.identifier, type, role + "_wallet_identifier"));
+  if (spelling == Spelling::canonical) {
+    IDOS_CHECK(check_canonical_wallet_identifier(w.identifier, type, role + "_wallet_identifier"));
+  } else {
+    IDOS_CHECK(accepted_wallet_identifier(w.identifier, type, role + "_wallet_identifier"));
+  }
   if (w.public_key && type != WalletType::xrpl) {
     return make_error(ErrorCode::invalid_input, role + "_public_key is only for XRPL wallets");
   }
@@ -70,10 +82,21 @@ Status check_wallet_signature_fields(const WalletSignature& w, const std::string
   if (!near && (w.near_nonce || w.near_recipient || w.near_callback_url)) {
     return make_error(ErrorCode::invalid_input, "near_* members are only for NEAR wallets");
   }
-  if (near && (!w.near_nonce || !w.near_recipient)) {
-    return make_error(ErrorCode::invalid_input, "NEAR signatures need near_nonce and near_recipient");
+  // NEAR: near_nonce + near_recipient (+ near_callback_url) with a base64 signature, or none of
+  // them with idOS's packed hex signature (which carries all three).
+  if (near && (w.near_nonce.has_value() != w.near_recipient.has_value() ||
+               (w.near_callback_url && !w.near_nonce))) {
+    return make_error(ErrorCode::invalid_input,
+                      "NEAR signatures need near_nonce and near_recipient, or neither (packed signature)");
   }
   return ok_status();
+}
+
+// The optional "format" member of a DAG or DWG: idos-1 (default) or idos-core-1.
+Result<GrantMessageFormat> read_format(const Json& o) {
+  IDOS_TRY(std::optional<std::string> name, opt_str(o, "format"));
+  if (!name) return GrantMessageFormat::idos_1;
+  return parse_grant_message_format(*name);
 }
 
 Status verify_signature(const WalletSignature& w, const std::string& message) {
@@ -139,7 +162,8 @@ struct SignedDag {
 Result<SignedDag> read_dag(const Json& o, SignaturePart part = SignaturePart::required) {
   IDOS_CHECK(check_only_known_fields(o, {"owner_wallet_type", "owner_wallet_identifier", "owner_public_key",
                                          "grantee_wallet_identifier", "data_id", "locked_until", "content_hash",
-                                         "signature", "near_nonce", "near_recipient", "near_callback_url"}));
+                                         "signature", "near_nonce", "near_recipient", "near_callback_url",
+                                         "format"}));
   SignedDag out;
   IDOS_TRY(out.wallet, read_wallet_signature(o, "owner", part));
   DelegatedAccessGrant& d = out.dag;
@@ -148,6 +172,7 @@ Result<SignedDag> read_dag(const Json& o, SignaturePart part = SignaturePart::re
   IDOS_TRY(d.data_id, str(o, "data_id"));
   IDOS_TRY(d.locked_until, get_int_field(o, "locked_until", 0, kMaxLockedUntil));
   IDOS_TRY(d.content_hash, str(o, "content_hash"));
+  IDOS_TRY(d.format, read_format(o));
   IDOS_CHECK(check_wallet_signature_fields(out.wallet, "owner"));
   return out;
 }
@@ -168,7 +193,8 @@ Result<SignedDwg> read_dwg(const Json& o, SignaturePart part = SignaturePart::re
   IDOS_CHECK(check_only_known_fields(o, {"owner_wallet_type", "owner_wallet_identifier", "owner_public_key",
                                          "grantee_wallet_identifier", "issuer_public_key", "id",
                                          "access_grant_timelock", "not_usable_before", "not_usable_after",
-                                         "signature", "near_nonce", "near_recipient", "near_callback_url"}));
+                                         "signature", "near_nonce", "near_recipient", "near_callback_url",
+                                         "format"}));
   SignedDwg out;
   IDOS_TRY(out.wallet, read_wallet_signature(o, "owner", part));
   DelegatedWriteGrant& d = out.dwg;
@@ -179,6 +205,7 @@ Result<SignedDwg> read_dwg(const Json& o, SignaturePart part = SignaturePart::re
   IDOS_TRY(d.access_grant_timelock, str(o, "access_grant_timelock"));
   IDOS_TRY(d.not_usable_before, str(o, "not_usable_before"));
   IDOS_TRY(d.not_usable_after, str(o, "not_usable_after"));
+  IDOS_TRY(d.format, read_format(o));
   IDOS_CHECK(check_wallet_signature_fields(out.wallet, "owner"));
   return out;
 }
@@ -284,7 +311,7 @@ Result<SignedAddWallet> read_add_wallet(const Json& o, SignaturePart part = Sign
   out.proof.wallet = w.identifier;
   IDOS_TRY(out.proof.issued_at, str(o, "issued_at"));
   IDOS_CHECK(check_add_wallet_proof(out.proof));
-  IDOS_CHECK(check_wallet_signature_fields(w, "wallet"));
+  IDOS_CHECK(check_wallet_signature_fields(w, "wallet", Spelling::canonical));
   return out;
 }
 
@@ -486,7 +513,8 @@ Result<ReplayKey> replay_key(std::string_view kind, std::string_view json_text) 
   }
   IDOS_TRY(SignedDag s, read_dag(doc, optional));
   IDOS_CHECK(check_delegated_access_grant(s.dag));
-  IDOS_TRY(std::string id, access_grant_id(s.dag.grantee, s.dag.data_id, s.dag.locked_until));
+  IDOS_TRY(std::string grantee, accepted_wallet_identifier(s.dag.grantee, std::nullopt, "grantee"));
+  IDOS_TRY(std::string id, access_grant_id(grantee, s.dag.data_id, s.dag.locked_until));
   return ReplayKey{id, 0};
 }
 

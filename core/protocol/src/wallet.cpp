@@ -223,6 +223,166 @@ Status verify_ed25519_raw(WalletType type, const WalletSignatureRequest& req) {
   return as_wallet_verdict(ed25519_verify(as_bytes(req.message), sig, key));
 }
 
+// --- idOS's wire forms (all return one status) ---------------------------------------------------
+
+// Hex in either case (ripple-keypairs writes uppercase, Buffer.toString("hex") lowercase).
+Result<Bytes> decode_hex_any_case(std::string_view text, std::string_view what) {
+  if (text.size() > kMaxSignatureText * 2) return make_error(ErrorCode::invalid_signature, std::string(what) + " is too long");
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  auto raw = hex_decode(lower);
+  if (!raw) return make_error(ErrorCode::invalid_encoding, std::string(what) + " must be hex");
+  return std::move(*raw);
+}
+
+// Strict DER (X.690 DER as BIP 66 restricts it): 0x30 len 0x02 rlen r 0x02 slen s, no trailing
+// bytes, positive minimal integers of at most 32 significant bytes. Returns r||s, 64 bytes.
+Result<std::array<uint8_t, 64>> parse_strict_der_signature(ByteView der) {
+  auto bad = [](const char* why) { return make_error(ErrorCode::invalid_signature, std::string("DER signature: ") + why); };
+  if (der.size() < 8 || der.size() > 72) return bad("wrong length");
+  if (der[0] != 0x30) return bad("not a SEQUENCE");
+  if (der[1] != der.size() - 2) return bad("SEQUENCE length does not match");
+  std::array<uint8_t, 64> out{};
+  size_t pos = 2;
+  for (int part = 0; part < 2; ++part) {
+    if (pos + 2 > der.size() || der[pos] != 0x02) return bad("expected an INTEGER");
+    const size_t len = der[pos + 1];
+    pos += 2;
+    if (len == 0 || pos + len > der.size()) return bad("INTEGER length out of range");
+    const uint8_t* v = der.data() + pos;
+    if (v[0] & 0x80) return bad("negative INTEGER");
+    if (len > 1 && v[0] == 0 && !(v[1] & 0x80)) return bad("INTEGER not minimally encoded");
+    size_t skip = (v[0] == 0 && len > 1) ? 1 : 0;
+    if (len - skip > 32) return bad("INTEGER over 32 bytes");
+    std::copy(v + skip, v + len, out.begin() + part * 32 + (32 - (len - skip)));
+    pos += len;
+  }
+  if (pos != der.size()) return bad("trailing bytes");
+  return out;
+}
+
+// XRPL as ripple-keypairs verify(hex(utf8(message)), signature, publicKey): a 33-byte key, 0xED +
+// Ed25519 (Ed25519 over the message) or a compressed secp256k1 point (DER ECDSA over SHA-512Half
+// of the message, low-S). Key and signature hex in either case.
+Status check_xrpl(const WalletSignatureRequest& req) {
+  IDOS_TRY(auto account, xrpl_decode_classic_address(req.identifier));
+  if (!req.public_key) return make_error(ErrorCode::invalid_input, "XRPL needs the wallet's public key (66 hex digits)");
+  if (req.public_key->size() != 66) return make_error(ErrorCode::invalid_length, "XRPL public key must be 66 hex digits (33 bytes)");
+  IDOS_TRY(Bytes key, decode_hex_any_case(*req.public_key, "XRPL public key"));
+  if (key[0] != kXrplEd25519KeyPrefix && key[0] != 0x02 && key[0] != 0x03) {
+    return make_error(ErrorCode::unsupported, "XRPL public key must be ED + Ed25519 or a compressed secp256k1 point");
+  }
+  IDOS_TRY(auto key_account, xrpl_account_id_from_public_key(key));
+  if (key_account != account) {
+    return make_error(ErrorCode::mismatch, "the XRPL public key does not derive the identifier's address");
+  }
+  IDOS_CHECK(check_message(req.message));
+  if (req.signature.size() > kMaxSignatureText) return make_error(ErrorCode::invalid_signature, "signature is too long");
+  auto sig = decode_hex_any_case(req.signature, "signature");
+  if (!sig) return make_error(ErrorCode::invalid_signature, "XRPL signature must be hex");
+  if (key[0] == kXrplEd25519KeyPrefix) {
+    if (sig->size() != kEd25519SignatureSize) return make_error(ErrorCode::invalid_signature, "Ed25519 signature must be 64 bytes");
+    return as_wallet_verdict(ed25519_verify(as_bytes(req.message), *sig, ByteView(key.data() + 1, 32)));
+  }
+  IDOS_TRY(auto compact, parse_strict_der_signature(*sig));
+  auto digest = sha512_half(as_bytes(req.message));
+  return as_wallet_verdict(secp256k1_ecdsa_verify(digest, compact, key));
+}
+
+// Reads a borsh string (u32 little-endian length, bytes) at `pos`.
+Result<std::string_view> read_borsh_string(ByteView data, size_t& pos) {
+  if (pos + 4 > data.size()) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: truncated string length");
+  const uint32_t len = uint32_t(data[pos]) | uint32_t(data[pos + 1]) << 8 | uint32_t(data[pos + 2]) << 16 |
+                       uint32_t(data[pos + 3]) << 24;
+  pos += 4;
+  if (len > data.size() - pos) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: string runs past the end");
+  std::string_view s(reinterpret_cast<const char*>(data.data() + pos), len);
+  pos += len;
+  return s;
+}
+
+// idOS's packed NEAR signature: hex(u16be(payload length) || borsh NEP-413 payload || signature[64]).
+// The payload must carry the tag and the very message verified (MISMATCH otherwise); its nonce,
+// recipient and callback URL are the ones signed. Recipient policy: see expected_recipient.
+Status check_near_packed(const WalletSignatureRequest& req) {
+  IDOS_TRY(Ed25519PublicKey key, parse_near_key(req.identifier));
+  IDOS_CHECK(check_message(req.message));
+  if (req.nonce || req.recipient || req.callback_url) {
+    return make_error(ErrorCode::invalid_input, "a packed NEAR signature carries its own nonce, recipient and callback URL");
+  }
+  if (req.signature.size() > 2 * (2 + 4 + 4 + kMaxWalletMessageBytes + 32 + 4 + 2 * kMaxNearRecipientBytes + 5 + 64)) {
+    return make_error(ErrorCode::invalid_signature, "packed signature is too long");
+  }
+  std::string lower(req.signature);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  auto packed = hex_decode(lower, lower.size());
+  if (!packed) return make_error(ErrorCode::invalid_signature, "packed NEAR signature must be hex");
+  const Bytes& p = *packed;
+  if (p.size() < 2) return make_error(ErrorCode::invalid_signature, "packed NEAR signature is too short");
+  const size_t payload_len = size_t(p[0]) << 8 | p[1];
+  if (p.size() != 2 + payload_len + kEd25519SignatureSize) {
+    return make_error(ErrorCode::invalid_signature, "packed NEAR signature: length prefix + payload + 64-byte signature do not add up");
+  }
+  ByteView payload(p.data() + 2, payload_len);
+  ByteView sig(p.data() + 2 + payload_len, kEd25519SignatureSize);
+  size_t pos = 0;
+  if (payload.size() < 4) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: no tag");
+  const uint32_t tag = uint32_t(payload[0]) | uint32_t(payload[1]) << 8 | uint32_t(payload[2]) << 16 | uint32_t(payload[3]) << 24;
+  if (tag != kNep413Tag) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: wrong tag");
+  pos = 4;
+  IDOS_TRY(std::string_view signed_message, read_borsh_string(payload, pos));
+  if (pos + 32 > payload.size()) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: truncated nonce");
+  ByteView nonce(payload.data() + pos, 32);
+  pos += 32;
+  IDOS_TRY(std::string_view recipient, read_borsh_string(payload, pos));
+  if (pos >= payload.size()) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: no callbackUrl option");
+  std::optional<std::string_view> callback;
+  const uint8_t option = payload[pos++];
+  if (option == 1) {
+    IDOS_TRY(callback, read_borsh_string(payload, pos));
+  } else if (option != 0) {
+    return make_error(ErrorCode::invalid_signature, "NEP-413 payload: callbackUrl option byte must be 0 or 1");
+  }
+  if (pos != payload.size()) return make_error(ErrorCode::invalid_signature, "NEP-413 payload: trailing bytes");
+  if (signed_message != req.message) return make_error(ErrorCode::mismatch, "the packed NEP-413 payload carries another message");
+  const std::string_view policy = req.expected_recipient ? *req.expected_recipient : kIdosNearRecipient;
+  if (policy != "*" && recipient != policy) {
+    return make_error(ErrorCode::mismatch, "the NEP-413 recipient is not " + std::string(policy));
+  }
+  IDOS_TRY(auto hash, nep413_hash(req.message, nonce, recipient, callback));
+  return as_wallet_verdict(ed25519_verify(hash, sig, key));
+}
+
+Status check_near(const WalletSignatureRequest& req) {
+  std::string_view scheme = req.scheme ? *req.scheme : (req.nonce ? "nep413" : "nep413-packed");
+  if (scheme == "nep413-packed") return check_near_packed(req);
+  if (scheme != "nep413") return make_error(ErrorCode::unsupported, "NEAR schemes: nep413, nep413-packed");
+  if (req.expected_recipient && *req.expected_recipient != "*" && req.recipient && *req.recipient != *req.expected_recipient) {
+    return make_error(ErrorCode::mismatch, "the NEP-413 recipient is not " + std::string(*req.expected_recipient));
+  }
+  return as_wallet_verdict(verify_near(req));
+}
+
+Status check_stellar_sep53(const WalletSignatureRequest& req) {
+  IDOS_TRY(Ed25519PublicKey key, strkey_decode_ed25519_public_key(req.identifier));
+  IDOS_CHECK(check_message(req.message));
+  IDOS_TRY(Bytes sig, parse_hex_signature(req.signature));
+  IDOS_TRY(auto hash, sep53_hash(req.message));
+  return as_wallet_verdict(ed25519_verify(hash, sig, key));
+}
+
+Status check_stellar(const WalletSignatureRequest& req) {
+  if (req.scheme && *req.scheme == "sep53") return check_stellar_sep53(req);
+  if (req.scheme && *req.scheme != "raw") return make_error(ErrorCode::unsupported, "Stellar schemes: raw, sep53");
+  Status raw = as_wallet_verdict(verify_ed25519_raw(WalletType::stellar, req));
+  if (req.scheme || raw.code() != ErrorCode::verify_failed) return raw;
+  return check_stellar_sep53(req);  // neither given: the wallet may have used either
+}
+
 }  // namespace
 
 Result<WalletType> parse_wallet_type(std::string_view name) {
@@ -291,14 +451,42 @@ Status verify_wallet_signature(const WalletSignatureRequest& req) {
   IDOS_CHECK(initialize());
   IDOS_TRY(WalletType type, parse_wallet_type(req.type));
   if (req.identifier.size() > kMaxWalletIdentifierChars) return make_error(ErrorCode::too_large, "wallet identifier is too long");
+  if (req.expected_recipient && type != WalletType::near) {
+    return make_error(ErrorCode::invalid_input, "expected_recipient is only for NEAR wallets");
+  }
+  auto only_scheme = [&](std::string_view name) -> Status {
+    if (req.scheme && *req.scheme != name) {
+      return make_error(ErrorCode::unsupported, std::string(wallet_type_name(type)) + " signs with one scheme: " + std::string(name));
+    }
+    return ok_status();
+  };
   switch (type) {
-    case WalletType::evm: return verify_evm(req);
-    case WalletType::near: return verify_near(req);
-    case WalletType::stellar:
+    case WalletType::evm:
+      IDOS_CHECK(only_scheme("eip191"));
+      return as_wallet_verdict(verify_evm(req));
+    case WalletType::near: return check_near(req);
+    case WalletType::stellar: return check_stellar(req);
     case WalletType::xrpl:
-    case WalletType::facesign: return verify_ed25519_raw(type, req);
+      IDOS_CHECK(only_scheme("raw"));
+      return check_xrpl(req);
+    case WalletType::facesign:
+      IDOS_CHECK(only_scheme("raw"));
+      return as_wallet_verdict(verify_ed25519_raw(type, req));
   }
   return make_error(ErrorCode::unsupported, "unsupported wallet type");
+}
+
+Result<std::array<uint8_t, 32>> sep53_hash(std::string_view message) {
+  IDOS_CHECK(check_message(message));
+  constexpr std::string_view kPrefix = "Stellar Signed Message:\n";
+  return sha256(concat(as_bytes(kPrefix), as_bytes(message)));
+}
+
+std::array<uint8_t, 32> sha512_half(ByteView data) {
+  auto full = sha512(data);
+  std::array<uint8_t, 32> half{};
+  std::copy(full.begin(), full.begin() + 32, half.begin());
+  return half;
 }
 
 Status secp256k1_ecdsa_verify(ByteView digest32, ByteView sig, ByteView public_key) {

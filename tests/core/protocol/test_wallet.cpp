@@ -29,7 +29,7 @@ TEST_CASE("wallet signatures from ethers, near-js, stellar-sdk, ripple-keypairs 
     auto recipient = opt_string(c, "recipient");
     auto callback = opt_string(c, "callback_url");
     std::string type = c["type"], identifier = c["identifier"], message = c["message"], signature = c["signature"];
-    WalletSignatureRequest req{type, identifier, public_key, message, signature, nonce, recipient, callback};
+    WalletSignatureRequest req{type, identifier, public_key, message, signature, nonce, recipient, callback, std::nullopt, std::nullopt};
     CHECK(outcome_of(verify_wallet_signature(req)) == c["expected"].get<std::string>());
     ++per_type[type];
   }
@@ -95,7 +95,7 @@ TEST_CASE("EVM personal_sign: ethers-compatible, deterministic, low-S", "[wallet
   REQUIRE(sig1.ok());
   REQUIRE(sig2.ok());
   CHECK(*sig1 == *sig2);  // RFC 6979
-  WalletSignatureRequest req{"EVM", key->address, std::nullopt, "hello", *sig1, {}, {}, {}};
+  WalletSignatureRequest req{"EVM", key->address, std::nullopt, "hello", *sig1, {}, {}, {}, {}, {}};
   CHECK(verify_wallet_signature(req).ok());
   req.message = "hellO";
   CHECK(verify_wallet_signature(req).code() == ErrorCode::verify_failed);
@@ -106,7 +106,7 @@ TEST_CASE("EVM personal_sign: ethers-compatible, deterministic, low-S", "[wallet
   REQUIRE(fresh.ok());
   auto sig = evm_personal_sign(as_bytes("x"), *fresh);
   REQUIRE(sig.ok());
-  WalletSignatureRequest req2{"EVM", fresh->address, std::nullopt, "x", *sig, {}, {}, {}};
+  WalletSignatureRequest req2{"EVM", fresh->address, std::nullopt, "x", *sig, {}, {}, {}, {}, {}};
   CHECK(verify_wallet_signature(req2).ok());
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("Ed25519 wallet signing round-trips for every Ed25519 type", "[wallet]
     std::string pk = xrpl_public_key_text(key->public_key);
     std::string nonce_hex = hex_encode(nonce);
     WalletSignatureRequest req{wallet_type_name(type), *id, std::optional<std::string_view>(pk), "grant me", *sig,
-                               std::optional<std::string_view>(nonce_hex), std::optional<std::string_view>("idos.network"), {}};
+                               std::optional<std::string_view>(nonce_hex), std::optional<std::string_view>("idos.network"), {}, {}, {}};
     CHECK(verify_wallet_signature(req).ok());
     req.message = "grant mE";
     CHECK(verify_wallet_signature(req).code() == ErrorCode::verify_failed);
@@ -134,7 +134,7 @@ TEST_CASE("Ed25519 wallet signing round-trips for every Ed25519 type", "[wallet]
 
 TEST_CASE("wallet verification refuses malformed input with codes", "[wallet]") {
   const std::string identifier(64, 'a'), signature(128, '0');
-  WalletSignatureRequest req{"FaceSign", identifier, {}, "\xff", signature, {}, {}, {}};
+  WalletSignatureRequest req{"FaceSign", identifier, {}, "\xff", signature, {}, {}, {}, {}, {}};
   CHECK(verify_wallet_signature(req).code() == ErrorCode::invalid_utf8);
   std::string big(kMaxWalletMessageBytes + 1, 'a');
   req.message = big;

@@ -213,15 +213,15 @@ function dag(owner, fields = {}, signer = owner) {
   add('delegated_access_grant', 'dag/facesign-signature-flipped', 'FaceSign signature with one bit flipped', (() => { const x = dag(OWNER_FS); const s = Buffer.from(x.signature, 'hex'); s[0] ^= 1; return { ...x, signature: s.toString('hex') }; })(), 'VERIFY_FAILED');
   add('delegated_access_grant', 'dag/owner-type-unknown', 'owner_wallet_type Solana', { ...D, owner_wallet_type: 'Solana' }, 'UNSUPPORTED');
   add('delegated_access_grant', 'dag/owner-type-lowercase', 'owner_wallet_type "evm" (exact spelling required)', { ...D, owner_wallet_type: 'evm' }, 'UNSUPPORTED');
-  add('delegated_access_grant', 'dag/owner-eip55', 'owner identifier in EIP-55 spelling', dag({ ...OWNER, id: OWNER.checksummed }), 'INVALID_ENCODING');
+  add('delegated_access_grant', 'dag/owner-eip55', 'owner identifier in EIP-55 spelling, signed as written (idOS clients use getAddress())', dag({ ...OWNER, id: OWNER.checksummed }), 'valid');
   add('delegated_access_grant', 'dag/owner-public-key-for-evm', 'owner_public_key is only for XRPL', { ...D, owner_public_key: 'ED' + '00'.repeat(32) }, 'INVALID_INPUT');
   add('delegated_access_grant', 'dag/near-members-for-evm', 'near_nonce on an EVM signature', { ...D, near_nonce: '00'.repeat(32) }, 'INVALID_INPUT');
   add('delegated_access_grant', 'dag/signature-short', 'EVM signature of 64 bytes (no v)', { ...D, signature: D.signature.slice(0, 130) }, 'INVALID_SIGNATURE');
   add('delegated_access_grant', 'dag/content-hash-short', 'content_hash of 63 hex', dag(OWNER, { content_hash: CONTENT_HASH.slice(1) }), 'INVALID_LENGTH');
-  add('delegated_access_grant', 'dag/grantee-eip55', 'grantee in EIP-55 spelling', dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }), 'INVALID_ENCODING');
+  add('delegated_access_grant', 'dag/grantee-eip55', 'grantee in EIP-55 spelling, signed as written', dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }), 'valid');
   add('delegated_access_grant', 'dag/data-id-not-uuid', 'data_id without hyphens', dag(OWNER, { data_id: COPY_ID.replace(/-/g, '') }), 'INVALID_LENGTH');
   add('delegated_access_grant', 'dag/locked-until-negative', 'locked_until -1', dag(OWNER, { locked_until: -1 }), 'INVALID_INPUT');
-  add('delegated_access_grant', 'dag/near-without-nonce', 'a NEAR owner without near_nonce / near_recipient', { ...D, owner_wallet_type: 'NEAR', owner_wallet_identifier: 'ed25519:' + base58(unhexKey(OWNER_FS.id)) }, 'INVALID_INPUT');
+  add('delegated_access_grant', 'dag/near-without-nonce', 'a NEAR owner without near_nonce / near_recipient: the signature must be the packed form, an EVM signature is not', { ...D, owner_wallet_type: 'NEAR', owner_wallet_identifier: 'ed25519:' + base58(unhexKey(OWNER_FS.id)) }, 'INVALID_SIGNATURE');
   const missing = clone(D); delete missing.signature;
   add('delegated_access_grant', 'dag/missing-signature', 'signature missing', missing, 'INVALID_INPUT');
   add('delegated_access_grant', 'dag/unknown-member', 'an unknown member', { ...D, dag_id: '1' }, 'INVALID_INPUT');
@@ -341,7 +341,7 @@ function signedReq(caller, fields = {}, signer = caller) {
   add('signed_request', 'signed_request/path-newline', 'a line break in path cannot forge a line', { ...R, path: '/v1\nmethod: GET' }, 'INVALID_INPUT', NOW_R);
   add('signed_request', 'signed_request/path-too-long', 'path over 2048 bytes', signedReq(OWNER, { path: '/' + 'a'.repeat(2048) }), 'TOO_LARGE', NOW_R);
   add('signed_request', 'signed_request/body-hash-base64', 'body_sha256 in base64', signedReq(OWNER, { body_sha256: b64(sha256(new Uint8Array())) }), 'INVALID_LENGTH', NOW_R);
-  add('signed_request', 'signed_request/caller-eip55', 'caller in EIP-55 spelling', signedReq({ ...OWNER, id: OWNER.checksummed }), 'INVALID_ENCODING', NOW_R);
+  add('signed_request', 'signed_request/caller-eip55', 'caller in EIP-55 spelling, signed as written', signedReq({ ...OWNER, id: OWNER.checksummed }), 'valid', NOW_R);
   add('signed_request', 'signed_request/unknown-member', 'an unknown member', { ...R, body: '' }, 'INVALID_INPUT', NOW_R);
 }
 

@@ -1,5 +1,4 @@
-// The signed-message templates of docs/spec/ (grants.md, requests.md) and docs/api.md (addWallet,
-// nodeReceipt), written here from the documents, not from the C++ code: the generators sign these
+// The signed-message templates of docs/spec/ (grants.md, requests.md, accounts.md, receipts.md), written here from the documents, not from the C++ code: the generators sign these
 // bytes (grant-vectors.mjs) and state them as the expected output of signed_message
 // (protocol-vectors.mjs).
 //
@@ -8,13 +7,23 @@
 
 const lines = (pairs) => pairs.map(([k, v]) => `${k}: ${v}`).join('\n');
 
-export const dagMessage = (d) => lines([['operation', 'delegatedAccessGrant'], ['owner', d.owner_wallet_identifier],
-  ['grantee', d.grantee_wallet_identifier], ['data_id', d.data_id], ['locked_until', String(d.locked_until)],
-  ['content_hash', d.content_hash]]);
-export const dwgMessage = (d) => lines([['operation', 'delegatedWriteGrant'], ['owner', d.owner_wallet_identifier],
-  ['grantee', d.grantee_wallet_identifier], ['issuer_public_key', d.issuer_public_key], ['id', d.id],
-  ['access_grant_timelock', d.access_grant_timelock], ['not_usable_before', d.not_usable_before],
-  ['not_usable_after', d.not_usable_after]]);
+// DAG and DWG: idOS's texts by default (format "idos-1"); "idos-core-1" selects this project's first ones.
+export const dagMessage = (d) => (d.format === 'idos-core-1'
+  ? lines([['operation', 'delegatedAccessGrant'], ['owner', d.owner_wallet_identifier],
+    ['grantee', d.grantee_wallet_identifier], ['data_id', d.data_id], ['locked_until', String(d.locked_until)],
+    ['content_hash', d.content_hash]])
+  : lines([['operation', 'insertAccessGrant'], ['owner', d.owner_wallet_identifier],
+    ['grantee', d.grantee_wallet_identifier], ['dataId', d.data_id], ['lockedUntil', String(d.locked_until)],
+    ['contentHash', d.content_hash]]));
+export const dwgMessage = (d) => (d.format === 'idos-core-1'
+  ? lines([['operation', 'delegatedWriteGrant'], ['owner', d.owner_wallet_identifier],
+    ['grantee', d.grantee_wallet_identifier], ['issuer_public_key', d.issuer_public_key], ['id', d.id],
+    ['access_grant_timelock', d.access_grant_timelock], ['not_usable_before', d.not_usable_before],
+    ['not_usable_after', d.not_usable_after]])
+  : lines([['operation', 'delegatedWriteGrant'], ['owner', d.owner_wallet_identifier],
+    ['consumer', d.grantee_wallet_identifier], ['issuer public key', d.issuer_public_key], ['id', d.id],
+    ['access grant timelock', d.access_grant_timelock], ['not usable before', d.not_usable_before],
+    ['not usable after', d.not_usable_after]]));
 export const readRequestMessage = (r) => lines([['operation', 'readRequest'], ['grantee', r.grantee_wallet_identifier],
   ['data_id', r.data_id], ['nonce', r.nonce], ['issued_at', r.issued_at]]);
 export const signedRequestMessage = (r) => lines([['operation', 'signedRequest'], ['caller', r.caller_wallet_identifier],

@@ -147,12 +147,12 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   msg('delegated_access_grant', 'signed_message/dag-no-lock', 'locked_until 0 is written "0"', dag(OWNER, { locked_until: 0 }));
   msg('delegated_access_grant', 'signed_message/dag-max-lock', 'locked_until 253402300799', dag(OWNER, { locked_until: 253402300799 }));
   msg('delegated_access_grant', 'signed_message/dag-near-owner', 'a NEAR owner: near_* members belong to the signature, not the text', { ...dag({ type: 'NEAR', id: nearId('owner') }), ...NEAR_MEMBERS });
-  add(op, 'delegated_access_grant', 'signed_message/dag-owner-eip55', 'no silent canonicalisation: an EIP-55 owner is refused', dag({ ...OWNER, id: OWNER.checksummed }), 'INVALID_ENCODING');
+  msg('delegated_access_grant', 'signed_message/dag-owner-eip55', 'an EIP-55 owner (as idOS clients send it): the text carries the spelling the wallet signs', dag({ ...OWNER, id: OWNER.checksummed }));
   const badSum = GRANTEE.checksummed.slice(0, 2) + [...GRANTEE.checksummed.slice(2)].map((c) => (/[a-f]/.test(c) ? c.toUpperCase() : /[A-F]/.test(c) ? c.toLowerCase() : c)).join('');
   add(op, 'delegated_access_grant', 'signed_message/dag-grantee-bad-checksum', 'grantee in mixed case with a wrong EIP-55 checksum', dag(OWNER, { grantee_wallet_identifier: badSum }), 'CHECKSUM_MISMATCH');
   add(op, 'delegated_access_grant', 'signed_message/dag-locked-until-negative', 'locked_until -1', dag(OWNER, { locked_until: -1 }), 'INVALID_INPUT');
   add(op, 'delegated_access_grant', 'signed_message/dag-locked-until-float', 'locked_until 0.0', JSON.stringify(dag(OWNER, { locked_until: 0 })).replace('"locked_until":0', '"locked_until":0.0'), 'INVALID_INPUT');
-  add(op, 'delegated_access_grant', 'signed_message/dag-near-without-nonce', 'a NEAR owner needs near_nonce and near_recipient', dag({ type: 'NEAR', id: nearId('owner') }), 'INVALID_INPUT');
+  msg('delegated_access_grant', 'signed_message/dag-near-without-nonce', 'a NEAR owner without near_* members: idOS\'s packed NEP-413 form, same text', dag({ type: 'NEAR', id: nearId('owner') }));
   add(op, 'delegated_access_grant', 'signed_message/dag-signature-not-string', 'a signature member, when present, must be a string', { ...D, signature: 1 }, 'INVALID_INPUT');
   add(op, 'delegated_access_grant', 'signed_message/dag-unknown-member', 'an unknown member', { ...D, id: uuidFromLabel('x') }, 'INVALID_INPUT');
   add(op, 'delegated_access_grant', 'signed_message/dag-missing-content-hash', 'content_hash missing', without(D, 'content_hash'), 'INVALID_INPUT');
@@ -243,7 +243,7 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   forever('delegated_access_grant', 'replay_key/dag-signed', 'the same DAG signed (ethers)', signed('delegated_access_grant', D, OWNER), dagKey(D));
   const D0 = dag(OWNER_FS, { grantee_wallet_identifier: GRANTEE_FS.id, locked_until: 0 });
   forever('delegated_access_grant', 'replay_key/dag-facesign-no-lock', 'FaceSign grantee, locked_until 0', D0, dagKey(D0));
-  add(op, 'delegated_access_grant', 'replay_key/dag-grantee-eip55', 'grantee in EIP-55 spelling', dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }), 'INVALID_ENCODING');
+  forever('delegated_access_grant', 'replay_key/dag-grantee-eip55', 'grantee in EIP-55 spelling: the id of the grant over the canonical (lowercase) grantee', dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }), dagKey(dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed.toLowerCase() })));
   add(op, 'delegated_access_grant', 'replay_key/dag-locked-until-too-large', 'locked_until after 9999-12-31T23:59:59Z', dag(OWNER, { locked_until: 253402300800 }), 'INVALID_INPUT');
   add(op, 'delegated_access_grant', 'replay_key/dag-content-hash-uppercase', 'content_hash in uppercase hex', dag(OWNER, { content_hash: CONTENT_HASH.toUpperCase() }), 'INVALID_ENCODING');
   add(op, 'delegated_access_grant', 'replay_key/dag-signature-not-string', 'a signature member, when present, must be a string', { ...D, signature: null }, 'INVALID_INPUT');
@@ -306,7 +306,7 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   badW('derive_access_grant/dwg-content-hash-short', 'content_hash of 63 hex', dw({ content_hash: CONTENT_HASH.slice(1) }), 'INVALID_LENGTH');
   badW('derive_access_grant/dwg-window-reversed', 'a DWG with not_usable_before after not_usable_after', dw({ dwg: dwg(OWNER, { not_usable_before: rfc3339(T0 + 86400), not_usable_after: rfc3339(T0) }) }), 'INVALID_INPUT');
   badW('derive_access_grant/dwg-timelock-fraction', 'access_grant_timelock with milliseconds', dw({ dwg: dwg(OWNER, { access_grant_timelock: '2026-01-08T00:00:00.000Z' }) }), 'INVALID_LENGTH');
-  badW('derive_access_grant/dwg-owner-eip55', 'the DWG owner in EIP-55 spelling', dw({ dwg: dwg({ ...OWNER, id: OWNER.checksummed }) }), 'INVALID_ENCODING');
+  fromDwg('derive_access_grant/dwg-owner-eip55', 'the DWG owner in EIP-55 spelling (as idOS clients send it)', dw({ dwg: dwg({ ...OWNER, id: OWNER.checksummed }) }));
   badW('derive_access_grant/dwg-unknown-dwg-member', 'the DWG has an unknown member', dw({ dwg: { ...dwg(OWNER), grantee: GRANTEE.id } }), 'INVALID_INPUT');
   badW('derive_access_grant/dwg-not-object', 'dwg as JSON text', dw({ dwg: JSON.stringify(dwg(OWNER)) }), 'INVALID_INPUT');
   badW('derive_access_grant/dwg-grantee-given', 'the grantee comes from the DWG, never from the caller', dw({ grantee: RELAYER.id }), 'INVALID_INPUT');
@@ -328,7 +328,13 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   badG('derive_access_grant/dag-submitter-eip55', 'submitter in EIP-55 spelling', dg({ submitter: RELAYER.checksummed }), 'INVALID_ENCODING');
   badG('derive_access_grant/dag-submitter-account-name', 'a NEAR account name is not a wallet identifier', dg({ submitter: 'alice.near' }), 'UNSUPPORTED');
   badG('derive_access_grant/dag-owner-wallet', 'owner must be the owner\'s user id', dg({ owner: OWNER.id }), 'INVALID_LENGTH');
-  badG('derive_access_grant/dag-grantee-eip55', 'the DAG grantee in EIP-55 spelling', dg({ dag: dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }) }), 'INVALID_ENCODING');
+  {
+    const input = dg({ dag: dag(OWNER, { grantee_wallet_identifier: GRANTEE.checksummed }) });
+    add(op, 'delegated_access_grant', 'derive_access_grant/dag-grantee-eip55', 'the DAG grantee in EIP-55 spelling: the grant names it canonically (lowercase)', input, grantText({
+      owner: input.owner, grantee: GRANTEE.checksummed.toLowerCase(), data_id: input.dag.data_id,
+      locked_until: input.dag.locked_until, content_hash: input.dag.content_hash, inserter_type: 'delegate',
+      inserter_id: input.submitter }));
+  }
   badG('derive_access_grant/dag-locked-until-negative', 'the DAG\'s locked_until -1', dg({ dag: dag(OWNER, { locked_until: -1 }) }), 'INVALID_INPUT');
   badG('derive_access_grant/dag-unknown-dag-member', 'the DAG has an unknown member', dg({ dag: { ...dag(OWNER), inserter_id: RELAYER.id } }), 'INVALID_INPUT');
   badG('derive_access_grant/dag-missing-submitter', 'submitter missing', without(G, 'submitter'), 'INVALID_INPUT');

@@ -532,8 +532,8 @@ async function genXrpl() {
   }
   const base = sigs.ascii;
   add({
-    id: 'xrpl-uppercase-signature', comment: 'xrpl-ascii-valid signature in uppercase hex, as ripple-keypairs returns it (lowercase is canonical)',
-    type: 'XRPL', identifier: A.address, public_key: A.publicKey, message: MSG_ASCII, signature: base.toUpperCase(), expected: 'INVALID_ENCODING',
+    id: 'xrpl-uppercase-signature', comment: 'xrpl-ascii-valid signature in uppercase hex, as ripple-keypairs returns it (either case verifies)',
+    type: 'XRPL', identifier: A.address, public_key: A.publicKey, message: MSG_ASCII, signature: base.toUpperCase(), expected: 'valid',
   });
   add({
     id: 'xrpl-public-key-mismatch',

@@ -51,9 +51,19 @@ Result<WalletType> infer_wallet_type(std::string_view identifier);
 Status check_canonical_wallet_identifier(std::string_view identifier, std::optional<WalletType> type,
                                          std::string_view what);
 
+// An identifier in any spelling canonical_wallet_identifier accepts (e.g. an EIP-55 address, as
+// idOS's clients put it in the messages they sign); returns the canonical spelling.
+Result<std::string> accepted_wallet_identifier(std::string_view identifier, std::optional<WalletType> type,
+                                               std::string_view what);
+
 // --- access grants ------------------------------------------------------------------------------
-// idOS's id: UUIDv5(kAccessGrantNamespace, grantee + "-" + data_id + "-" + decimal(locked_until)).
+// idOS's id: UUIDv5(kAccessGrantNamespace, grantee + "-" + data_id + "-" + decimal(locked_until)),
+// here always over the canonical grantee, so one grant has one id.
 Result<std::string> access_grant_id(std::string_view grantee, std::string_view data_id, int64_t locked_until);
+// The id idOS's schema computes: the same UUIDv5 over the grantee exactly as supplied (an EIP-55
+// grantee gives another id than its lowercase form). For interop only; the grantee must still be
+// an accepted spelling, data_id a UUID and locked_until in range.
+Result<std::string> access_grant_id_as_supplied(std::string_view grantee, std::string_view data_id, int64_t locked_until);
 
 struct AccessGrant {
   std::string id;
@@ -75,32 +85,43 @@ Status check_access_grant(const AccessGrant& grant);
 // Revocation policy: requester must be the owner (forbidden), now > locked_until (locked).
 Status check_revocation(const AccessGrant& grant, std::string_view requester_user_id, int64_t now);
 
+// Which text a DAG or DWG message is: idOS's (the default) or this project's first template.
+enum class GrantMessageFormat { idos_1, idos_core_1 };
+// "idos-1" or "idos-core-1" (UNSUPPORTED otherwise).
+Result<GrantMessageFormat> parse_grant_message_format(std::string_view name);
+
 // --- delegated access grant ---------------------------------------------------------------------
 struct DelegatedAccessGrant {
-  std::string owner;    // owner's canonical wallet identifier (the signer)
-  std::string grantee;  // canonical wallet identifier
+  std::string owner;    // owner's wallet identifier (the signer), any accepted spelling
+  std::string grantee;  // wallet identifier, any accepted spelling
   std::string data_id;
   int64_t locked_until = 0;
   std::string content_hash;
+  GrantMessageFormat format = GrantMessageFormat::idos_1;
 };
 Status check_delegated_access_grant(const DelegatedAccessGrant& dag);
-// "operation: delegatedAccessGrant\nowner: ..\ngrantee: ..\ndata_id: ..\nlocked_until: ..\ncontent_hash: .."
+// idos-1:      "operation: insertAccessGrant\nowner: ..\ngrantee: ..\ndataId: ..\nlockedUntil: ..\ncontentHash: .."
+// idos-core-1: "operation: delegatedAccessGrant\nowner: ..\ngrantee: ..\ndata_id: ..\nlocked_until: ..\ncontent_hash: .."
+// owner and grantee exactly as given (the bytes the wallet signed).
 Result<std::string> dag_message(const DelegatedAccessGrant& dag);
 
 // --- delegated write grant ----------------------------------------------------------------------
 struct DelegatedWriteGrant {
-  std::string owner;              // owner_wallet_identifier (the signer)
-  std::string grantee;            // grantee_wallet_identifier
+  std::string owner;              // owner_wallet_identifier (the signer), any accepted spelling
+  std::string grantee;            // grantee_wallet_identifier, any accepted spelling
   std::string issuer_public_key;  // 64 lowercase hex Ed25519
   std::string id;                 // UUID, single use
   std::string access_grant_timelock;  // RFC 3339 UTC
   std::string not_usable_before;      // RFC 3339 UTC
   std::string not_usable_after;       // RFC 3339 UTC
+  GrantMessageFormat format = GrantMessageFormat::idos_1;
 };
 // Field rules and not_usable_before < not_usable_after (invalid_input).
 Status check_delegated_write_grant(const DelegatedWriteGrant& dwg);
-// idOS's template: "operation: delegatedWriteGrant\nowner: ..\ngrantee: ..\nissuer_public_key: ..\n
-// id: ..\naccess_grant_timelock: ..\nnot_usable_before: ..\nnot_usable_after: .."
+// idos-1 (idOS's line keys): "operation: delegatedWriteGrant\nowner: ..\nconsumer: ..\n
+//   issuer public key: ..\nid: ..\naccess grant timelock: ..\nnot usable before: ..\nnot usable after: .."
+// idos-core-1: the same lines keyed grantee, issuer_public_key, access_grant_timelock,
+//   not_usable_before, not_usable_after. owner and grantee exactly as given.
 Result<std::string> dwg_message(const DelegatedWriteGrant& dwg);
 // not_yet_valid when now < not_usable_before - kDwgClockSkewSeconds; expired when now > not_usable_after.
 Status check_dwg_usable_at(const DelegatedWriteGrant& dwg, int64_t now);
@@ -128,7 +149,7 @@ Status check_grant_target(const AccessGrant& grant, const GrantTarget& target);
 
 // --- read request and signed request (this project's formats) ----------------------------------
 struct ReadRequest {
-  std::string grantee;    // canonical wallet identifier (the signer)
+  std::string grantee;    // wallet identifier (the signer), any accepted spelling
   std::string data_id;
   std::string nonce;      // 64 lowercase hex (32 random bytes)
   std::string issued_at;  // RFC 3339 UTC
@@ -138,7 +159,7 @@ Status check_read_request(const ReadRequest& request);
 Result<std::string> read_request_message(const ReadRequest& request);
 
 struct SignedRequest {
-  std::string caller;       // canonical wallet identifier (the signer)
+  std::string caller;       // wallet identifier (the signer), any accepted spelling
   std::string method;       // GET, POST, PUT, PATCH or DELETE
   std::string path;         // "/..." printable ASCII without spaces, query included
   std::string body_sha256;  // 64 lowercase hex SHA-256 of the body bytes (of "" when none)

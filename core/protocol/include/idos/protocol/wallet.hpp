@@ -62,9 +62,30 @@ struct WalletSignatureRequest {
   std::optional<std::string_view> nonce;        // NEAR only: 64 lowercase hex
   std::optional<std::string_view> recipient;    // NEAR only
   std::optional<std::string_view> callback_url; // NEAR only, optional
+  // Which of the type's signature schemes (docs/wallets.md "Schemes"); absent: the type's default.
+  //   NEAR     "nep413" (base64 signature + nonce + recipient) or "nep413-packed" (idOS's hex
+  //            packing); absent: "nep413" when a nonce is given, else "nep413-packed".
+  //   Stellar  "raw" or "sep53"; absent: raw, then SEP-53 if raw does not verify.
+  //   others   only their one scheme, spelled "eip191" (EVM), "raw" (XRPL, FaceSign).
+  std::optional<std::string_view> scheme;
+  // NEAR recipient policy: the NEP-413 recipient the signature must name (MISMATCH otherwise).
+  // Absent: kIdosNearRecipient for the packed form (idOS's signer default and its current
+  // verifier), no check for the separate form (the caller supplies the recipient). "*": any.
+  std::optional<std::string_view> expected_recipient;
 };
 
+// ok, or verify_failed for a well-formed signature that does not verify, or the malformed-input
+// code. Every scheme above, including idOS's wire forms: XRPL Ed25519 and secp256k1 keys with
+// signature hex in either case, NEAR packed NEP-413, Stellar SEP-53 (docs/wallets.md).
 Status verify_wallet_signature(const WalletSignatureRequest& request);
+
+// idOS's NEAR wallets sign NEP-413 messages for this recipient by default.
+inline constexpr std::string_view kIdosNearRecipient = "idos.network";
+
+// SEP-53 (Stellar signed messages): SHA-256("Stellar Signed Message:\n" || message).
+Result<std::array<uint8_t, 32>> sep53_hash(std::string_view message);
+// XRPL's SHA-512Half: the first 32 bytes of SHA-512(data) (what XRPL secp256k1 keys sign).
+std::array<uint8_t, 32> sha512_half(ByteView data);
 
 // --- EVM helpers --------------------------------------------------------------------------------
 // keccak256 of the EIP-191 personal_sign envelope of `message`.
