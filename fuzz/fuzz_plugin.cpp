@@ -12,6 +12,8 @@
 //   canonical_json             json
 //   ed25519_verify             public_key[32] signature[64] message (shorter inputs split in three)
 //   signed_message, replay_key, derive_access_grant   kind 0x1F json
+//   verify_wallet_signature_with   as verify_wallet_signature, then 0x1F scheme 0x1F expected_recipient
+//   access_grant_id_as_supplied    as access_grant_id
 //
 // Besides "no crash, no sanitizer report", every call must keep the ABI's promises: a code in the
 // enum, an error message exactly on failure, a NUL-terminated output of the stated length on
@@ -156,6 +158,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_verdict(idos_ed25519_verify(data + key_len + sig_len, size - key_len - sig_len, data + key_len, sig_len, data,
                                     key_len, &message),
                 message);
+#elif defined(IDOS_FUZZ_ENTRY_verify_wallet_signature_with)
+  auto f = split(input, 10);
+  check_verdict(idos_verify_wallet_signature_with(f[0].data(), f[0].size(), f[1].data(), f[1].size(), opt_ptr(f[2]),
+                                                  f[2].size(), f[3].data(), f[3].size(), f[4].data(), f[4].size(),
+                                                  opt_ptr(f[5]), f[5].size(), opt_ptr(f[6]), f[6].size(),
+                                                  opt_ptr(f[7]), f[7].size(), opt_ptr(f[8]), f[8].size(),
+                                                  opt_ptr(f[9]), f[9].size(), &message),
+                message);
+#elif defined(IDOS_FUZZ_ENTRY_access_grant_id_as_supplied)
+  auto f = split(input, 3);
+  int64_t lock = 0;
+  for (char c : f[2].substr(0, 18)) lock = lock * 10 + (c >= '0' && c <= '9' ? c - '0' : 0);
+  if (!f[2].empty() && f[2][0] == '-') lock = -lock;
+  int32_t code = idos_access_grant_id_as_supplied(f[0].data(), f[0].size(), f[1].data(), f[1].size(), lock, &out,
+                                                  &out_len, &message);
+  check_text(code, message, out, out_len);
+  require(code != IDOS_OK || out_len == 36);
+  idos_free(out);
 #elif defined(IDOS_FUZZ_ENTRY_signed_message)
   auto f = split(input, 2);
   int32_t code = idos_signed_message(f[0].data(), f[0].size(), f[1].data(), f[1].size(), &out, &out_len, &message);

@@ -10,6 +10,11 @@ export { DOCUMENT_KINDS, ERROR_CODES, WALLET_TYPES } from "./constants.js";
 export type SignedMessageKind =
   | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
   | "node_receipt";
+/** A document's single-use value and until when a node must remember it (unix seconds; 0 = forever). */
+export interface ReplayKey {
+  key: string;
+  keepUntil: number;
+}
 export type ReplayKeyKind = "signed_request" | "read_request" | "delegated_write_grant" | "delegated_access_grant";
 
 /** Every failure of the package. */
@@ -245,7 +250,7 @@ export interface Idos {
   /** The exact text signed for a document of `kind` (signature members may be absent). */
   signedMessage(kind: SignedMessageKind, json: string | object): string;
   /** The single-use value a node records for a document; keepUntil in unix seconds, 0 = forever. */
-  replayKey(kind: ReplayKeyKind, json: string | object): { key: string; keepUntil: number };
+  replayKey(kind: ReplayKeyKind, json: string | object): ReplayKey;
   /** The access grant a share, a DWG write or a DAG creates (field rules only). */
   deriveAccessGrant(kind: "share" | "delegated_write_grant" | "delegated_access_grant", json: string | object): AccessGrant;
 

@@ -111,7 +111,8 @@ plugin_fuzz_seeds() {
   for t in validate verify_credential verify_credential_proof check_access_grant verify_delegated_access_grant \
            verify_delegated_write_grant check_revoke_allowed verify_read_request verify_signed_request \
            verify_wallet_signature canonical_wallet_identifier access_grant_id content_hash canonical_json \
-           ed25519_verify signed_message replay_key derive_access_grant; do
+           ed25519_verify signed_message replay_key derive_access_grant verify_wallet_signature_with \
+           access_grant_id_as_supplied; do
     mkdir -p "$corpus/$t"
   done
   sqlite3 -batch :memory: "
@@ -134,6 +135,16 @@ plugin_fuzz_seeds() {
         coalesce(json_extract(value, '\$.public_key'), '') || char(31) || json_extract(value, '\$.message') || char(31) ||
         json_extract(value, '\$.signature') || char(31) || coalesce(json_extract(value, '\$.nonce'), '') || char(31) ||
         coalesce(json_extract(value, '\$.recipient'), '') || char(31) || coalesce(json_extract(value, '\$.callback_url'), ''))) from w;
+    select sum(writefile('$corpus/verify_wallet_signature_with/' || key,
+        json_extract(value, '\$.type') || char(31) || json_extract(value, '\$.identifier') || char(31) ||
+        coalesce(json_extract(value, '\$.public_key'), '') || char(31) || json_extract(value, '\$.message') || char(31) ||
+        json_extract(value, '\$.signature') || char(31) || coalesce(json_extract(value, '\$.nonce'), '') || char(31) ||
+        coalesce(json_extract(value, '\$.recipient'), '') || char(31) || coalesce(json_extract(value, '\$.callback_url'), '') ||
+        char(31) || coalesce(json_extract(value, '\$.scheme'), '') || char(31) ||
+        coalesce(json_extract(value, '\$.expected_recipient'), ''))) from w;
+    select sum(writefile('$corpus/access_grant_id_as_supplied/' || key, json_extract(doc, '\$.grantee') || char(31) ||
+        json_extract(doc, '\$.data_id') || char(31) || json_extract(doc, '\$.locked_until')))
+      from g where kind = 'access_grant' and json_valid(doc) and json_extract(doc, '\$.grantee') is not null;
     select sum(writefile('$corpus/canonical_wallet_identifier/' || key,
         json_extract(value, '\$.type') || char(31) || json_extract(value, '\$.identifier'))) from w;
     select sum(writefile('$corpus/access_grant_id/' || key, json_extract(doc, '\$.grantee') || char(31) ||
