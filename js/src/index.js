@@ -360,11 +360,19 @@ class Idos {
 
   // --- encryption keys ---
 
-  /** idOS password derivation: scrypt(NFKC(password), userId) -> X25519 key pair. */
-  deriveEncryptionKeyPair(password, userId) {
+  /**
+   * idOS password derivation: scrypt(NFKC(password), userId as given) -> X25519 key pair. userId may
+   * be any UUID by default; `{ salt: "idos" }` applies idOS's rule (UUID v4 only, either case) and
+   * refuses other versions with INVALID_INPUT.
+   */
+  deriveEncryptionKeyPair(password, userId, options = {}) {
     stringArg(userId, "userId");
+    const salt = objectArg(options, "options").salt;
+    if (salt !== undefined && salt !== "idos" && salt !== "any-uuid") {
+      throw invalid('options.salt must be "idos" or "any-uuid"');
+    }
     return withPasswordBytes(password, (pw) =>
-      new EncryptionKeyPair(unwrap(this.#m.deriveEncryptionKeyPair(pw, userId))));
+      new EncryptionKeyPair(unwrap(this.#m.deriveEncryptionKeyPair(pw, userId, salt ?? "any-uuid"))));
   }
   encryptionKeyPairFromSecret(secretKey) {
     return withSecretCopy(secretKey, "secretKey", (sk) =>
@@ -427,13 +435,13 @@ class Idos {
    * grantee is a valid spelling and reproduces idOS's id over it exactly as supplied (an EIP-55
    * grantee gives another id than its lowercase form; docs/spec/grants.md).
    */
-  accessGrantId(grantee, dataId, lockedUntil, options) {
-    const as = options === undefined ? undefined : objectArg(options, "options").as;
+  accessGrantId(grantee, dataId, lockedUntil, options = {}) {
+    const as = objectArg(options, "options").as;
     if (as !== undefined && as !== "idos" && as !== "canonical") {
       throw invalid('options.as must be "idos" or "canonical"');
     }
-    const fn = as === "idos" ? this.#m.accessGrantIdAsSupplied : this.#m.accessGrantId;
-    return unwrap(fn(stringArg(grantee, "grantee"), stringArg(dataId, "dataId"), integerArg(lockedUntil, "lockedUntil")));
+    const g = stringArg(grantee, "grantee"), d = stringArg(dataId, "dataId"), l = integerArg(lockedUntil, "lockedUntil");
+    return unwrap(as === "idos" ? this.#m.accessGrantIdAsSupplied(g, d, l) : this.#m.accessGrantId(g, d, l));
   }
   /** RFC 8785 canonical JSON of JSON text or a value. */
   canonicalizeJson(value) {
