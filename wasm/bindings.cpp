@@ -233,10 +233,19 @@ val initialize() {
 
 // Key pairs -----------------------------------------------------------------------------------------
 
-val derive_encryption_key_pair(const val& password_nfkc_utf8, const std::string& user_id) {
+// salt: "any-uuid" (any UUID; this project's ids) or "idos" (idOS's UUID v4 rule); kdf.hpp.
+val derive_encryption_key_pair(const val& password_nfkc_utf8, const std::string& user_id, const std::string& salt) {
+  idos::UserIdSalt rule;
+  if (salt == "any-uuid") {
+    rule = idos::UserIdSalt::any_uuid;
+  } else if (salt == "idos") {
+    rule = idos::UserIdSalt::idos_v4;
+  } else {
+    return fail(idos::ErrorCode::invalid_input, "salt must be \"any-uuid\" or \"idos\"");
+  }
   auto password = secret_from_js(password_nfkc_utf8);
   if (!password.ok()) return fail(password.error());
-  return map_result(idos::derive_idos_encryption_key_pair(idos::as_text(password.value().expose()), user_id),
+  return map_result(idos::derive_idos_encryption_key_pair(idos::as_text(password.value().expose()), user_id, rule),
                     [](idos::X25519KeyPair& p) { return val(EncryptionKey(std::move(p))); });
 }
 

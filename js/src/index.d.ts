@@ -186,7 +186,8 @@ export interface Idos {
   readonly version: string;
   readonly loadMilliseconds: number;
 
-  deriveEncryptionKeyPair(password: string, userId: string): EncryptionKeyPair;
+  /** `salt: "idos"`: idOS's rule, userId must be a UUID v4 (either case); default "any-uuid". */
+  deriveEncryptionKeyPair(password: string, userId: string, options?: { salt?: "idos" | "any-uuid" }): EncryptionKeyPair;
   encryptionKeyPairFromSecret(secretKey: Uint8Array): EncryptionKeyPair;
   generateEncryptionKeyPair(): EncryptionKeyPair;
 

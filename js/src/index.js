@@ -360,11 +360,19 @@ class Idos {
 
   // --- encryption keys ---
 
-  /** idOS password derivation: scrypt(NFKC(password), userId) -> X25519 key pair. */
-  deriveEncryptionKeyPair(password, userId) {
+  /**
+   * idOS password derivation: scrypt(NFKC(password), userId as given) -> X25519 key pair. userId may
+   * be any UUID by default; `{ salt: "idos" }` applies idOS's rule (UUID v4 only, either case) and
+   * refuses other versions with INVALID_INPUT.
+   */
+  deriveEncryptionKeyPair(password, userId, options = {}) {
     stringArg(userId, "userId");
+    const salt = objectArg(options, "options").salt;
+    if (salt !== undefined && salt !== "idos" && salt !== "any-uuid") {
+      throw invalid('options.salt must be "idos" or "any-uuid"');
+    }
     return withPasswordBytes(password, (pw) =>
-      new EncryptionKeyPair(unwrap(this.#m.deriveEncryptionKeyPair(pw, userId))));
+      new EncryptionKeyPair(unwrap(this.#m.deriveEncryptionKeyPair(pw, userId, salt ?? "any-uuid"))));
   }
   encryptionKeyPairFromSecret(secretKey) {
     return withSecretCopy(secretKey, "secretKey", (sk) =>

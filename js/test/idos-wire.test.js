@@ -1,40 +1,16 @@
-// tests/vectors/idos_wire.json through the package: DWGs, DAGs and signed requests signed as idOS's
-// clients sign them (EVM EIP-55, NEAR packed, Stellar raw and SEP-53, XRPL Ed25519 and secp256k1),
-// wallet schemes and the NEAR recipient policy, and accessGrantId(..., { as: "idos" }).
+// The package's idOS-interop options around tests/vectors/idos_wire.json: accessGrantId(..., { as }),
+// the DWG message formats and deriveEncryptionKeyPair(..., { salt }). The file's cases themselves
+// (documents, wallet cases, ids, key derivations) run in vectors.test.js, which records their
+// outcomes for the native-vs-WASM comparison.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { code, IdosError, load, readVectors } from "./helpers.js";
+import { code, load, readVectors } from "./helpers.js";
 
 const idos = await load();
 const wire = readVectors("idos_wire.json");
 test("idos_wire.json exists", () => assert.ok(wire, "tests/vectors/idos_wire.json is missing"));
 
-function outcome(fn) {
-  try {
-    const v = fn();
-    return v === true ? "valid" : v === false ? "VERIFY_FAILED" : v;
-  } catch (e) {
-    if (e instanceof IdosError) return e.code;
-    throw e;
-  }
-}
-
 if (wire) {
-  for (const c of wire.documents) {
-    test(`idos_wire ${c.id}`, () => {
-      const got = outcome(() => { idos.validate(c.kind, JSON.stringify(c.input), c.now, c.seen_before); return true; });
-      assert.equal(got, c.expected, c.comment);
-    });
-  }
-  for (const c of wire.wallet) {
-    test(`idos_wire wallet ${c.id}`, () => {
-      const req = { type: c.type, identifier: c.identifier, message: c.message, signature: c.signature };
-      if (c.public_key) req.publicKey = c.public_key;
-      if (c.scheme) req.scheme = c.scheme;
-      if (c.expected_recipient) req.expectedRecipient = c.expected_recipient;
-      assert.equal(outcome(() => idos.verifyWalletSignature(req)), c.expected, c.comment);
-    });
-  }
   for (const c of wire.access_grant_ids) {
     test(`idos_wire ${c.id}`, () => {
       assert.equal(idos.accessGrantId(c.grantee, c.data_id, c.locked_until, { as: "idos" }), c.idos_id);
@@ -46,6 +22,15 @@ if (wire) {
     const c = wire.access_grant_ids[0];
     assert.throws(() => idos.accessGrantId(c.grantee, c.data_id, 0, { as: "near" }), code("INVALID_INPUT"));
     assert.throws(() => idos.accessGrantId("0xnot", c.data_id, 0, { as: "idos" }), code("INVALID_LENGTH"));
+  });
+  test("deriveEncryptionKeyPair options: salt must be idos or any-uuid; idos refuses a UUID v1", () => {
+    const v1 = wire.key_derivation.find((c) => c.id === "kdf/v1-any-uuid");
+    const k = idos.deriveEncryptionKeyPair(v1.password, v1.user_id);  // default: any UUID
+    assert.equal(Buffer.from(k.exportSecretKey()).toString("hex"), v1.secret_key_hex);
+    k.dispose();
+    assert.throws(() => idos.deriveEncryptionKeyPair(v1.password, v1.user_id, { salt: "idos" }), code("INVALID_INPUT"));
+    assert.throws(() => idos.deriveEncryptionKeyPair(v1.password, v1.user_id, { salt: "v4" }), code("INVALID_INPUT"));
+    assert.throws(() => idos.deriveEncryptionKeyPair(v1.password, v1.user_id, "idos"), code("INVALID_INPUT"));
   });
   test("DWG message: idOS's keys by default, the previous ones with format idos-core-1", () => {
     const fields = { owner_wallet_identifier: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",

@@ -114,6 +114,52 @@ if (grants) {
   }
 }
 
+// idos_wire.json (idOS's wire formats): documents through validate, wallet cases with scheme and
+// expected_recipient, idOS's access grant id, and the key derivation under both user-id salt rules.
+// The plugin's C test records the same lines for every case but key_derivation (the plugin has no
+// key derivation); scripts/test.d/plugin.sh requires each of them here.
+const wire = requiredVectors("idos_wire.json");
+if (wire) {
+  for (const c of wire.documents ?? []) {
+    test(`idos_wire ${c.id}`, () => {
+      const got = record("idos_wire.json", c.id, outcome(() => idos.validate(c.kind, JSON.stringify(c.input), c.now, c.seen_before)));
+      assert.equal(got, c.expected, c.comment);
+    });
+  }
+  for (const c of wire.wallet ?? []) {
+    test(`idos_wire wallet ${c.id}`, () => {
+      const req = { type: c.type, identifier: c.identifier, message: c.message, signature: c.signature };
+      if (c.public_key) req.publicKey = c.public_key;
+      if (c.scheme) req.scheme = c.scheme;
+      if (c.expected_recipient) req.expectedRecipient = c.expected_recipient;
+      assert.equal(record("idos_wire.json", c.id, outcome(() => idos.verifyWalletSignature(req))), c.expected, c.comment);
+    });
+  }
+  for (const c of wire.access_grant_ids ?? []) {
+    test(`idos_wire ${c.id}`, () => {
+      const got = record("idos_wire.json", c.id,
+        outcome(() => idos.accessGrantId(c.grantee, c.data_id, c.locked_until, { as: "idos" }) === c.idos_id));
+      assert.equal(got, "valid");
+    });
+  }
+  for (const c of wire.key_derivation ?? []) {
+    test(`idos_wire ${c.id}`, () => {
+      assert.equal(c.password.normalize("NFKC"), c.password_nfkc);
+      let keys;
+      const got = record("idos_wire.json", c.id, outcome(() => {
+        keys = idos.deriveEncryptionKeyPair(c.password, c.user_id, { salt: c.salt });
+        return true;
+      }));
+      assert.equal(got, c.expected, c.comment);
+      if (keys) {
+        assert.equal(hex(keys.exportSecretKey()), c.secret_key_hex);
+        assert.equal(hex(keys.publicKey), c.public_key_hex);
+        keys.dispose();
+      }
+    });
+  }
+}
+
 // protocol.json: signedMessage, replayKey and deriveAccessGrant through the package API. expected is
 // the exact output (the text; {key, keep_until}; the grant as canonical JSON text) or an error code
 // name. The outcome recorded for the native-vs-WASM diff is "valid" when the output is the expected

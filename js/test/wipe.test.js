@@ -62,14 +62,14 @@ test("a derived key pair leaves no copy of its secret key or password once dispo
   const password = new TextEncoder().encode(`${c.password_nfkc}`);
   // A marker password that occurs nowhere else, so a leftover is unambiguous.
   const passwordMarker = new TextEncoder().encode("wipe-test: 7f3c9a1e-password-marker");
-  const r = m.deriveEncryptionKeyPair(password, c.user_id);
+  const r = m.deriveEncryptionKeyPair(password, c.user_id, "any-uuid");
   assert.equal(r.ok, true, r.message);
   const handle = r.value;
   assert.ok(leftovers(secret) >= 1, "positive control: the live secret is in WASM memory");
   handle.delete();
   assert.equal(leftovers(secret), 0, "the secret key is still in WASM memory after dispose");
 
-  const r2 = m.deriveEncryptionKeyPair(passwordMarker, c.user_id);
+  const r2 = m.deriveEncryptionKeyPair(passwordMarker, c.user_id, "any-uuid");
   assert.equal(r2.ok, true);
   r2.value.delete();
   assert.equal(leftovers(passwordMarker), 0, "the password is still in WASM memory after derivation");

@@ -54,7 +54,8 @@ plugin_symbol_check() {
 }
 
 # Native (this run) against WASM (the JS package's tests): same outcome for every case both ran,
-# and the WASM side must have run every grants.json, protocol.json and wallet_signatures.json case.
+# and the WASM side must have run every grants.json, protocol.json, wallet_signatures.json and
+# idos_wire.json case the native side ran.
 plugin_compare_results() {
   local native="$OUT/results-native.txt" wasm="$OUT/results-wasm.txt"
   awk -F'\t' '
@@ -63,7 +64,7 @@ plugin_compare_results() {
     END {
       for (k in n) {
         if (k in w) { common++; if (n[k] != w[k]) { diff++; split(k, p, FS); printf "   differs: %s %s native=%s wasm=%s\n", p[1], p[2], n[k], w[k] } }
-        else { only_native++; if (k ~ /^(grants|protocol|wallet_signatures)\.json\t/) { missing++; if (missing <= 10) { split(k, p, FS); printf "   not run by WASM: %s %s\n", p[1], p[2] } } }
+        else { only_native++; if (k ~ /^(grants|protocol|wallet_signatures|idos_wire)\.json\t/) { missing++; if (missing <= 10) { split(k, p, FS); printf "   not run by WASM: %s %s\n", p[1], p[2] } } }
       }
       for (k in w) if (!(k in n)) only_wasm++
       printf "   compared %d cases: %d differ; only native %d, only wasm %d\n", common, diff, only_native, only_wasm

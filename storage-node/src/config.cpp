@@ -6,13 +6,17 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
+
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/json_dom.hpp"
 
 namespace idos::node {
 namespace {
 
 const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     "threads",    "queue",
                                      "max-body",  "read-timeout", "write-timeout", "keep-alive-timeout",
-                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "config"};
+                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config"};
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -107,6 +111,8 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
   } else if (key == "access-log") {
     if (value != "true" && value != "false") return bad("access-log: true or false");
     c.access_log = value == "true";
+  } else if (key == "issuer-delegates") {
+    c.issuer_delegates_path = value;
   } else if (key == "log-level") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error")
       return bad("log-level: one of debug, info, warn, error");
@@ -140,6 +146,9 @@ flags win over the environment, which wins over the file):
   --rate-burst B            burst size of the per-wallet limit (default 200)
   --log-level L             debug, info, warn or error (default info)
   --access-log BOOL         one JSON log line per request: true or false (default true)
+  --issuer-delegates FILE   issuer keys per inserter, JSON {"inserter": ["hex key", ...]}: a DWG
+                            naming one key accepts a credential signed by another key of the same
+                            inserter (default: none, the credential's key must be the DWG's)
   --help                    this text
   --version                 print the version
 
@@ -188,6 +197,42 @@ Result<Config> load_config(const std::vector<std::string>& args) {
   }
   if (c.plugin_path.empty()) return bad("no plugin: pass --plugin PATH (or IDOS_NODE_PLUGIN)");
   return c;
+}
+
+Result<IssuerDelegates> IssuerDelegates::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return bad("cannot read issuer delegates file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto doc = parse_json(text.str(), JsonLimits{1u << 20, 4});
+  if (!doc.ok()) return bad(path + ": " + doc.error().message);
+  if (!doc->is_object()) return bad(path + ": expected an object {\"inserter\": [\"hex key\", ...]}");
+  IssuerDelegates out;
+  for (const auto& [inserter, keys] : doc->items()) {
+    const std::string where = path + ": inserter '" + inserter + "'";
+    if (inserter.empty()) return bad(path + ": an inserter needs a name");
+    if (!keys.is_array() || keys.empty() || keys.size() > 64) return bad(where + ": expected a list of 1..64 keys");
+    std::vector<std::string> list;
+    for (const auto& k : keys) {
+      if (!k.is_string() || !hex_decode_exact(k.get_ref<const std::string&>(), 32).ok()) {
+        return bad(where + ": every key must be 64 lowercase hex characters (an Ed25519 issuer key)");
+      }
+      const std::string& key = k.get_ref<const std::string&>();
+      if (auto other = out.inserter_of_key_.find(key); other != out.inserter_of_key_.end()) {
+        return bad(where + ": key " + key + " is also listed for '" + other->second + "'");
+      }
+      out.inserter_of_key_[key] = inserter;
+      list.push_back(key);
+    }
+    out.by_inserter_[inserter] = std::move(list);
+  }
+  return out;
+}
+
+const std::vector<std::string>* IssuerDelegates::keys_of_inserter_with(const std::string& issuer_key) const {
+  auto it = inserter_of_key_.find(issuer_key);
+  if (it == inserter_of_key_.end()) return nullptr;
+  return &by_inserter_.at(it->second);
 }
 
 }  // namespace idos::node

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct Config {
   double rate_limit = 50;        // signed requests per second per wallet (0: off)
   double rate_burst = 200;
   std::string log_level = "info";
+  std::string issuer_delegates_path;  // "" = no issuer delegation (docs/node.md)
   bool access_log = true;  // one JSON line per request (event "request")
   bool show_help = false;
   bool show_version = false;
@@ -36,5 +38,24 @@ struct Config {
 Result<Config> load_config(const std::vector<std::string>& args);
 
 std::string usage_text();
+
+// Issuer delegation (docs/node.md, docs/spec/grants.md): the operator's list of issuer keys per
+// inserter, so a DWG naming one key of an inserter accepts a credential signed by another of its
+// keys. The node only finds the list holding the DWG's key and passes it to the plugin
+// (dwg_write's issuer_delegates), which decides.
+class IssuerDelegates {
+ public:
+  // The file: a JSON object {"inserter name": ["64 lowercase hex Ed25519 key", ...], ...}. Each
+  // list holds 1..64 distinct keys; a key in two inserters' lists is refused (which list would a
+  // DWG naming it get?).
+  static Result<IssuerDelegates> load(const std::string& path);
+  // The keys of the inserter that lists `issuer_key` (nullptr when none does).
+  const std::vector<std::string>* keys_of_inserter_with(const std::string& issuer_key) const;
+  size_t inserters() const { return by_inserter_.size(); }
+
+ private:
+  std::map<std::string, std::vector<std::string>> by_inserter_;
+  std::map<std::string, std::string> inserter_of_key_;
+};
 
 }  // namespace idos::node

@@ -34,6 +34,7 @@ struct Ctx {
   StateWriter& w;
   const Plugin& plugin;
   const NodeKeys& keys;
+  const IssuerDelegates& delegates;
   const Transaction& tx;
   int64_t position;
   int64_t time;
@@ -206,8 +207,15 @@ Status op_write_by_dwg(Ctx& c) {
     return make_error(ErrorCode::forbidden, "the DWG's owner wallet is not registered on this node");
   }
   // The plugin decides: DWG signature, usable window at log_time, single use; the credential signed
-  // by the DWG's issuer; both records the owner's (docs/spec/validation.md, dwg_write).
-  const json write{{"dwg", *dwg}, {"credential", *credential}, {"shared_copy", *copy}, {"owner", owner->user_id}};
+  // by the DWG's issuer, or by another key of the same inserter when the operator registered one
+  // (issuer_delegates: the list holding the DWG's key); both records the owner's
+  // (docs/spec/validation.md, dwg_write).
+  json write{{"dwg", *dwg}, {"credential", *credential}, {"shared_copy", *copy}, {"owner", owner->user_id}};
+  if (dwg->contains("issuer_public_key") && (*dwg)["issuer_public_key"].is_string()) {
+    if (const auto* keys = c.delegates.keys_of_inserter_with((*dwg)["issuer_public_key"].get<std::string>())) {
+      write["issuer_delegates"] = *keys;
+    }
+  }
   IDOS_CHECK(c.plugin.validate("dwg_write", dump(write), c.time, used));
   if (!replay.ok()) return replay.error();  // unreachable once the DWG was accepted
   IDOS_TRY(std::string issuer_key, get_string_field(*dwg, "issuer_public_key", kMaxIdChars));
@@ -337,7 +345,7 @@ Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, 
     if (log_position <= last) {
       return make_error(ErrorCode::replayed, "log position " + std::to_string(log_position) + " was already applied");
     }
-    Ctx c{w, plugin_, keys_, tx, log_position, log_time, out};
+    Ctx c{w, plugin_, keys_, delegates_, tx, log_position, log_time, out};
     IDOS_CHECK(apply_operation(c));
     return w.append_log(LogRow{log_position, log_time, tx.operation, tx.actor_wallet, tx_sha256, "OK"});
   });

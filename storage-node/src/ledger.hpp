@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config.hpp"
 #include "idos/primitives/result.hpp"
 #include "node_keys.hpp"
 #include "plugin.hpp"
@@ -67,7 +68,10 @@ struct ApplyOutcome {
 
 class Ledger {
  public:
-  Ledger(Storage& storage, const Plugin& plugin, const NodeKeys& keys) : storage_(storage), plugin_(plugin), keys_(keys) {}
+  // `delegates`: the operator's issuer keys per inserter (part of what apply() decides on, like
+  // the plugin: every node applying the same log must load the same file).
+  Ledger(Storage& storage, const Plugin& plugin, const NodeKeys& keys, const IssuerDelegates& delegates)
+      : storage_(storage), plugin_(plugin), keys_(keys), delegates_(delegates) {}
 
   // Reads the last applied position (call once at start).
   Status open();
@@ -86,6 +90,7 @@ class Ledger {
   Storage& storage_;
   const Plugin& plugin_;
   const NodeKeys& keys_;
+  const IssuerDelegates& delegates_;
   mutable std::mutex mutex_;
   int64_t last_position_ = 0;
 };

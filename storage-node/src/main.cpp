@@ -78,6 +78,16 @@ int main(int argc, char** argv) {
     std::printf("idos-node %s\n", IDOS_VERSION);
     return 0;
   }
+  // The operator's issuer keys per inserter: a malformed file is a configuration error, like a flag.
+  IssuerDelegates delegates;
+  if (!config.issuer_delegates_path.empty()) {
+    auto d = IssuerDelegates::load(config.issuer_delegates_path);
+    if (!d.ok()) {
+      std::fprintf(stderr, "idos-node: %s\n", d.error().message.c_str());
+      return 2;
+    }
+    delegates = std::move(d).value();
+  }
   LogLevel level = LogLevel::info;
   parse_log_level(config.log_level, level);
   set_log_level(level);
@@ -110,7 +120,7 @@ int main(int argc, char** argv) {
   if (!storage_r.ok()) return die("start_failed", storage_r.error().message);
   std::unique_ptr<Storage> storage = std::move(storage_r).value();
 
-  Ledger ledger(*storage, plugin, keys);
+  Ledger ledger(*storage, plugin, keys, delegates);
   if (auto st = ledger.open(); !st.ok()) return die("start_failed", st.error().message);
 
   Metrics metrics;

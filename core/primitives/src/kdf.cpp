@@ -25,6 +25,8 @@ bool is_uuid_text(std::string_view text) {
   return true;
 }
 
+bool is_idos_uuid_v4_text(std::string_view text) { return is_uuid_text(text) && text[14] == '4'; }
+
 Result<Secret> scrypt(ByteView password, ByteView salt, uint64_t n, uint32_t r, uint32_t p, size_t out_size) {
   IDOS_CHECK(initialize());
   if (password.size() > kMaxPasswordBytes) return make_error(ErrorCode::too_large, "password is over 1024 bytes");
@@ -42,15 +44,20 @@ Result<Secret> scrypt(ByteView password, ByteView salt, uint64_t n, uint32_t r, 
   return out;
 }
 
-Result<Secret> derive_idos_secret_key(std::string_view password, std::string_view user_id) {
+Result<Secret> derive_idos_secret_key(std::string_view password, std::string_view user_id, UserIdSalt rule) {
   if (password.size() > kMaxPasswordBytes) return make_error(ErrorCode::too_large, "password is over 1024 bytes");
   IDOS_CHECK(check_utf8(password, "password"));
   if (!is_uuid_text(user_id)) return make_error(ErrorCode::invalid_input, "user id must be a UUID (it is the scrypt salt)");
+  if (rule == UserIdSalt::idos_v4 && !is_idos_uuid_v4_text(user_id)) {
+    return make_error(ErrorCode::invalid_input, "user id must be a UUID v4 (idOS's salt rule)");
+  }
+  // The id as given, not lowercased: idOS's clients feed utf8(salt) as typed.
   return scrypt(as_bytes(password), as_bytes(user_id), kIdosScryptN, kIdosScryptR, kIdosScryptP, kX25519KeySize);
 }
 
-Result<X25519KeyPair> derive_idos_encryption_key_pair(std::string_view password, std::string_view user_id) {
-  IDOS_TRY(Secret secret, derive_idos_secret_key(password, user_id));
+Result<X25519KeyPair> derive_idos_encryption_key_pair(std::string_view password, std::string_view user_id,
+                                                      UserIdSalt rule) {
+  IDOS_TRY(Secret secret, derive_idos_secret_key(password, user_id, rule));
   return x25519_from_secret(secret.expose());
 }
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "idos/protocol/account.hpp"
 #include "idos/protocol/credential.hpp"
@@ -347,17 +348,56 @@ Status check_credential_for(const Json& credential, const std::string& owner, st
 // {"dwg", "credential", "shared_copy", "owner"}: a write under a DWG. The DWG verifies and is usable
 // at `now` (seen_before: its id was used), the credential is signed by the DWG's issuer key and
 // both records belong to the DWG owner's user.
+// `issuer_delegates` of dwg_write (optional): the issuer keys a node's operator registered as ONE
+// inserter, so that a credential signed by one of them may be written under a DWG naming another
+// (idOS's delegates; docs/spec/grants.md, issuer delegation). 1..kMaxIssuerDelegates distinct
+// lowercase-hex Ed25519 keys; absent means no delegation.
+constexpr size_t kMaxIssuerDelegates = 64;
+
+Result<std::vector<std::string>> read_issuer_delegates(const Json& o) {
+  std::vector<std::string> keys;
+  if (!o.contains("issuer_delegates")) return keys;
+  const Json& list = o["issuer_delegates"];
+  if (!list.is_array() || list.empty()) {
+    return make_error(ErrorCode::invalid_input, "issuer_delegates must be a non-empty array of issuer keys");
+  }
+  if (list.size() > kMaxIssuerDelegates) return make_error(ErrorCode::too_large, "issuer_delegates has over 64 keys");
+  for (const Json& k : list) {
+    if (!k.is_string()) return make_error(ErrorCode::invalid_input, "issuer_delegates must hold strings");
+    const std::string& key = k.get_ref<const std::string&>();
+    IDOS_CHECK(check_hex32_field(key, "issuer_delegates[]"));
+    for (const auto& seen : keys) {
+      if (seen == key) return make_error(ErrorCode::invalid_input, "issuer_delegates lists a key twice");
+    }
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+bool lists_key(const std::vector<std::string>& keys, const std::string& key) {
+  for (const auto& k : keys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
 Status validate_dwg_write(const Json& o, int64_t now, bool seen_before) {
-  IDOS_CHECK(check_only_known_fields(o, {"dwg", "credential", "shared_copy", "owner"}));
+  IDOS_CHECK(check_only_known_fields(o, {"dwg", "credential", "shared_copy", "owner", "issuer_delegates"}));
   IDOS_TRY(const Json* dwg, get_object_field(o, "dwg"));
   IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
   IDOS_TRY(const Json* copy, get_object_field(o, "shared_copy"));
   IDOS_TRY(std::string owner, str(o, "owner"));
+  IDOS_TRY(std::vector<std::string> delegates, read_issuer_delegates(o));
   IDOS_CHECK(validate_dwg(*dwg, now, seen_before));
   IDOS_CHECK(check_uuid_field(owner, "owner"));
   IDOS_CHECK(validate_credential(*credential));
-  if ((*credential)["issuer_auth_public_key"] != (*dwg)["issuer_public_key"]) {
-    return make_error(ErrorCode::mismatch, "credential issuer_auth_public_key differs from the DWG's issuer_public_key");
+  // Both keys were checked (lowercase hex) by the DWG and credential rules above.
+  const std::string& signer = (*credential)["issuer_auth_public_key"].get_ref<const std::string&>();
+  const std::string& named = (*dwg)["issuer_public_key"].get_ref<const std::string&>();
+  if (signer != named && !(lists_key(delegates, signer) && lists_key(delegates, named))) {
+    return make_error(ErrorCode::mismatch,
+                      delegates.empty() ? "credential issuer_auth_public_key differs from the DWG's issuer_public_key"
+                                        : "the credential's issuer key and the DWG's are not both in issuer_delegates");
   }
   IDOS_CHECK(check_credential_for(*credential, owner, "credential"));
   IDOS_CHECK(check_credential_for(*copy, owner, "shared_copy"));

@@ -542,6 +542,27 @@ const OTHER_ISSUER = nacl.sign.keyPair.fromSeed(seed32('other-issuer'));
   const noCopy = clone(W); delete noCopy.shared_copy;
   add('dwg_write', 'dwg_write/missing-shared-copy', 'shared_copy missing', noCopy, 'INVALID_INPUT', NOW);
   add('dwg_write', 'dwg_write/unknown-member', 'an unknown member', m({ grant: AG }), 'INVALID_INPUT', NOW);
+
+  // Issuer delegation (docs/spec/grants.md): issuer_delegates is the list of keys the node's operator
+  // registered as one inserter; the DWG names key A (ISSUER), the credential is signed by key B
+  // (OTHER_ISSUER) of the same inserter, key C belongs to another inserter.
+  const A = toHex(ISSUER.publicKey), B = toHex(OTHER_ISSUER.publicKey);
+  const C = toHex(nacl.sign.keyPair.fromSeed(seed32('third-issuer')).publicKey);
+  const byB = { credential: otherIssuerCred };
+  add('dwg_write', 'dwg_write/delegate-other-key', 'the credential is signed by key B, the DWG names key A, both keys of one inserter', m({ ...byB, issuer_delegates: [A, B] }), 'valid', NOW);
+  add('dwg_write', 'dwg_write/delegate-order', 'the same with the list in another order', m({ ...byB, issuer_delegates: [B, C, A] }), 'valid', NOW);
+  add('dwg_write', 'dwg_write/delegate-same-key', 'the credential is signed by the DWG\'s own key: valid whatever the list', m({ issuer_delegates: [B, C] }), 'valid', NOW);
+  add('dwg_write', 'dwg_write/delegate-credential-key-not-listed', 'key B signed, the list (of the DWG key\'s inserter) has A and C', m({ ...byB, issuer_delegates: [A, C] }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/delegate-dwg-key-not-listed', 'the list has B and C but not the DWG\'s key A', m({ ...byB, issuer_delegates: [B, C] }), 'MISMATCH', NOW);
+  add('dwg_write', 'dwg_write/delegate-expired-first', 'the DWG verdict still comes first', m({ ...byB, issuer_delegates: [A, B] }), 'EXPIRED', NUA + 1);
+  add('dwg_write', 'dwg_write/delegate-empty', 'an empty list', m({ ...byB, issuer_delegates: [] }), 'INVALID_INPUT', NOW);
+  add('dwg_write', 'dwg_write/delegate-not-array', 'a key, not a list', m({ ...byB, issuer_delegates: A }), 'INVALID_INPUT', NOW);
+  add('dwg_write', 'dwg_write/delegate-not-string', 'a number in the list', m({ ...byB, issuer_delegates: [A, 1] }), 'INVALID_INPUT', NOW);
+  add('dwg_write', 'dwg_write/delegate-uppercase', 'a key in uppercase hex', m({ ...byB, issuer_delegates: [A, B.toUpperCase()] }), 'INVALID_ENCODING', NOW);
+  add('dwg_write', 'dwg_write/delegate-short', 'a key of 31 bytes', m({ ...byB, issuer_delegates: [A, B.slice(2)] }), 'INVALID_LENGTH', NOW);
+  add('dwg_write', 'dwg_write/delegate-duplicate', 'a key listed twice', m({ ...byB, issuer_delegates: [A, B, A] }), 'INVALID_INPUT', NOW);
+  const many = Array.from({ length: 65 }, (_, i) => toHex(sha256(utf8(`delegate/${i}`))));
+  add('dwg_write', 'dwg_write/delegate-too-many', '65 keys (at most 64)', m({ ...byB, issuer_delegates: many }), 'TOO_LARGE', NOW);
 }
 
 // ---------------------------------------------------------------- grant_target

@@ -11,6 +11,10 @@
 //   documents: validate_document(kind, input, now, seen_before) -> expected (as grants.json)
 //   wallet:    check_wallet_signature with scheme / expected_recipient -> "valid" or a code
 //   access_grant_ids: the canonical id and idOS's id (grantee as supplied)
+//   key_derivation: idOS's password derivation under both user-id salt rules (kdf.hpp): "idos"
+//            (idOS's validateSalt: UUID v4, either case, variant not checked) and "any-uuid"; the
+//            secret by @noble/hashes scrypt (what idos-sdk-js uses now), checked equal with scrypt-js
+//            (what it used before), the public key by tweetnacl; the salt is the id as typed
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +24,8 @@ import { serialize as borshSerialize } from 'borsh';
 import { Keypair as StellarKeypair } from '@stellar/stellar-sdk';
 import * as rippleKeypairs from 'ripple-keypairs';
 import naclModule from 'tweetnacl';
+import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
+import scryptJs from 'scrypt-js';
 import { libVersion, assert, utf8, toHex, sha256, VECTORS } from './common.mjs';
 
 const nacl = naclModule.default ?? naclModule;
@@ -299,12 +305,66 @@ for (const [label, grantee] of [['eip55', GRANTEE.id], ['lowercase', GRANTEE.id.
     canonical_id: uuidV5(NS, `${canonical}-${dataId}-${T0}`), idos_id: uuidV5(NS, `${grantee}-${dataId}-${T0}`) });
 }
 
+// ------------------------------------------------------------------ key derivation: the salt rule
+
+// Our spelling of idOS's rule (idos-sdk-js packages/utils/src/encryption/idOSKeyDerivation.ts,
+// validateSalt): 8-4-4-4-12 hex in either case, version digit 4; the variant digit is not checked.
+const isUuid = (t) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(t);
+const idosAcceptsSalt = (t) => isUuid(t) && t[14] === '4';
+const KDF = { N: 16384, r: 8, p: 1, dkLen: 32 };
+const keyDerivation = [];
+const derived = new Map();
+async function kdfCase(label, comment, password, userId, salt) {
+  const accepted = salt === 'idos' ? idosAcceptsSalt(userId) : isUuid(userId);
+  const c = { id: `kdf/${label}`, comment, password, password_nfkc: password.normalize('NFKC'), user_id: userId, salt,
+    expected: accepted ? 'valid' : 'INVALID_INPUT' };
+  if (accepted) {
+    const pw = utf8(c.password_nfkc);
+    const secret = nobleScrypt(pw, utf8(userId), KDF);
+    const other = await scryptJs.scrypt(pw, utf8(userId), KDF.N, KDF.r, KDF.p, KDF.dkLen);
+    assert(toHex(secret) === toHex(other), `@noble/hashes scrypt == scrypt-js (${label})`);
+    c.secret_key_hex = toHex(secret);
+    c.public_key_hex = toHex(nacl.box.keyPair.fromSecretKey(Uint8Array.from(secret)).publicKey);
+    derived.set(label, c.secret_key_hex);
+  }
+  keyDerivation.push(c);
+}
+{
+  const PW = 'correct horse battery staple';
+  const V4 = '9f51b3b2-4cbe-4c2b-8ea3-0b0c1b2f1a11'; // the salt of idos-sdk-js's own key derivation test
+  await kdfCase('v4-idos', 'a UUID v4 in lowercase, idOS rule', PW, V4, 'idos');
+  // idos-sdk-js packages/utils/src/encryption/index.test.ts expects this key for PW and V4: the bytes
+  // fed to scrypt here are idOS's byte for byte.
+  assert(Buffer.from(derived.get('v4-idos'), 'hex').toString('base64') === '8iTwhZxrtQGKVV5OMthD5DxFc8c6B8h9MnU2Sh6JTTM=',
+    "idos-sdk-js's own key derivation test value");
+  await kdfCase('v4-any-uuid', 'the same id under the default rule: the same key', PW, V4, 'any-uuid');
+  assert(derived.get('v4-any-uuid') === derived.get('v4-idos'), 'the rule never changes the key');
+  await kdfCase('v4-uppercase-idos', 'the id in uppercase: accepted (idOS tests case-insensitively) and fed to scrypt as typed, so another key', PW, V4.toUpperCase(), 'idos');
+  assert(derived.get('v4-uppercase-idos') !== derived.get('v4-idos'), 'uppercase id is another salt');
+  await kdfCase('v4-variant-0-idos', 'version 4 with variant digit 0: accepted, idOS does not check the variant', PW, '3b9e2c41-77d0-4a15-0c3e-5f6a7b8c9d0e', 'idos');
+  await kdfCase('v4-nfkc-idos', 'a password NFKC changes (U+FB01 ligature), idOS rule', '\uFB01nance-p\u00E4ss', 'a7c3e9d1-2b4f-4e6a-8d0c-1f2e3d4c5b6a', 'idos');
+  for (const [label, id, what] of [
+    ['v1', 'c232ab00-9414-11ec-b3c8-9f6bdeced846', 'a UUID v1 (RFC 9562 example)'],
+    ['v5', uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'idos-core.example'), 'a UUID v5'],
+    ['v7', '017f22e2-79b0-7cc3-98c4-dc0c0c07398f', 'a UUID v7 (RFC 9562 example)'],
+    ['nil', '00000000-0000-0000-0000-000000000000', 'the nil UUID'],
+  ]) {
+    await kdfCase(`${label}-idos`, `${what}: refused by idOS's rule`, PW, id, 'idos');
+    await kdfCase(`${label}-any-uuid`, `${what}: accepted by the default rule (ids of this project's users may be any UUID)`, PW, id, 'any-uuid');
+  }
+  await kdfCase('not-uuid-idos', 'not a UUID', PW, 'not-a-uuid', 'idos');
+  await kdfCase('not-uuid-any-uuid', 'not a UUID', PW, 'not-a-uuid', 'any-uuid');
+  await kdfCase('v4-braces-idos', 'a UUID v4 in braces', PW, `{${V4}}`, 'idos');
+  await kdfCase('v4-no-dashes-idos', 'a UUID v4 without dashes', PW, V4.replace(/-/g, ''), 'idos');
+}
+
 const out = {
-  description: "idOS's wire formats (docs/spec/README.md, provenance): documents signed as idOS's clients sign them; wallet-level schemes and recipient policy; idOS's access grant id. documents run validate_document(kind, input, now, seen_before); wallet cases run check_wallet_signature (outcome 'valid' or the error code); access_grant_ids give access_grant_id over the canonical grantee and idOS's id over the grantee as supplied.",
+  description: "idOS's wire formats (docs/spec/README.md, provenance): documents signed as idOS's clients sign them; wallet-level schemes and recipient policy; idOS's access grant id. documents run validate_document(kind, input, now, seen_before); wallet cases run check_wallet_signature (outcome 'valid' or the error code); access_grant_ids give access_grant_id over the canonical grantee and idOS's id over the grantee as supplied; key_derivation cases run the idOS password derivation with the user-id salt rule `salt` ('idos': UUID v4 only, either case; 'any-uuid'), outcome 'valid' with the keys or the error code.",
   generator: 'tests/js/gen/idos-wire-vectors.mjs',
   libraries: { ethers: libVersion('ethers'), borsh: libVersion('borsh'), tweetnacl: libVersion('tweetnacl'),
-    '@stellar/stellar-sdk': libVersion('@stellar/stellar-sdk'), 'ripple-keypairs': libVersion('ripple-keypairs'), node: process.versions.node },
-  documents, wallet, access_grant_ids: accessGrantIds,
+    '@stellar/stellar-sdk': libVersion('@stellar/stellar-sdk'), 'ripple-keypairs': libVersion('ripple-keypairs'),
+    '@noble/hashes': libVersion('@noble/hashes'), 'scrypt-js': libVersion('scrypt-js'), node: process.versions.node },
+  documents, wallet, access_grant_ids: accessGrantIds, key_derivation: keyDerivation,
 };
 writeFileSync(join(VECTORS, 'idos_wire.json'), JSON.stringify(out, null, 1) + '\n');
-console.log(`wrote idos_wire.json: ${documents.length} documents, ${wallet.length} wallet cases, ${accessGrantIds.length} ids`);
+console.log(`wrote idos_wire.json: ${documents.length} documents, ${wallet.length} wallet cases, ${accessGrantIds.length} ids, ${keyDerivation.length} key derivations`);

@@ -4,8 +4,16 @@
 //   secret = scrypt(password, salt = utf8(user_id), N = 16384, r = 8, p = 1, dkLen = 32)
 //   key pair = X25519 key pair of `secret` (nacl.box.keyPair.fromSecretKey)
 // The password MUST already be NFKC-normalised UTF-8: the core has no Unicode tables, and the JS
-// layer does it with String.prototype.normalize("NFKC") before calling in. user_id must be a UUID
-// (8-4-4-4-12 hex, either case, as idOS's validateSalt accepts); the text is the salt as given.
+// layer does it with String.prototype.normalize("NFKC") before calling in. The salt is the user id
+// text exactly as given (idOS's clients UTF-8-encode the id as typed, no case folding: an id typed
+// in uppercase derives another key, there as here). Which ids are accepted is a UserIdSalt rule:
+//   any_uuid (default): any 8-4-4-4-12 hex UUID, either case. This project's user ids may be any
+//     UUID version, and the id is the salt of keys already derived: refusing a version would lock
+//     those users out of their own keys.
+//   idos_v4: idOS's validateSalt (idos-sdk-js packages/utils/src/encryption/idOSKeyDerivation.ts,
+//     /^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[a-f0-9]{4}-[a-f0-9]{12}$/i): a UUID whose version
+//     digit (the first of the third group) is 4, either case; like idOS, the variant digit is not
+//     checked. Anything else is invalid_input, as idOS throws "Invalid salt".
 //
 // Argon2id (libsodium crypto_pwhash) is for keys that are ours alone, such as vault wrapping keys.
 //
@@ -30,6 +38,10 @@ inline constexpr size_t kMaxPasswordBytes = 1024;
 
 // True for 8-4-4-4-12 hex groups (either case).
 bool is_uuid_text(std::string_view text);
+// is_uuid_text and a version digit of 4: idOS's UUID v4 test (variant not checked, as idOS).
+bool is_idos_uuid_v4_text(std::string_view text);
+
+enum class UserIdSalt { any_uuid, idos_v4 };
 
 // Bounds of the generic scrypt(): its memory is 128 * r * N bytes, so these keep a caller (or a
 // stored vault slot) from asking for gigabytes or hours.
@@ -45,8 +57,10 @@ inline constexpr size_t kMaxSaltBytes = 1024;
 // p in [1, kScryptMaxP]; anything else is invalid_input.
 Result<Secret> scrypt(ByteView password, ByteView salt, uint64_t n, uint32_t r, uint32_t p, size_t out_size);
 
-Result<Secret> derive_idos_secret_key(std::string_view password_nfkc_utf8, std::string_view user_id);
-Result<X25519KeyPair> derive_idos_encryption_key_pair(std::string_view password_nfkc_utf8, std::string_view user_id);
+Result<Secret> derive_idos_secret_key(std::string_view password_nfkc_utf8, std::string_view user_id,
+                                      UserIdSalt rule = UserIdSalt::any_uuid);
+Result<X25519KeyPair> derive_idos_encryption_key_pair(std::string_view password_nfkc_utf8, std::string_view user_id,
+                                                      UserIdSalt rule = UserIdSalt::any_uuid);
 
 // Argon2id bounds: the minimums are libsodium's (checked in kdf.cpp); the maximums keep a caller or
 // a tampered vault slot from asking for more than a browser tab can give (the module's memory is
