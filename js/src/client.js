@@ -42,6 +42,19 @@ function nodeError(status, code, message) {
   return e;
 }
 
+/**
+ * Seconds from a Retry-After header (RFC 9110: delay-seconds or an HTTP-date), or undefined when
+ * the header is absent or neither form.
+ */
+function retryAfterSeconds(value, now = Date.now()) {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 export class NodeClient {
   #idos;
   #fetch;
@@ -131,7 +144,14 @@ export class NodeClient {
       json = null;
     }
     if (!res.ok) {
-      if (json && typeof json.code === "string") throw nodeError(res.status, json.code, json.message ?? "");
+      if (json && typeof json.code === "string") {
+        const e = nodeError(res.status, json.code, json.message ?? "");
+        if (res.status === 429) {
+          const seconds = retryAfterSeconds(res.headers.get("retry-after"));
+          if (seconds !== undefined) e.retryAfter = seconds;
+        }
+        throw e;
+      }
       if (res.status === 502 || res.status === 503 || res.status === 504) {
         throw nodeError(res.status, "NODE_UNREACHABLE", `HTTP ${res.status} from the node or a proxy`);
       }
