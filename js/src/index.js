@@ -427,13 +427,15 @@ class Idos {
    * grantee is a valid spelling and reproduces idOS's id over it exactly as supplied (an EIP-55
    * grantee gives another id than its lowercase form; docs/spec/grants.md).
    */
-  accessGrantId(grantee, dataId, lockedUntil, options) {
-    const as = options === undefined ? undefined : objectArg(options, "options").as;
+  accessGrantId(grantee, dataId, lockedUntil, options = {}) {
+    const { as } = objectArg(options, "options");
     if (as !== undefined && as !== "idos" && as !== "canonical") {
       throw invalid('options.as must be "idos" or "canonical"');
     }
-    const fn = as === "idos" ? this.#m.accessGrantIdAsSupplied : this.#m.accessGrantId;
-    return unwrap(fn(stringArg(grantee, "grantee"), stringArg(dataId, "dataId"), integerArg(lockedUntil, "lockedUntil")));
+    const g = stringArg(grantee, "grantee");
+    const d = stringArg(dataId, "dataId");
+    const l = integerArg(lockedUntil, "lockedUntil");
+    return unwrap(as === "idos" ? this.#m.accessGrantIdAsSupplied(g, d, l) : this.#m.accessGrantId(g, d, l));
   }
   /** RFC 8785 canonical JSON of JSON text or a value. */
   canonicalizeJson(value) {

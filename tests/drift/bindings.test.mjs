@@ -238,9 +238,11 @@ test("object arguments: the members index.js passes, bindings.cpp reads and inde
     const optionalList = /for \(const key of (\[[^\]]*\])\)[^;]*optionalStringArg/.exec(body);
     if (!fieldsArg && perMember.length === 0) continue;
     const names = (list) => (list ? [...list.matchAll(/"(\w+)"/g)].map((x) => x[1]) : []);
+    // withFormat(fields, ...) copies the optional `format` member when the caller gives one.
+    const formatMember = /\bwithFormat\(/.test(body) ? ["format"] : [];
     const jsSide = fieldsArg
-      ? { strings: sorted(names(fieldsArg[1])), ints: sorted(names(fieldsArg[2])), optional: [] }
-      : { strings: sorted(perMember), ints: [], optional: sorted(names(optionalList?.[1])) };
+      ? { strings: sorted(names(fieldsArg[1])), ints: sorted(names(fieldsArg[2])), optional: formatMember }
+      : { strings: sorted(perMember), ints: [], optional: sorted([...names(optionalList?.[1]), ...formatMember]) };
     const cppSide = cppInputMembers(cppDefinition(moduleFunctions.get(target.name)).body);
     const declared = dtsParamMembers(decl.params[0]);
     const dtsSide = {
@@ -259,13 +261,20 @@ test("returned objects: the members bindings.cpp sets are the ones index.d.ts de
   let compared = 0;
   for (const [method, decl] of dtsIdos) {
     if (!decl.params) continue;
-    const ret = /\):\s*(\w+)\s*;?\s*$/.exec(dts.split("\n").find((l) => new RegExp(`^ {2}${method}\\(`).test(l)) ?? "");
-    const returnType = ret?.[1] ?? (new RegExp(`^ {2}${method}\\([\\s\\S]*?\\): (\\w+);`, "m").exec(block(dts, /export interface Idos /, "Idos"))?.[1]);
+    const line = dts.split("\n").find((l) => new RegExp(`^ {2}${method}\\(`).test(l)) ?? "";
+    const ret = /\):\s*(\w+)\s*;?\s*$/.exec(line);
+    // A declaration spanning several lines: its return type is on the line that closes it (a
+    // one-line declaration with an inline object type has no named type to compare).
+    const returnType = ret?.[1] ?? (line.trimEnd().endsWith(";") ? undefined
+      : new RegExp(`^ {2}${method}\\([\\s\\S]*?\\): (\\w+);`, "m").exec(block(dts, /export interface Idos /, "Idos"))?.[1]);
     if (!returnType || !new RegExp(`export interface ${returnType} `).test(dts)) continue;
     const m = new RegExp(`^ {2}${method}\\(`, "m").exec(idosClass);
     const body = balanced(idosClass, idosClass.indexOf("{", m.index + m[0].length + balanced(idosClass, m.index + m[0].length - 1).length));
     const target = calls(body, "this\\.#m")[0];
     if (!target) continue;
+    // The module returns JSON text built by the core (JSON.parse in index.js): no members are set
+    // in bindings.cpp to compare; the core's own tests fix that document.
+    if (/JSON\.parse\(unwrap\(this\.#m\./.test(body)) continue;
     const set = cppOutputMembers(cppDefinition(moduleFunctions.get(target.name)).body);
     assert.deepEqual(set, sorted([...dtsInterface(returnType).keys()]), `${method} returns ${returnType}`);
     compared++;
