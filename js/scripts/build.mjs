@@ -24,7 +24,7 @@ for (const f of ["idos_core.mjs", "idos_core.wasm"]) {
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 for (const f of await readdir(join(pkg, "src"))) {
-  if (f.endsWith(".js") || f.endsWith(".d.ts")) await copyFile(join(pkg, "src", f), join(dist, f));
+  if (f.endsWith(".js") || f.endsWith(".cjs") || f.endsWith(".d.ts")) await copyFile(join(pkg, "src", f), join(dist, f));
 }
 for (const f of ["idos_core.mjs", "idos_core.wasm"]) await copyFile(join(wasmDir, f), join(dist, f));
 

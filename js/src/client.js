@@ -42,6 +42,19 @@ function nodeError(status, code, message) {
   return e;
 }
 
+/**
+ * Seconds from a Retry-After header (RFC 9110: delay-seconds or an HTTP-date), or undefined when
+ * the header is absent or neither form.
+ */
+function retryAfterSeconds(value, now = Date.now()) {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 export class NodeClient {
   #idos;
   #fetch;
@@ -131,7 +144,14 @@ export class NodeClient {
       json = null;
     }
     if (!res.ok) {
-      if (json && typeof json.code === "string") throw nodeError(res.status, json.code, json.message ?? "");
+      if (json && typeof json.code === "string") {
+        const e = nodeError(res.status, json.code, json.message ?? "");
+        if (res.status === 429) {
+          const seconds = retryAfterSeconds(res.headers.get("retry-after"));
+          if (seconds !== undefined) e.retryAfter = seconds;
+        }
+        throw e;
+      }
       if (res.status === 502 || res.status === 503 || res.status === 504) {
         throw nodeError(res.status, "NODE_UNREACHABLE", `HTTP ${res.status} from the node or a proxy`);
       }
@@ -146,17 +166,23 @@ export class NodeClient {
     return verifyReceipt(await this.#module(), receipt, [...this.#permitted], options);
   }
 
-  // A write: every receipt must verify, or the call fails with VERIFY_FAILED.
-  async #write(method, target, signer, body) {
+  // A write: every receipt must verify, or the call fails with VERIFY_FAILED. `expected` maps an
+  // object id to the SHA-256 (hex) its receipt must name: the hash of what this call sent.
+  async #write(method, target, signer, body, expected = new Map()) {
     const answer = await this.request(method, target, { signer, body });
     const receipts = Array.isArray(answer.receipts) ? answer.receipts : [];
     if (receipts.length === 0) throw nodeError(200, "VERIFY_FAILED", "the node answered a write without receipts");
     for (const r of receipts) {
       try {
-        await this.verifyReceipt(r);
+        await this.verifyReceipt(r, { expectedSha256: expected.get(r?.object_id) });
       } catch (e) {
         // Whatever is wrong with a receipt (signer, signature, malformed fields), the write is unproven.
         throw nodeError(200, "VERIFY_FAILED", `receipt for ${r?.object_id} does not verify: ${e.message}`);
+      }
+    }
+    for (const id of expected.keys()) {
+      if (!receipts.some((r) => r?.object_id === id)) {
+        throw nodeError(200, "VERIFY_FAILED", `the node answered without a receipt for ${id}`);
       }
     }
     return answer;
@@ -178,7 +204,19 @@ export class NodeClient {
   }
   me(signer) { return this.request("GET", "/v1/users/me", { signer }); }
   addWallet(signer, body) { return this.#write("POST", "/v1/users/me/wallets", signer, body); }
-  putCredential(signer, credential) { return this.#write("POST", "/v1/credentials", signer, { credential }); }
+  /**
+   * Stores the caller's own credential. The receipt must name the SHA-256 of the RFC 8785 canonical
+   * JSON of `credential` as sent (what the node stores, docs/api.md "Receipts"): VERIFY_FAILED
+   * otherwise.
+   */
+  async putCredential(signer, credential) {
+    if (!credential || typeof credential !== "object" || Array.isArray(credential) || typeof credential.id !== "string") {
+      throw new IdosError("INVALID_INPUT", "credential must be a credential document (an object with an id)");
+    }
+    const idos = await this.#module();
+    const sent = idos.toHex(idos.sha256(idos.canonicalizeJson(credential)));
+    return this.#write("POST", "/v1/credentials", signer, { credential }, new Map([[credential.id, sent]]));
+  }
   writeByDwg(signer, body) { return this.#write("POST", "/v1/credentials/dwg", signer, body); }
   listCredentials(signer) { return this.request("GET", "/v1/credentials", { signer }); }
   getCredential(signer, id) { return this.request("GET", `/v1/credentials/${encodeURIComponent(id)}`, { signer }); }

@@ -7,6 +7,14 @@ import type { DocumentKind, IdosErrorCode, WalletType } from "./constants.js";
 export type { DocumentKind, IdosErrorCode, WalletType } from "./constants.js";
 /** ERROR_CODES[n] is the name of the C ABI's code n (ERROR_CODES[0] is "OK"). */
 export { DOCUMENT_KINDS, ERROR_CODES, WALLET_TYPES } from "./constants.js";
+
+// `Symbol.dispose` (key objects support `using`) without requiring lib "esnext.disposable" of
+// the consumer: the same declaration as TypeScript's own lib, merged when both are present.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
 export type SignedMessageKind =
   | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
   | "node_receipt";
@@ -21,6 +29,10 @@ export type ReplayKeyKind = "signed_request" | "read_request" | "delegated_write
 export declare class IdosError extends Error {
   constructor(code: IdosErrorCode | string, message: string);
   readonly code: IdosErrorCode | string;
+  /** idos-core/client: the node's HTTP status (0 when the node did not answer, 200 for a write whose receipts do not verify). */
+  status?: number;
+  /** idos-core/client, RATE_LIMITED: seconds to wait, from the node's Retry-After header. */
+  retryAfter?: number;
 }
 
 /** Bytes, or text taken as its UTF-8 bytes. */

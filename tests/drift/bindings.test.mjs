@@ -261,8 +261,12 @@ test("returned objects: the members bindings.cpp sets are the ones index.d.ts de
   let compared = 0;
   for (const [method, decl] of dtsIdos) {
     if (!decl.params) continue;
-    const ret = /\):\s*(\w+)\s*;?\s*$/.exec(dts.split("\n").find((l) => new RegExp(`^ {2}${method}\\(`).test(l)) ?? "");
-    const returnType = ret?.[1] ?? (new RegExp(`^ {2}${method}\\([\\s\\S]*?\\): (\\w+);`, "m").exec(block(dts, /export interface Idos /, "Idos"))?.[1]);
+    const line = dts.split("\n").find((l) => new RegExp(`^ {2}${method}\\(`).test(l)) ?? "";
+    const ret = /\):\s*(\w+)\s*;?\s*$/.exec(line);
+    // A declaration spanning several lines: its return type is on the line that closes it (a
+    // one-line declaration with an inline object type has no named type to compare).
+    const returnType = ret?.[1] ?? (line.trimEnd().endsWith(";") ? undefined
+      : new RegExp(`^ {2}${method}\\([\\s\\S]*?\\): (\\w+);`, "m").exec(block(dts, /export interface Idos /, "Idos"))?.[1]);
     if (!returnType || !new RegExp(`export interface ${returnType} `).test(dts)) continue;
     const m = new RegExp(`^ {2}${method}\\(`, "m").exec(idosClass);
     const body = balanced(idosClass, idosClass.indexOf("{", m.index + m[0].length + balanced(idosClass, m.index + m[0].length - 1).length));

@@ -1,6 +1,7 @@
 // The npm package's node client (idos-core/client) against a real idos-node: typed calls, signed
 // requests from EVM and FaceSign wallets, errors as IdosError with the node's code and HTTP status,
-// and receipts checked against the permitted node keys.
+// receipts checked against the permitted node keys and against what was sent (putCredential), and
+// RATE_LIMITED with the node's Retry-After as `retryAfter`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -78,7 +79,90 @@ test("refusals are IdosError with the node's code and HTTP status", async () => 
   assert.throws(() => c.permitNode("ABC"), (e) => e.code === "INVALID_ENCODING");
 });
 
-test("the public explorer through the client", async () => {
-  const page = await client.publicGrants({ limit: 5 });
-  assert.ok(Array.isArray(page.grants));
+test("the public explorer through the client, include_revoked included", async () => {
+  const c = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [node.nodeId] });
+  const enc = m.generateEncryptionKeyPair();
+  const w = evmWallet();
+  const grantee = evmWallet();
+  const userId = uuid();
+  await c.createUser(w, { userId, encryptionPublicKey: m.toBase64(enc.publicKey) });
+  const copy = m.makeSharedCopy({ copyId: uuid(), userId, plaintext: "shared", granteePublicKey: enc.publicKey });
+  const shared = await c.share(w, { shared_copy: copy.credential, grantee: grantee.identifier, locked_until: 0,
+    content_hash: copy.content_hash });
+  const revoked = await c.revoke(w, shared.grant.id);
+  assert.equal(revoked.grant.id, shared.grant.id);
+  assert.equal(typeof revoked.revoked_at, "number");
+  const active = await c.publicGrants({ grantee: grantee.identifier });
+  assert.deepEqual(active.grants, []);
+  assert.equal(active.next_cursor, null);
+  const all = await c.publicGrants({ grantee: grantee.identifier, include_revoked: true, limit: 5 });
+  assert.deepEqual(all.grants.map((g) => [g.id, g.revoked_at]), [[shared.grant.id, revoked.revoked_at]]);
+  enc.dispose();
+});
+
+test("putCredential: a receipt naming other bytes than those sent is VERIFY_FAILED", async () => {
+  const c = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [node.nodeId] });
+  const enc = m.generateEncryptionKeyPair();
+  const w = evmWallet();
+  const userId = uuid();
+  await c.createUser(w, { userId, encryptionPublicKey: m.toBase64(enc.publicKey) });
+  const issuer = m.generateEd25519KeyPair();
+  const id = uuid();
+  const build = (plaintext) => m.buildCredential({ id, userId, publicNotes: '{"type":"KYC"}', plaintext,
+    recipientPublicKey: enc.publicKey, issuer });
+  const sent = build('{"name":"Ada"}');
+  const stored = build('{"name":"Eve"}');
+  // Between the client and the node, the body is swapped for another valid credential with the same
+  // id (re-signed by the same wallet, so the node accepts it): the real node stores it and signs a
+  // valid receipt for it. Only the comparison with what the client sent can tell.
+  const swapping = async (url, init) => {
+    if (init.method === "POST" && url.endsWith("/v1/credentials")) {
+      const body = JSON.stringify({ credential: stored });
+      const header = await c.signedRequestHeader(w, "POST", "/v1/credentials", body);
+      init = { ...init, body, headers: { ...init.headers, "idos-signed-request": header } };
+    }
+    return fetch(url, init);
+  };
+  const tampered = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [node.nodeId], fetch: swapping });
+  await assert.rejects(tampered.putCredential(w, sent),
+    (e) => e instanceof IdosError && e.code === "VERIFY_FAILED" && e.status === 200 && /another sha256/.test(e.message));
+  // The node did store the other credential, with a receipt that verifies on its own.
+  const got = await c.getCredential(w, id);
+  assert.equal(got.meta.sha256, await canonicalSha(stored));
+  assert.notEqual(got.meta.sha256, await canonicalSha(sent));
+
+  // The honest path: the receipt names the canonical JSON's SHA-256 of what was sent.
+  const other = await makeCredential({ userId, plaintext: '{"name":"Ada"}', recipientPublicKey: enc.publicKey });
+  const put = await c.putCredential(w, other);
+  assert.equal(put.receipts[0].sha256, m.toHex(m.sha256(m.canonicalizeJson(other))));
+  assert.equal(put.credential.sha256, put.receipts[0].sha256);
+  await assert.rejects(c.putCredential(w, "not a document"), (e) => e instanceof IdosError && e.code === "INVALID_INPUT");
+  issuer.dispose();
+  enc.dispose();
+});
+
+test("RATE_LIMITED carries status 429 and retryAfter from the node's Retry-After header", async () => {
+  const limited = await startNode({ args: ["--rate-limit", "0.01", "--rate-burst", "1"] });
+  try {
+    const headers = [];
+    const recording = async (url, init) => {
+      const res = await fetch(url, init);
+      headers.push(res.headers.get("retry-after"));
+      return res;
+    };
+    const c = new NodeClient({ baseUrl: limited.url, idos: m, permittedNodeKeys: [limited.nodeId], fetch: recording });
+    const w = evmWallet();
+    await assert.rejects(c.me(w), (e) => e.code === "FORBIDDEN" && e.retryAfter === undefined);  // the one token
+    await assert.rejects(c.me(w), (e) => {
+      assert.ok(e instanceof IdosError);
+      assert.equal(e.code, "RATE_LIMITED");
+      assert.equal(e.status, 429);
+      assert.match(headers.at(-1), /^\d+$/);
+      assert.equal(e.retryAfter, Number(headers.at(-1)));
+      assert.ok(e.retryAfter >= 1 && e.retryAfter <= 101, `retryAfter ${e.retryAfter}`);
+      return true;
+    });
+  } finally {
+    await limited.stop();
+  }
 });

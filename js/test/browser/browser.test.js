@@ -1,7 +1,7 @@
 // The package in a real browser: Debian's Chromium driven by playwright-core (never downloads a
 // browser), the page served by a tiny static server on 127.0.0.1.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -25,11 +25,20 @@ const params = { password: "correct horse battery staple", userId: "3f1b6c2e-8d4
 let server, context, profile;
 const consoleErrors = [];
 
+// The folder of sqlite-wasm's browser entry (served at /sqlite/, imported as /sqlite/index.mjs by the
+// pages' import maps), read from its package.json: the layout differs between releases.
+function sqliteBrowserDir() {
+  const root = join(pkgDir, "node_modules", "@sqlite.org", "sqlite-wasm");
+  const entry = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports["."].browser;
+  assert.match(entry, /(^|\/)index\.mjs$/, `sqlite-wasm's browser entry is ${entry}, the pages import index.mjs`);
+  return join(root, dirname(entry));
+}
+
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing (apt-get install chromium)`);
   server = await serve({
     "/pkg/": join(pkgDir, "dist"),
-    "/sqlite/": join(pkgDir, "node_modules", "@sqlite.org", "sqlite-wasm", "dist"),
+    "/sqlite/": sqliteBrowserDir(),
     "/": here,
   }, { "/params.json": params });
   profile = mkdtempSync(join(tmpdir(), "idos-chromium-"));

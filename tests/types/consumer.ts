@@ -1,0 +1,117 @@
+// A dApp's use of idos-core, type-checked by `tsc --strict` against the installed package
+// (consumer.test.mjs packs js/, installs the tarball next to this file and runs tsc). Nothing here
+// runs. Every `@ts-expect-error` line must be an error: if a result type were `any` (or a member
+// missing from the types), the directive would be unused and tsc would fail (TS2578).
+import { load, IdosError, ERROR_CODES, WALLET_TYPES, type Credential, type IdosErrorCode } from "idos-core";
+import {
+  NodeClient,
+  verifyReceipt,
+  type Receipt,
+  type RequestSigner,
+  type GrantRecord,
+  type CredentialMeta,
+  type WriteOperation,
+} from "idos-core/client";
+import { openVault, WALLET_SLOT_MESSAGE, type Vault } from "idos-core/vault";
+
+export async function dapp(signer: RequestSigner, password: string): Promise<void> {
+  const idos = await load();
+  const me = idos.generateEncryptionKeyPair();
+  const userId: string = crypto.randomUUID();
+  const node = new NodeClient({ baseUrl: "http://127.0.0.1:8787", idos, permittedNodeKeys: ["00".repeat(32)] });
+
+  const health = await node.health();
+  const status: "ok" | "degraded" = health.status;
+  const nodeId: string = health.node_id;
+  // @ts-expect-error the node id is text
+  const wrongNodeId: number = health.node_id;
+  const info = await node.nodeInfo();
+  const maxBody: number = info.max_body;
+
+  const page = await node.publicGrants({ grantee: signer.identifier, include_revoked: true, limit: 10 });
+  const revokedAt: number | null | undefined = page.grants[0]?.revoked_at;
+  const cursor: string | null = page.next_cursor;
+  if (cursor !== null) await node.publicGrants({ cursor });
+  // @ts-expect-error include_revoked is a boolean
+  await node.publicGrants({ include_revoked: "yes" });
+  // @ts-expect-error not a documented query parameter
+  await node.publicGrants({ ownerId: "x" });
+
+  const created = await node.createUser(signer, { userId, encryptionPublicKey: idos.toBase64(me.publicKey) });
+  const createdId: string = created.user.id;
+  const op: WriteOperation = created.receipts[0]!.write_operation;
+  const position: number = created.log_position;
+  // @ts-expect-error a receipt has no such member
+  created.receipts[0]!.node;
+
+  const profile = await node.me(signer);
+  const addedAt: number | undefined = profile.wallets[0]?.added_at;
+
+  const issuer = idos.generateEd25519KeyPair();
+  const credential: Credential = idos.buildCredential({
+    id: crypto.randomUUID(), userId, publicNotes: "{}", plaintext: "data", recipientPublicKey: me.publicKey, issuer,
+  });
+  const put = await node.putCredential(signer, credential);
+  const role: "original" | "copy" = put.credential.role;
+  // @ts-expect-error the summary's size is a number
+  const size: string = put.credential.size;
+  // @ts-expect-error putCredential takes a credential document
+  await node.putCredential(signer, { id: "x" });
+
+  const list = await node.listCredentials(signer);
+  const metas: CredentialMeta[] = list.credentials;
+  const got = await node.getCredential(signer, credential.id);
+  const plaintext: string = idos.decryptText(got.credential.content, got.credential.encryptor_public_key, me);
+
+  const copy = idos.makeSharedCopy({ copyId: crypto.randomUUID(), userId, plaintext, granteePublicKey: me.publicKey });
+  const shared = await node.share(signer, { shared_copy: copy.credential, grantee: signer.identifier, locked_until: 0,
+    content_hash: copy.content_hash });
+  const grantId: string = shared.grant.id;
+  const read = await node.readShared(signer, shared.grant.data_id);
+  const readGrant: GrantRecord = read.grant;
+  const grants = await node.listGrants(signer, "grantee");
+  const listed: GrantRecord[] = grants.grants;
+  // @ts-expect-error role is owner or grantee
+  await node.listGrants(signer, "issuer");
+  const revoked = await node.revoke(signer, grantId);
+  const revokedTime: number = revoked.revoked_at;
+
+  const dag = await node.delegatedAccessGrant(signer, {
+    owner_wallet_type: "EVM", owner_wallet_identifier: signer.identifier, grantee_wallet_identifier: signer.identifier,
+    data_id: credential.id, locked_until: 0, content_hash: copy.content_hash, signature: "0x",
+  });
+  const inserter: string = dag.grant.inserter_type;
+
+  const receipt: Receipt = put.receipts[0]!;
+  const ok: true = await node.verifyReceipt(receipt, { expectedSha256: receipt.sha256 });
+  const okSync: true = verifyReceipt(idos, receipt, node.permittedNodeKeys);
+  const raw = await node.request<{ custom: number }>("GET", "/v1/node");
+  const custom: number = raw.custom;
+  const unknownAnswer = await node.request("GET", "/v1/node");
+  // @ts-expect-error request() without a type argument gives unknown, not any
+  unknownAnswer.node_id;
+
+  try {
+    await node.me(signer);
+  } catch (e) {
+    if (e instanceof IdosError) {
+      const code: IdosErrorCode | string = e.code;
+      const httpStatus: number | undefined = e.status;
+      const retryAfter: number | undefined = e.retryAfter;
+      // @ts-expect-error retryAfter is seconds, a number
+      const retryText: string | undefined = e.retryAfter;
+      void [code, httpStatus, retryAfter, retryText];
+    }
+  }
+
+  const vault: Vault = await openVault({ name: "consumer" });
+  if (!vault.initialized) await vault.create({ keyPair: me, password, userId });
+  const slot: string = await vault.addWalletSlot(await signer.sign(WALLET_SLOT_MESSAGE));
+  await vault.putCredential(credential);
+  await vault.close();
+
+  void [status, nodeId, wrongNodeId, maxBody, revokedAt, createdId, op, position, addedAt, role, size, metas,
+    readGrant, listed, revokedTime, inserter, ok, okSync, custom, slot, ERROR_CODES, WALLET_TYPES];
+  me.dispose();
+  issuer.dispose();
+}
