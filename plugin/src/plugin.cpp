@@ -193,20 +193,11 @@ int32_t idos_verify_wallet_signature(const char* type, size_t type_len, const ch
                                      size_t signature_len, const char* nonce, size_t nonce_len,
                                      const char* recipient, size_t recipient_len, const char* callback_url,
                                      size_t callback_url_len, char** error_message) {
-  return guarded(error_message, [&]() -> int32_t {
-    IDOS_ARG(t, type, type_len, false, "type");
-    IDOS_ARG(id, identifier, identifier_len, false, "identifier");
-    IDOS_ARG(pk, public_key, public_key_len, true, "public_key");
-    IDOS_ARG(msg, message, message_len, false, "message");
-    IDOS_ARG(sig, signature, signature_len, false, "signature");
-    IDOS_ARG(n, nonce, nonce_len, true, "nonce");
-    IDOS_ARG(r, recipient, recipient_len, true, "recipient");
-    IDOS_ARG(cb, callback_url, callback_url_len, true, "callback_url");
-    auto opt = [](const Arg& a) { return a.present ? std::optional<std::string_view>(a.text) : std::nullopt; };
-    WalletSignatureRequest req{t.text, id.text, opt(pk), msg.text, sig.text, opt(n), opt(r), opt(cb), std::nullopt, std::nullopt};
-    auto verdict = verify_wallet_signature(req);
-    return verdict.ok() ? finish(ErrorCode::ok, {}, error_message) : finish(verdict.error(), error_message);
-  });
+  // The default scheme and recipient policy: the same verdicts as every signed document.
+  return idos_verify_wallet_signature_with(type, type_len, identifier, identifier_len, public_key, public_key_len,
+                                           message, message_len, signature, signature_len, nonce, nonce_len,
+                                           recipient, recipient_len, callback_url, callback_url_len, nullptr, 0,
+                                           nullptr, 0, error_message);
 }
 
 int32_t idos_verify_wallet_signature_with(const char* type, size_t type_len, const char* identifier,
