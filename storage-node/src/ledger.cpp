@@ -101,9 +101,8 @@ Result<GrantRow> store_grant(Ctx& c, std::string_view kind, const json& derivati
   IDOS_TRY(auto existing, c.w.find_grant(g.id));
   if (existing) return make_error(ErrorCode::replayed, "access grant " + g.id + " already exists");
   IDOS_CHECK(c.w.insert_grant(g));
-  std::string canonical;
-  IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
-  c.out.objects.push_back({"grant", g.id, digest});
+  // The plugin's text is already the grant's canonical JSON (RFC 8785): hash it as it came.
+  c.out.objects.push_back({"grant", g.id, hex_encode(sha256(as_bytes(grant_text)))});
   c.out.result["grant"] = doc;
   return g;
 }

@@ -336,9 +336,9 @@ Status validate_owned_credential(const Json& o) {
   return ok_status();
 }
 
-// A credential stored under a DWG must belong to the DWG owner's user (mismatch otherwise).
-Status check_credential_for(const Json& credential, const std::string& owner, std::string_view what) {
-  IDOS_CHECK(validate_credential(credential));
+// A record stored under a DWG must belong to the DWG owner's user (mismatch otherwise). The record
+// was validated before, so user_id is a string.
+Status check_owned_by_dwg_owner(const Json& credential, const std::string& owner, std::string_view what) {
   if (credential["user_id"].get<std::string>() != owner) {
     return make_error(ErrorCode::mismatch, std::string(what) + ": user_id is not the DWG owner's user id");
   }
@@ -399,8 +399,9 @@ Status validate_dwg_write(const Json& o, int64_t now, bool seen_before) {
                       delegates.empty() ? "credential issuer_auth_public_key differs from the DWG's issuer_public_key"
                                         : "the credential's issuer key and the DWG's are not both in issuer_delegates");
   }
-  IDOS_CHECK(check_credential_for(*credential, owner, "credential"));
-  IDOS_CHECK(check_credential_for(*copy, owner, "shared_copy"));
+  IDOS_CHECK(check_owned_by_dwg_owner(*credential, owner, "credential"));
+  IDOS_CHECK(validate_credential(*copy));
+  IDOS_CHECK(check_owned_by_dwg_owner(*copy, owner, "shared_copy"));
   if ((*credential)["id"] == (*copy)["id"]) {
     return make_error(ErrorCode::invalid_input, "the shared copy needs an id of its own");
   }

@@ -92,26 +92,6 @@ Result<Ed25519PublicKey> parse_facesign_key(std::string_view text) {
   return key;
 }
 
-// "ED" + 64 uppercase hex, as XRPL writes Ed25519 public keys.
-Result<Ed25519PublicKey> parse_xrpl_public_key(std::string_view text) {
-  if (text.size() != 66) return make_error(ErrorCode::invalid_length, "XRPL public key must be ED + 64 hex digits");
-  if (text.substr(0, 2) != "ED") return make_error(ErrorCode::unsupported, "only Ed25519 XRPL keys (prefix ED) are supported");
-  std::string lower;
-  for (char c : text.substr(2)) {
-    if (c >= 'A' && c <= 'F') {
-      lower.push_back(static_cast<char>(c - 'A' + 'a'));
-    } else if (c >= '0' && c <= '9') {
-      lower.push_back(c);
-    } else {
-      return make_error(ErrorCode::invalid_encoding, "XRPL public key must be uppercase hex");
-    }
-  }
-  IDOS_TRY(Bytes raw, hex_decode(lower));
-  Ed25519PublicKey key{};
-  std::copy(raw.begin(), raw.end(), key.begin());
-  return key;
-}
-
 Result<Ed25519PublicKey> ed25519_key_of_identifier(WalletType type, std::string_view identifier) {
   switch (type) {
     case WalletType::near: return parse_near_key(identifier);
@@ -206,18 +186,10 @@ Status verify_near(const WalletSignatureRequest& req) {
   return as_wallet_verdict(ed25519_verify(hash, sig, key));
 }
 
+// Stellar (raw) and FaceSign: Ed25519 over the message with the identifier's key. XRPL, whose key
+// comes beside the identifier, is check_xrpl.
 Status verify_ed25519_raw(WalletType type, const WalletSignatureRequest& req) {
-  Ed25519PublicKey key{};
-  if (type == WalletType::xrpl) {
-    IDOS_TRY(auto account, xrpl_decode_classic_address(req.identifier));
-    if (!req.public_key) return make_error(ErrorCode::invalid_input, "XRPL needs the wallet's public key (ED + 64 hex)");
-    IDOS_TRY(key, parse_xrpl_public_key(*req.public_key));
-    if (xrpl_classic_address_from_ed25519_public_key(key) != xrpl_classic_address_from_account_id(account)) {
-      return make_error(ErrorCode::mismatch, "the XRPL public key does not derive the identifier's address");
-    }
-  } else {
-    IDOS_TRY(key, ed25519_key_of_identifier(type, req.identifier));
-  }
+  IDOS_TRY(Ed25519PublicKey key, ed25519_key_of_identifier(type, req.identifier));
   IDOS_CHECK(check_message(req.message));
   IDOS_TRY(Bytes sig, parse_hex_signature(req.signature));
   return as_wallet_verdict(ed25519_verify(as_bytes(req.message), sig, key));
@@ -364,7 +336,7 @@ Status check_near(const WalletSignatureRequest& req) {
   if (req.expected_recipient && *req.expected_recipient != "*" && req.recipient && *req.recipient != *req.expected_recipient) {
     return make_error(ErrorCode::mismatch, "the NEP-413 recipient is not " + std::string(*req.expected_recipient));
   }
-  return as_wallet_verdict(verify_near(req));
+  return verify_near(req);
 }
 
 Status check_stellar_sep53(const WalletSignatureRequest& req) {
@@ -378,7 +350,7 @@ Status check_stellar_sep53(const WalletSignatureRequest& req) {
 Status check_stellar(const WalletSignatureRequest& req) {
   if (req.scheme && *req.scheme == "sep53") return check_stellar_sep53(req);
   if (req.scheme && *req.scheme != "raw") return make_error(ErrorCode::unsupported, "Stellar schemes: raw, sep53");
-  Status raw = as_wallet_verdict(verify_ed25519_raw(WalletType::stellar, req));
+  Status raw = verify_ed25519_raw(WalletType::stellar, req);
   if (req.scheme || raw.code() != ErrorCode::verify_failed) return raw;
   return check_stellar_sep53(req);  // neither given: the wallet may have used either
 }
@@ -463,7 +435,7 @@ Status verify_wallet_signature(const WalletSignatureRequest& req) {
   switch (type) {
     case WalletType::evm:
       IDOS_CHECK(only_scheme("eip191"));
-      return as_wallet_verdict(verify_evm(req));
+      return verify_evm(req);
     case WalletType::near: return check_near(req);
     case WalletType::stellar: return check_stellar(req);
     case WalletType::xrpl:
@@ -471,7 +443,7 @@ Status verify_wallet_signature(const WalletSignatureRequest& req) {
       return check_xrpl(req);
     case WalletType::facesign:
       IDOS_CHECK(only_scheme("raw"));
-      return as_wallet_verdict(verify_ed25519_raw(type, req));
+      return verify_ed25519_raw(type, req);
   }
   return make_error(ErrorCode::unsupported, "unsupported wallet type");
 }

@@ -51,3 +51,35 @@ export function nep413Bytes({ message, nonce, recipient, callbackUrl }) {
     callbackUrl == null ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), borshString(callbackUrl)]),
   ]);
 }
+
+// Base58 (Bitcoin alphabet): the generators' own encoder for NEAR keys and did:key multibase.
+const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+export function base58(bytes) {
+  let n = 0n;
+  for (const b of bytes) n = n * 256n + BigInt(b);
+  let out = '';
+  while (n > 0n) { out = B58[Number(n % 58n)] + out; n /= 58n; }
+  for (const b of bytes) { if (b !== 0) break; out = '1' + out; }
+  return out;
+}
+export function unbase58(text) {
+  let n = 0n;
+  for (const c of text) {
+    const d = B58.indexOf(c);
+    assert(d >= 0, `base58 digit ${c}`);
+    n = n * 58n + BigInt(d);
+  }
+  const bytes = [];
+  while (n > 0n) { bytes.unshift(Number(n % 256n)); n /= 256n; }
+  for (const c of text) { if (c !== '1') break; bytes.unshift(0); }
+  return new Uint8Array(bytes);
+}
+
+/** A fixed UUID of version-4 shape from the first 16 bytes of `seed` (test ids, not random). */
+export function uuidV4Shaped(seed) {
+  const h = Buffer.from(seed.subarray(0, 16));
+  h[6] = (h[6] & 0x0f) | 0x40;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}

@@ -16,7 +16,8 @@ import { Wallet, hashMessage, getAddress } from 'ethers';
 import naclModule from 'tweetnacl';
 import { serialize as borshSerialize } from 'borsh';
 import canonicalizeModule from 'canonicalize';
-import { libVersion, assert, utf8, toHex, fromHex, b64, sha256, JS_ROOT, VECTORS, NEP413_TAG, NEP413_SCHEMA, nep413Bytes } from './common.mjs';
+import { libVersion, assert, utf8, toHex, fromHex, b64, sha256, JS_ROOT, VECTORS, NEP413_TAG, NEP413_SCHEMA, nep413Bytes,
+  base58, unbase58, uuidV4Shaped } from './common.mjs';
 import { dagMessage, dwgMessage, readRequestMessage, signedRequestMessage, addWalletMessage, nodeReceiptMessage, rfc3339 } from './messages.mjs';
 
 const nacl = naclModule.default ?? naclModule;
@@ -38,29 +39,8 @@ function uuidV5(namespace, name) {
   const x = h.toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
-function uuidFromLabel(label) {  // fixed v4-shaped ids
-  const h = Buffer.from(seed32(`uuid/${label}`).subarray(0, 16));
-  h[6] = (h[6] & 0x0f) | 0x40;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+const uuidFromLabel = (label) => uuidV4Shaped(seed32(`uuid/${label}`));  // fixed v4-shaped ids
 const unhexKey = (h) => new Uint8Array(Buffer.from(h, 'hex'));
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58(bytes) {
-  let n = BigInt('0x' + (toHex(bytes) || '0'));
-  let out = '';
-  while (n > 0n) { out = B58[Number(n % 58n)] + out; n /= 58n; }
-  for (const b of bytes) { if (b === 0) out = '1' + out; else break; }
-  return out;
-}
-function unbase58(text) {
-  let n = 0n;
-  for (const c of text) n = n * 58n + BigInt(B58.indexOf(c));
-  let hex = n.toString(16); if (hex.length % 2) hex = '0' + hex;
-  const zeros = text.match(/^1*/)[0].length;
-  return new Uint8Array([...new Array(zeros).fill(0), ...(n === 0n ? [] : Buffer.from(hex, 'hex'))]);
-}
 
 // Message templates (the spec): ./messages.mjs.
 

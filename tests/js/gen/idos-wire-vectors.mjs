@@ -26,19 +26,10 @@ import * as rippleKeypairs from 'ripple-keypairs';
 import naclModule from 'tweetnacl';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import scryptJs from 'scrypt-js';
-import { libVersion, assert, utf8, toHex, sha256, VECTORS } from './common.mjs';
+import { libVersion, assert, utf8, toHex, sha256, VECTORS, base58 } from './common.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 const seed32 = (label) => new Uint8Array(createHash('sha256').update(`idos-wire/${label}`).digest());
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58(bytes) {
-  let n = 0n;
-  for (const b of bytes) n = n * 256n + BigInt(b);
-  let out = '';
-  while (n > 0n) { out = B58[Number(n % 58n)] + out; n /= 58n; }
-  for (const b of bytes) { if (b !== 0) break; out = '1' + out; }
-  return out;
-}
 function uuidV5(namespace, name) {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const h = createHash('sha1').update(ns).update(Buffer.from(name, 'utf8')).digest().subarray(0, 16);

@@ -21,7 +21,7 @@ import { Wallet, hashMessage, verifyMessage } from 'ethers';
 import naclModule from 'tweetnacl';
 import canonicalizeModule from 'canonicalize';
 import { v5 as uuidv5 } from 'uuid';
-import { libVersion, assert, utf8, toHex, sha256, VECTORS } from './common.mjs';
+import { libVersion, assert, utf8, toHex, sha256, VECTORS, base58, uuidV4Shaped } from './common.mjs';
 import { messageOf, rfc3339 } from './messages.mjs';
 
 const nacl = naclModule.default ?? naclModule;
@@ -31,21 +31,7 @@ const seed32 = (label) => sha256(utf8(`idos-core/protocol-vectors/${label}`));
 const clone = (o) => JSON.parse(JSON.stringify(o));
 const without = (o, ...keys) => { const c = clone(o); for (const k of keys) delete c[k]; return c; };
 
-function uuidFromLabel(label) {  // fixed v4-shaped ids
-  const h = Buffer.from(seed32(`uuid/${label}`).subarray(0, 16));
-  h[6] = (h[6] & 0x0f) | 0x40;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58(bytes) {
-  let n = BigInt('0x' + (toHex(bytes) || '0'));
-  let out = '';
-  while (n > 0n) { out = B58[Number(n % 58n)] + out; n /= 58n; }
-  for (const b of bytes) { if (b === 0) out = '1' + out; else break; }
-  return out;
-}
+const uuidFromLabel = (label) => uuidV4Shaped(seed32(`uuid/${label}`));  // fixed v4-shaped ids
 const unix = (t) => {
   assert(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(t), `RFC 3339 time ${t}`);
   return Date.parse(t) / 1000;
