@@ -436,8 +436,10 @@ std::optional<std::string_view> optional_field(const val& request, const char* n
 }
 
 val canonical_wallet_identifier(const std::string& type, const std::string& identifier) {
-  return map_result(idos::canonical_wallet_identifier(std::string_view(type), std::string_view(identifier)),
-                    [](const std::string& s) { return val(s); });
+  const auto text = [](const std::string& s) { return val(s); };
+  // An empty type: inferred from the identifier's shape, as a grant's grantee is read.
+  if (type.empty()) return map_result(idos::accepted_wallet_identifier(identifier, std::nullopt, "identifier"), text);
+  return map_result(idos::canonical_wallet_identifier(std::string_view(type), std::string_view(identifier)), text);
 }
 
 // `request` has string members only (checked by the JS layer).

@@ -1,4 +1,7 @@
-import type { AccessGrant, Credential, DelegatedAccessGrantFields, DelegatedWriteGrantFields, Idos, WalletType } from "./index.js";
+import type {
+  AccessGrant, Credential, DelegatedAccessGrantFields, DelegatedWriteGrantFields, Ed25519KeyPair, Idos, Secp256k1KeyPair,
+  WalletType,
+} from "./index.js";
 
 /** Something that signs the node's request messages with a wallet. */
 export interface RequestSigner {
@@ -12,6 +15,47 @@ export interface RequestSigner {
   nearRecipient?: string;
   nearCallbackUrl?: string;
 }
+
+/** An ethers v6 Signer or Wallet (what `signerFrom` reads of it). */
+export interface EthersSignerLike {
+  getAddress(): Promise<string>;
+  signMessage(message: string): Promise<string>;
+}
+/** A viem LocalAccount (privateKeyToAccount, ...). */
+export interface ViemAccountLike {
+  type: "local";
+  address: string;
+  signMessage(args: { message: string }): Promise<string>;
+}
+/** A viem WalletClient (createWalletClient). */
+export interface ViemWalletClientLike {
+  account?: { address: string } | undefined;
+  getAddresses(): Promise<readonly string[]>;
+  requestAddresses?(): Promise<readonly string[]>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  signMessage(args: { account: any; message: string }): Promise<string>;
+}
+/** An EIP-1193 provider (`window.ethereum`). */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
+}
+export type WalletLike =
+  | RequestSigner | EthersSignerLike | ViemAccountLike | ViemWalletClientLike | Eip1193Provider | Secp256k1KeyPair | Ed25519KeyPair;
+export interface SignerFromOptions {
+  /** A loaded module (default: `load()`). */
+  idos?: Idos;
+  /** Which account of a WalletClient or provider, in any spelling (default: the first). */
+  account?: string;
+  /** false: `eth_accounts` / `getAddresses()` only, never a connection prompt (default true). */
+  connect?: boolean;
+  /** For an Ed25519KeyPair: the wallet type it signs as. */
+  type?: "Stellar" | "XRPL" | "FaceSign";
+}
+/**
+ * The request signer for a wallet the dApp holds: identifier canonical, and every signature
+ * checked by the core against it (VERIFY_FAILED when the wallet signed with another account).
+ */
+export declare function signerFrom(wallet: WalletLike, options?: SignerFromOptions): Promise<RequestSigner>;
 
 /** docs/api.md "Receipts": what a write did, signed by the node. */
 export type WriteOperation =
@@ -69,15 +113,29 @@ export interface GrantRecord extends AccessGrant {
 export interface PublicGrantsQuery {
   /** User id. */
   owner?: string;
-  /** Wallet identifier. */
+  /** Wallet identifier, in any spelling its wallet gives (canonicalised before sending). */
   grantee?: string;
+  dataId?: string;
+  /** The wire name of `dataId` (still accepted). */
   data_id?: string;
   /** 1..500, default 50. */
   limit?: number;
   /** The previous page's `next_cursor`. */
   cursor?: string;
   /** Also list revoked grants (default false). */
+  includeRevoked?: boolean;
+  /** The wire name of `includeRevoked` (still accepted). */
   include_revoked?: boolean;
+}
+
+/** `encryptionKeyOf(wallet)`: the node's public directory entry of a wallet. */
+export interface EncryptionKeyEntry {
+  /** The 32-byte X25519 public key of the wallet's user. */
+  publicKey: Uint8Array;
+  userId: string;
+  walletType: WalletType;
+  /** Canonical. */
+  walletIdentifier: string;
 }
 
 export interface PublicGrantsResult {
@@ -169,8 +227,15 @@ export interface DelegatedAccessGrantDocument extends DelegatedAccessGrantFields
 export interface WriteByDwgBody {
   dwg: DelegatedWriteGrantDocument;
   credential: Credential;
-  shared_copy: Credential;
+  sharedCopy: Credential;
   /** Hex SHA-256 of the plaintext. */
+  contentHash: string;
+}
+/** The earlier snake_case spelling of WriteByDwgBody (the wire's), still accepted. */
+export interface WriteByDwgWireBody {
+  dwg: DelegatedWriteGrantDocument;
+  credential: Credential;
+  shared_copy: Credential;
   content_hash: string;
 }
 
@@ -193,12 +258,19 @@ export interface GetCredentialResult {
 
 export interface ShareBody {
   /** `makeSharedCopy(...).credential`, with user_id the caller's user id. */
-  shared_copy: Credential;
-  /** The grantee's wallet identifier. */
+  sharedCopy: Credential;
+  /** The grantee's wallet identifier, in any spelling its wallet gives (e.g. EIP-55). */
   grantee: string;
   /** Unix seconds before which the owner cannot revoke; 0 = no lock. */
-  locked_until: number;
+  lockedUntil: number;
   /** `makeSharedCopy(...).content_hash`. */
+  contentHash: string;
+}
+/** The earlier snake_case spelling of ShareBody (the wire's), still accepted. */
+export interface ShareWireBody {
+  shared_copy: Credential;
+  grantee: string;
+  locked_until: number;
   content_hash: string;
 }
 
@@ -233,7 +305,15 @@ export interface RevokeResult extends WriteResult {
  * for RATE_LIMITED, `retryAfter` (seconds, from the Retry-After header).
  */
 export declare class NodeClient {
-  constructor(options?: { baseUrl?: string; idos?: Idos; permittedNodeKeys?: string[]; fetch?: typeof fetch });
+  /**
+   * permittedNodeKeys: the node ids whose receipts are trusted; without any, every write is
+   * refused (INVALID_INPUT) before it is sent. retries (0..5, default 0): resends of the same
+   * signed bytes when the node gave no answer (or a proxy 502/503/504).
+   */
+  constructor(options?: { baseUrl?: string; idos?: Idos; permittedNodeKeys?: string[]; fetch?: typeof fetch; retries?: number });
+  /** Trusts the node ids the nodes at `urls` name (GET /v1/node): only with `trust: "first-use"`. */
+  static fromNetwork(urls: string | string[],
+    options: { trust: "first-use"; idos?: Idos; fetch?: typeof fetch; retries?: number }): Promise<NodeClient>;
   readonly baseUrl: string;
   readonly permittedNodeKeys: string[];
   permitNode(nodeId: string): void;
@@ -246,16 +326,18 @@ export declare class NodeClient {
   health(): Promise<HealthResult>;
   nodeInfo(): Promise<NodeInfo>;
   publicGrants(query?: PublicGrantsQuery): Promise<PublicGrantsResult>;
-  /** encryptionPublicKey: base64 of the 32-byte X25519 public key. */
-  createUser(signer: RequestSigner, body?: { userId?: string; encryptionPublicKey?: string }): Promise<CreateUserResult>;
+  /** The public encryption key of the user `wallet` (any spelling) is registered to; NOT_FOUND (404) when none. */
+  encryptionKeyOf(wallet: string): Promise<EncryptionKeyEntry>;
+  /** encryptionPublicKey: the 32-byte X25519 public key (or its base64, either alphabet), checked before sending. */
+  createUser(signer: RequestSigner, body?: { userId?: string; encryptionPublicKey?: Uint8Array | string }): Promise<CreateUserResult>;
   me(signer: RequestSigner): Promise<MeResult>;
   addWallet(signer: RequestSigner, body: AddWalletBody): Promise<AddWalletResult>;
   /** Also checks that the receipt names the SHA-256 of the canonical JSON of `credential` (VERIFY_FAILED otherwise). */
   putCredential(signer: RequestSigner, credential: Credential): Promise<PutCredentialResult>;
-  writeByDwg(signer: RequestSigner, body: WriteByDwgBody): Promise<WriteByDwgResult>;
+  writeByDwg(signer: RequestSigner, body: WriteByDwgBody | WriteByDwgWireBody): Promise<WriteByDwgResult>;
   listCredentials(signer: RequestSigner): Promise<ListCredentialsResult>;
   getCredential(signer: RequestSigner, id: string): Promise<GetCredentialResult>;
-  share(signer: RequestSigner, body: ShareBody): Promise<ShareResult>;
+  share(signer: RequestSigner, body: ShareBody | ShareWireBody): Promise<ShareResult>;
   readShared(signer: RequestSigner, dataId: string): Promise<ReadSharedResult>;
   listGrants(signer: RequestSigner, role: "owner" | "grantee"): Promise<ListGrantsResult>;
   delegatedAccessGrant(signer: RequestSigner, dag: DelegatedAccessGrantDocument): Promise<DelegatedAccessGrantResult>;

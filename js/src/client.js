@@ -4,6 +4,8 @@
 // is reported as VERIFY_FAILED, never as success.
 import { IdosError, load } from "./index.js";
 
+export { signerFrom } from "./wallets.js";
+
 /** Strict RFC 3339 UTC without fractions, as the spec writes times. */
 export function rfc3339(date = new Date()) {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
@@ -36,6 +38,9 @@ export function verifyReceipt(idos, receipt, permittedNodeKeys, { expectedSha256
   return idos.validate("node_receipt", receipt, 0);
 }
 
+// The most a client retries one request (each retry resends the same signed bytes).
+const MAX_RETRIES = 5;
+
 function nodeError(status, code, message) {
   const e = new IdosError(code, message);
   e.status = status;
@@ -59,19 +64,58 @@ export class NodeClient {
   #idos;
   #fetch;
   #permitted;
+  #retries;
 
   /**
    * baseUrl: the node ("http://127.0.0.1:8787", or "" for same-origin paths).
    * permittedNodeKeys: hex Ed25519 node ids whose receipts are trusted.
    */
-  constructor({ baseUrl = "", idos, permittedNodeKeys = [], fetch: fetchImpl } = {}) {
+  constructor({ baseUrl = "", idos, permittedNodeKeys = [], fetch: fetchImpl, retries = 0 } = {}) {
     if (typeof baseUrl !== "string") throw new IdosError("INVALID_INPUT", "baseUrl must be a string");
     if (!Array.isArray(permittedNodeKeys)) throw new IdosError("INVALID_INPUT", "permittedNodeKeys must be an array");
+    if (!Number.isSafeInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
+      throw new IdosError("INVALID_INPUT", `retries must be an integer in 0..${MAX_RETRIES}`);
+    }
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.#idos = idos ?? null;
     this.#fetch = fetchImpl ?? globalThis.fetch.bind(globalThis);
+    this.#retries = retries;
     this.#permitted = new Set();
     for (const k of permittedNodeKeys) this.permitNode(k);
+  }
+
+  /**
+   * A client for the first of `urls` that answers, trusting the node ids the nodes name
+   * themselves (GET /v1/node). Only with the explicit `{trust: "first-use"}`: whoever answers
+   * at those URLs the first time is trusted (like SSH's first connection), so use it on a network
+   * path you trust, and keep the ids (`client.permittedNodeKeys`) for next time. Nodes that do not
+   * answer are skipped; none answering is NODE_UNREACHABLE.
+   */
+  static async fromNetwork(urls, { trust, idos, fetch: fetchImpl, retries = 0 } = {}) {
+    const list = typeof urls === "string" ? [urls] : urls;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((u) => typeof u === "string")) {
+      throw new IdosError("INVALID_INPUT", "urls must be a URL or a non-empty array of URLs");
+    }
+    if (trust !== "first-use") {
+      throw new IdosError("INVALID_INPUT",
+        'fromNetwork trusts whatever node ids the nodes name: say so with {trust: "first-use"}, or pass permittedNodeKeys to the constructor');
+    }
+    let first = null;
+    const ids = [];
+    const failures = [];
+    for (const url of list) {
+      const probe = new NodeClient({ baseUrl: url, idos, fetch: fetchImpl });
+      try {
+        const info = await probe.nodeInfo();
+        probe.permitNode(info?.node_id);
+        ids.push(info.node_id);
+        first ??= url;
+      } catch (e) {
+        failures.push(`${url}: ${e.message}`);
+      }
+    }
+    if (first === null) throw nodeError(0, "NODE_UNREACHABLE", `no node answered: ${failures.join("; ")}`);
+    return new NodeClient({ baseUrl: first, idos, fetch: fetchImpl, permittedNodeKeys: ids, retries });
   }
 
   async #module() {
@@ -102,7 +146,8 @@ export class NodeClient {
       throw new IdosError("INVALID_INPUT", "signer needs type, identifier and sign(message)");
     }
     const fields = {
-      caller_wallet_identifier: signer.identifier,
+      // Canonicalised once here (an EIP-55 address becomes lowercase): the core's rule.
+      caller_wallet_identifier: idos.canonicalWalletIdentifier(signer.type, signer.identifier),
       method,
       path: target,
       body_sha256: idos.toHex(idos.sha256(bodyText)),
@@ -130,11 +175,26 @@ export class NodeClient {
     const headers = {};
     if (bodyText) headers["content-type"] = "application/json";
     if (signer) headers["idos-signed-request"] = await this.signedRequestHeader(signer, method, target, bodyText);
+    // Signed once: a retry (only when the node gave no answer, or a proxy said 502/503/504)
+    // resends these exact bytes, the same transaction, never a new one.
     let res;
-    try {
-      res = await this.#fetch(this.baseUrl + target, { method, headers, body: bodyText || undefined, cache: "no-store" });
-    } catch (e) {
-      throw nodeError(0, "NODE_UNREACHABLE", `the node at ${this.baseUrl || "this origin"} did not answer: ${e.message}`);
+    for (let attempt = 0; ; attempt++) {
+      let failure = null;
+      try {
+        res = await this.#fetch(this.baseUrl + target, { method, headers, body: bodyText || undefined, cache: "no-store" });
+        if (res.status === 502 || res.status === 503 || res.status === 504) failure = `HTTP ${res.status}`;
+      } catch (e) {
+        failure = e.message;
+        res = null;
+      }
+      if (failure === null || attempt >= this.#retries) {
+        if (res === null) {
+          throw nodeError(0, "NODE_UNREACHABLE", `the node at ${this.baseUrl || "this origin"} did not answer: ${failure}`);
+        }
+        break;
+      }
+      if (res) await res.arrayBuffer().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
     }
     const text = await res.text();
     let json = null;
@@ -166,15 +226,36 @@ export class NodeClient {
     return verifyReceipt(await this.#module(), receipt, [...this.#permitted], options);
   }
 
-  // A write: every receipt must verify, or the call fails with VERIFY_FAILED. `expected` maps an
-  // object id to the SHA-256 (hex) its receipt must name: the hash of what this call sent.
-  async #write(method, target, signer, body, expected = new Map()) {
+  // A write. Refused before anything is sent when no node key is permitted (the receipts could not
+  // be checked). Then every receipt must verify and be about this write: `operation` is the
+  // write_operation each receipt must name; `expect(answer)` gives the objects the write must have
+  // stored (Map object id -> the SHA-256 its receipt must name, or null when only the id is known
+  // beforehand). A receipt for any other object, or a missing one, is VERIFY_FAILED (status 200).
+  async #write(method, target, signer, body, operation, expect = () => new Map()) {
+    if (this.#permitted.size === 0) {
+      throw new IdosError("INVALID_INPUT",
+        "this client trusts no node key, so it cannot check the receipts of a write: pass permittedNodeKeys " +
+        "(the node's node_id, from its operator or from GET /v1/node over a path you trust), call permitNode(id), " +
+        'or use NodeClient.fromNetwork(urls, {trust: "first-use"})');
+    }
     const answer = await this.request(method, target, { signer, body });
     const receipts = Array.isArray(answer.receipts) ? answer.receipts : [];
     if (receipts.length === 0) throw nodeError(200, "VERIFY_FAILED", "the node answered a write without receipts");
+    let expected;
+    try {
+      expected = await expect(answer);
+    } catch (e) {
+      throw nodeError(200, "VERIFY_FAILED", `the node's answer does not match the write: ${e.message}`);
+    }
     for (const r of receipts) {
+      if (r?.write_operation !== operation) {
+        throw nodeError(200, "VERIFY_FAILED", `a receipt names the operation ${r?.write_operation}, not ${operation}`);
+      }
+      if (expected.size > 0 && !expected.has(r?.object_id)) {
+        throw nodeError(200, "VERIFY_FAILED", `a receipt names ${r?.object_id}, which this write did not store`);
+      }
       try {
-        await this.verifyReceipt(r, { expectedSha256: expected.get(r?.object_id) });
+        await this.verifyReceipt(r, { expectedSha256: expected.get(r?.object_id) ?? undefined });
       } catch (e) {
         // Whatever is wrong with a receipt (signer, signature, malformed fields), the write is unproven.
         throw nodeError(200, "VERIFY_FAILED", `receipt for ${r?.object_id} does not verify: ${e.message}`);
@@ -188,22 +269,96 @@ export class NodeClient {
     return answer;
   }
 
+  // Hex SHA-256 of the RFC 8785 canonical JSON of `value`: what a receipt's sha256 names.
+  async #digest(value) {
+    const idos = await this.#module();
+    return idos.toHex(idos.sha256(idos.canonicalizeJson(value)));
+  }
+
+  // A wallet identifier in any spelling its wallet gives, canonical (the core's rule; type
+  // inferred from the shape when not given).
+  async #canonicalWallet(identifier, what, type = "") {
+    if (typeof identifier !== "string") throw new IdosError("INVALID_INPUT", `${what} must be a wallet identifier (a string)`);
+    return (await this.#module()).canonicalWalletIdentifier(type, identifier);
+  }
+
+  // An X25519 public key as bytes (32) or base64 (either alphabet): the node's base64 form.
+  async #publicKeyBase64(key, what) {
+    const idos = await this.#module();
+    let bytes;
+    if (typeof key === "string") {
+      try {
+        bytes = idos.fromBase64(key);
+      } catch (e) {
+        throw new IdosError(e.code ?? "INVALID_ENCODING", `${what}: ${e.message}`);
+      }
+    } else if (key instanceof Uint8Array) {
+      bytes = key;
+    } else {
+      throw new IdosError("INVALID_INPUT", `${what} must be a Uint8Array (32 bytes) or base64`);
+    }
+    if (bytes.length !== 32) throw new IdosError("INVALID_LENGTH", `${what} must be 32 bytes (an X25519 public key), not ${bytes.length}`);
+    return idos.toBase64(bytes);
+  }
+
   // --- typed calls (docs/api.md) ---
   health() { return this.request("GET", "/health"); }
   nodeInfo() { return this.request("GET", "/v1/node"); }
-  publicGrants(query = {}) {
-    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
-    const s = q.toString();
+  /** Query members in camelCase (dataId, includeRevoked) or as on the wire; grantee in any spelling. */
+  async publicGrants(query = {}) {
+    if (!query || typeof query !== "object") throw new IdosError("INVALID_INPUT", "query must be an object");
+    const wire = {};
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null) continue;
+      const key = { dataId: "data_id", includeRevoked: "include_revoked" }[k] ?? k;
+      wire[key] = key === "grantee" ? await this.#canonicalWallet(v, "grantee") : String(v);
+    }
+    const s = new URLSearchParams(Object.entries(wire)).toString();
     return this.request("GET", `/v1/public/grants${s ? `?${s}` : ""}`);
   }
-  createUser(signer, { userId, encryptionPublicKey } = {}) {
+  /**
+   * The encryption public key (32 bytes) of the user a wallet is registered to, from the node's
+   * public directory: what `makeSharedCopy` needs to share with that wallet.
+   */
+  async encryptionKeyOf(wallet) {
+    const identifier = await this.#canonicalWallet(wallet, "wallet");
+    const answer = await this.request("GET", `/v1/public/wallets/${encodeURIComponent(identifier)}/encryption-key`);
+    const idos = await this.#module();
+    let publicKey;
+    try {
+      publicKey = idos.fromBase64(answer.encryption_public_key);
+    } catch (e) {
+      throw nodeError(200, "INVALID_ENCODING", `the node's encryption_public_key: ${e.message}`);
+    }
+    if (publicKey.length !== 32 || answer.wallet_identifier !== identifier) {
+      throw nodeError(200, "MISMATCH", "the node answered for another wallet or with a key that is not 32 bytes");
+    }
+    return { publicKey, userId: answer.user_id, walletType: answer.wallet_type, walletIdentifier: answer.wallet_identifier };
+  }
+  /** encryptionPublicKey: 32 bytes (or base64, either alphabet), checked before anything is sent. */
+  async createUser(signer, { userId, encryptionPublicKey } = {}) {
     const body = {};
     if (userId !== undefined) body.user_id = userId;
-    if (encryptionPublicKey !== undefined) body.encryption_public_key = encryptionPublicKey;
-    return this.#write("POST", "/v1/users", signer, body);
+    if (encryptionPublicKey !== undefined) {
+      body.encryption_public_key = await this.#publicKeyBase64(encryptionPublicKey, "encryptionPublicKey");
+    }
+    return this.#write("POST", "/v1/users", signer, body, "create_user", async (answer) => {
+      const id = userId ?? answer?.user?.id;
+      if (typeof id !== "string") throw new Error("no user id");
+      const stored = { id, encryption_public_key: body.encryption_public_key ?? answer?.user?.encryption_public_key };
+      if (body.encryption_public_key === undefined) return new Map([[id, null]]);
+      return new Map([[id, await this.#digest(stored)]]);
+    });
   }
   me(signer) { return this.request("GET", "/v1/users/me", { signer }); }
-  addWallet(signer, body) { return this.#write("POST", "/v1/users/me/wallets", signer, body); }
+  addWallet(signer, body) {
+    return this.#write("POST", "/v1/users/me/wallets", signer, body, "add_wallet", async (answer) => {
+      const identifier = await this.#canonicalWallet(body?.wallet_identifier, "wallet_identifier", body?.wallet_type ?? "");
+      const userId = answer?.wallet?.user_id;
+      if (typeof userId !== "string") throw new Error("no user id");
+      return new Map([[identifier, await this.#digest({ wallet_type: body.wallet_type, wallet_identifier: identifier, user_id: userId })]]);
+    });
+  }
   /**
    * Stores the caller's own credential. The receipt must name the SHA-256 of the RFC 8785 canonical
    * JSON of `credential` as sent (what the node stores, docs/api.md "Receipts"): VERIFY_FAILED
@@ -213,16 +368,76 @@ export class NodeClient {
     if (!credential || typeof credential !== "object" || Array.isArray(credential) || typeof credential.id !== "string") {
       throw new IdosError("INVALID_INPUT", "credential must be a credential document (an object with an id)");
     }
-    const idos = await this.#module();
-    const sent = idos.toHex(idos.sha256(idos.canonicalizeJson(credential)));
-    return this.#write("POST", "/v1/credentials", signer, { credential }, new Map([[credential.id, sent]]));
+    const sent = await this.#digest(credential);
+    return this.#write("POST", "/v1/credentials", signer, { credential }, "put_credential", () => new Map([[credential.id, sent]]));
   }
-  writeByDwg(signer, body) { return this.#write("POST", "/v1/credentials/dwg", signer, body); }
+  /** Body members in camelCase (dwg, credential, sharedCopy, contentHash) or as on the wire. */
+  async writeByDwg(signer, body) {
+    const wire = wireBody(body, ["dwg", "credential", "shared_copy", "content_hash"]);
+    const idos = await this.#module();
+    const copy = wire.shared_copy;
+    const grant = idos.deriveAccessGrant("delegated_write_grant",
+      { dwg: wire.dwg, owner: copy?.user_id, data_id: copy?.id, content_hash: wire.content_hash });
+    const expected = new Map([[wire.credential?.id, await this.#digest(wire.credential)], [copy?.id, await this.#digest(copy)],
+      [grant.id, await this.#digest(grant)]]);
+    return this.#write("POST", "/v1/credentials/dwg", signer, wire, "write_by_dwg", () => expected);
+  }
   listCredentials(signer) { return this.request("GET", "/v1/credentials", { signer }); }
   getCredential(signer, id) { return this.request("GET", `/v1/credentials/${encodeURIComponent(id)}`, { signer }); }
-  share(signer, body) { return this.#write("POST", "/v1/shares", signer, body); }
+  /**
+   * Shares a copy with a wallet: {sharedCopy, grantee, lockedUntil, contentHash} (camelCase; the
+   * snake_case wire names are still accepted). grantee in any spelling its wallet gives.
+   */
+  async share(signer, body) {
+    const wire = wireBody(body, ["shared_copy", "grantee", "locked_until", "content_hash"]);
+    wire.grantee = await this.#canonicalWallet(wire.grantee, "grantee");
+    const idos = await this.#module();
+    const copy = wire.shared_copy;
+    if (!copy || typeof copy !== "object" || typeof copy.id !== "string" || typeof copy.user_id !== "string") {
+      throw new IdosError("INVALID_INPUT", "sharedCopy must be a credential document (makeSharedCopy(...).credential)");
+    }
+    const grant = idos.deriveAccessGrant("share", {
+      owner: copy.user_id, grantee: wire.grantee, data_id: copy.id, locked_until: wire.locked_until,
+      content_hash: wire.content_hash, inserter_type: "user", inserter_id: copy.user_id,
+    });
+    const expected = new Map([[copy.id, await this.#digest(copy)], [grant.id, await this.#digest(grant)]]);
+    return this.#write("POST", "/v1/shares", signer, wire, "share", () => expected);
+  }
   readShared(signer, dataId) { return this.request("GET", `/v1/shared/${encodeURIComponent(dataId)}`, { signer }); }
   listGrants(signer, role) { return this.request("GET", `/v1/grants?role=${encodeURIComponent(role)}`, { signer }); }
-  delegatedAccessGrant(signer, dag) { return this.#write("POST", "/v1/grants/dag", signer, { dag }); }
-  revoke(signer, grantId) { return this.#write("DELETE", `/v1/grants/${encodeURIComponent(grantId)}`, signer); }
+  async delegatedAccessGrant(signer, dag) {
+    const idos = await this.#module();
+    const { key: grantId } = idos.replayKey("delegated_access_grant", dag);
+    const submitter = idos.canonicalWalletIdentifier(signer?.type ?? "", signer?.identifier ?? "");
+    return this.#write("POST", "/v1/grants/dag", signer, { dag }, "delegated_access_grant", async (answer) => {
+      // The owner's user id is the node's to name; every other member follows from the DAG sent.
+      const grant = idos.deriveAccessGrant("delegated_access_grant", { dag, owner: answer?.grant?.owner, submitter });
+      if (grant.id !== grantId) throw new Error("the grant is not the DAG's");
+      return new Map([[grantId, await this.#digest(grant)]]);
+    });
+  }
+  revoke(signer, grantId) {
+    return this.#write("DELETE", `/v1/grants/${encodeURIComponent(grantId)}`, signer, undefined, "revoke",
+      () => new Map([[grantId, null]]));
+  }
+}
+
+// A request body from camelCase members (sharedCopy, lockedUntil, contentHash) or the wire's
+// snake_case ones (the earlier spelling, still accepted); both for one member is refused.
+function wireBody(body, wireNames) {
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw new IdosError("INVALID_INPUT", "body must be an object");
+  const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  const out = {};
+  const known = new Set();
+  for (const name of wireNames) {
+    const c = camel(name);
+    known.add(name).add(c);
+    if (c !== name && body[c] !== undefined && body[name] !== undefined) {
+      throw new IdosError("INVALID_INPUT", `body has both ${c} and ${name}`);
+    }
+    const v = body[c] !== undefined ? body[c] : body[name];
+    if (v !== undefined) out[name] = v;
+  }
+  for (const k of Object.keys(body)) if (!known.has(k)) throw new IdosError("INVALID_INPUT", `unknown body member ${k}`);
+  return out;
 }

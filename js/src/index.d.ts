@@ -108,7 +108,8 @@ export interface WalletSignatureRequest {
   identifier: string;
   /** XRPL: 66 hex (either case): "ED" + Ed25519 key, or a compressed secp256k1 key (02/03). */
   publicKey?: string;
-  message: string;
+  /** Text, or its UTF-8 bytes (other bytes are INVALID_UTF8). */
+  message: string | Uint8Array;
   signature: string;
   /** NEAR: 64 lowercase hex. */
   nonce?: string;
@@ -200,6 +201,11 @@ export interface Idos {
 
   /** `salt: "idos"`: idOS's rule, userId must be a UUID v4 (either case); default "any-uuid". */
   deriveEncryptionKeyPair(password: string, userId: string, options?: { salt?: "idos" | "any-uuid" }): EncryptionKeyPair;
+  /**
+   * The same key as deriveEncryptionKeyPair, derived in a Web Worker (browsers) or a worker_threads
+   * worker (Node) so the caller's thread is not blocked; synchronous fallback where no worker can start.
+   */
+  deriveEncryptionKeyPairAsync(password: string, userId: string, options?: { salt?: "idos" | "any-uuid" }): Promise<EncryptionKeyPair>;
   encryptionKeyPairFromSecret(secretKey: Uint8Array): EncryptionKeyPair;
   generateEncryptionKeyPair(): EncryptionKeyPair;
 
@@ -219,8 +225,11 @@ export interface Idos {
   canonicalizeJson(value: string | object): string;
 
   toBase64(bytes: Uint8Array): string;
+  /** Standard or URL-safe alphabet, padded or unpadded (out: standard, padded). */
   fromBase64(text: string): Uint8Array;
+  /** Lowercase, no "0x". */
   toHex(bytes: Uint8Array): string;
+  /** With or without "0x", either case. */
   fromHex(text: string): Uint8Array;
   utf8Encode(text: string): Uint8Array;
   utf8Decode(bytes: Uint8Array): string;
@@ -231,7 +240,8 @@ export interface Idos {
   ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair;
   generateSecp256k1KeyPair(): Secp256k1KeyPair;
   secp256k1KeyPairFromSecret(secretKey: Uint8Array): Secp256k1KeyPair;
-  canonicalWalletIdentifier(type: WalletType, identifier: string): string;
+  /** `type` "": inferred from the identifier's shape (as a grant's grantee is read). */
+  canonicalWalletIdentifier(type: WalletType | "", identifier: string): string;
   /** true, or throws IdosError VERIFY_FAILED (does not verify) or another code (malformed). */
   verifyWalletSignature(request: WalletSignatureRequest): true;
   eip191Hash(message: Data): Uint8Array;

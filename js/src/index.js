@@ -82,6 +82,22 @@ function jsonTextArg(x, name) {
   throw invalid(`${name} must be JSON text or an object`);
 }
 
+// The spelling the core's strict decoders take, from the other unambiguous ones: URL-safe
+// characters mapped to the standard ones, the padding restored. Text mixing both alphabets, or
+// of a length no base64 has, is left for the core to refuse.
+function standardBase64(text) {
+  const urlSafe = /[-_]/.test(text);
+  if (urlSafe && /[+/]/.test(text)) throw new IdosError("INVALID_ENCODING", "base64 mixes the standard and URL-safe alphabets");
+  let t = urlSafe ? text.replace(/-/g, "+").replace(/_/g, "/") : text;
+  if (!t.includes("=") && t.length % 4 !== 1) t += "=".repeat((4 - (t.length % 4)) % 4);
+  return t;
+}
+// "0x" / "0X" dropped and letters lowercased; anything else is the core's to refuse.
+function plainLowerHex(text) {
+  const t = /^0[xX]/.test(text) ? text.slice(2) : text;
+  return t.toLowerCase();
+}
+
 function unwrap(result) {
   if (result.ok) return result.value;
   throw new IdosError(result.code, result.message);
@@ -330,6 +346,49 @@ async function instantiate(options) {
   return m;
 }
 
+// A worker for one derivation: {run(request) -> Promise<answer>}, terminated after its answer;
+// null where none can start.
+async function startDeriveWorker() {
+  const settle = (worker, on, off, request) => new Promise((resolve, reject) => {
+    const done = (fn) => (x) => {
+      off();
+      worker.terminate();
+      fn(x);
+    };
+    on(done(resolve), done((e) => reject(new IdosError("INTERNAL", `key derivation worker failed: ${e?.message ?? e}`))));
+    worker.postMessage(request);
+  });
+  if (isNode()) {
+    const name = "node:worker_threads";
+    const { Worker: NodeWorker } = await import(/* @vite-ignore */ /* webpackIgnore: true */ name);
+    const worker = new NodeWorker(new URL("./derive-worker.js", import.meta.url));
+    worker.unref();
+    return {
+      run: (request) => settle(worker, (ok, fail) => {
+        worker.once("message", ok);
+        worker.once("error", fail);
+      }, () => worker.removeAllListeners(), request),
+    };
+  }
+  if (typeof Worker !== "function") return null;
+  let worker;
+  try {
+    worker = new Worker(new URL("./derive-worker.js", import.meta.url), { type: "module" });
+  } catch {
+    return null;
+  }
+  return {
+    run: (request) => settle(worker, (ok, fail) => {
+      worker.onmessage = (e) => ok(e.data);
+      worker.onerror = (e) => fail(e?.message ?? "error");
+      worker.onmessageerror = () => fail("the answer could not be read");
+    }, () => {
+      worker.onmessage = null;
+      worker.onerror = null;
+    }, request),
+  };
+}
+
 let loading = null;
 
 /**
@@ -373,6 +432,31 @@ class Idos {
     }
     return withPasswordBytes(password, (pw) =>
       new EncryptionKeyPair(unwrap(this.#m.deriveEncryptionKeyPair(pw, userId, salt ?? "any-uuid"))));
+  }
+  /**
+   * deriveEncryptionKeyPair off the caller's thread: in a module Web Worker in browsers, a
+   * worker_threads worker in Node (each with its own module instance), so a page stays responsive
+   * during scrypt. The 32-byte secret key comes back as a transferred buffer, is copied into a key
+   * object of this module and zeroed. Where no worker can start (a worker without nested workers,
+   * a CSP forbidding them), it derives here, synchronously, as deriveEncryptionKeyPair.
+   */
+  async deriveEncryptionKeyPairAsync(password, userId, options = {}) {
+    stringArg(password, "password");
+    stringArg(userId, "userId");
+    const salt = objectArg(options, "options").salt;
+    if (salt !== undefined && salt !== "idos" && salt !== "any-uuid") {
+      throw invalid('options.salt must be "idos" or "any-uuid"');
+    }
+    const worker = await startDeriveWorker();
+    if (!worker) return this.deriveEncryptionKeyPair(password, userId, options);
+    const answer = await worker.run({ password, userId, salt });
+    if (!answer.ok) throw new IdosError(answer.code, answer.message);
+    const secret = answer.secret;
+    try {
+      return this.encryptionKeyPairFromSecret(secret);
+    } finally {
+      secret.fill(0);
+    }
   }
   encryptionKeyPairFromSecret(secretKey) {
     return withSecretCopy(secretKey, "secretKey", (sk) =>
@@ -450,19 +534,22 @@ class Idos {
     return unwrap(this.#m.canonicalizeJson(jsonTextArg(value, "value")));
   }
 
-  // --- encodings (strict: one accepted spelling per byte string) ---
+  // --- encodings: one spelling out (standard padded base64, lowercase hex); every unambiguous
+  // spelling in (both base64 alphabets, padded or not; hex with or without 0x, either case) ---
 
   toBase64(bytes) {
     return this.#m.base64Encode(bytesArg(bytes, "bytes"));
   }
+  /** Standard or URL-safe alphabet (not both in one text), padded or unpadded; the core decodes strictly. */
   fromBase64(text) {
-    return unwrap(this.#m.base64Decode(stringArg(text, "text")));
+    return unwrap(this.#m.base64Decode(standardBase64(stringArg(text, "text"))));
   }
   toHex(bytes) {
     return this.#m.hexEncode(bytesArg(bytes, "bytes"));
   }
+  /** With or without "0x", either case. */
   fromHex(text) {
-    return unwrap(this.#m.hexDecode(stringArg(text, "text")));
+    return unwrap(this.#m.hexDecode(plainLowerHex(stringArg(text, "text"))));
   }
   utf8Encode(text) {
     return utf8Encode(text);
@@ -490,7 +577,10 @@ class Idos {
   secp256k1KeyPairFromSecret(secretKey) {
     return new Secp256k1KeyPair(unwrap(this.#m.secp256k1FromSecret(bytesArg(secretKey, "secretKey"))));
   }
-  /** The one canonical spelling of a wallet identifier (docs/wallets.md). */
+  /**
+   * The one canonical spelling of a wallet identifier (docs/wallets.md). type "" infers the type
+   * from the identifier's shape, as a grant's grantee is read.
+   */
   canonicalWalletIdentifier(type, identifier) {
     return unwrap(this.#m.canonicalWalletIdentifier(stringArg(type, "type"), stringArg(identifier, "identifier")));
   }
@@ -500,7 +590,8 @@ class Idos {
     const req = {
       type: stringArg(request.type, "request.type"),
       identifier: stringArg(request.identifier, "request.identifier"),
-      message: stringArg(request.message, "request.message"),
+      // Text, or its UTF-8 bytes (a wallet signs text here; other bytes are INVALID_UTF8).
+      message: isBytes(request.message) ? utf8Decode(request.message) : stringArg(request.message, "request.message"),
       signature: stringArg(request.signature, "request.signature"),
     };
     for (const key of ["publicKey", "nonce", "recipient", "callbackUrl", "scheme", "expectedRecipient"]) {

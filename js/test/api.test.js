@@ -190,17 +190,28 @@ test("canonicalizeJson (RFC 8785)", () => {
   assert.throws(() => idos.canonicalizeJson("{"), code("INVALID_JSON"));
 });
 
-test("base64, hex and UTF-8 helpers are strict", () => {
+test("base64 and hex: one spelling out, every unambiguous spelling in; non-canonical bits refused", () => {
   const b = new Uint8Array([0, 1, 254, 255]);
   assert.equal(idos.toBase64(b), "AAH+/w==");
   assert.deepEqual(idos.fromBase64("AAH+/w=="), b);
-  assert.throws(() => idos.fromBase64("AAH-_w=="), code("INVALID_ENCODING"));
-  assert.throws(() => idos.fromBase64("AAH+/w"), code("INVALID_ENCODING"));
-  assert.throws(() => idos.fromBase64("AAH+/x=="), code("INVALID_ENCODING"));
+  // URL-safe (libsodium.js's default), unpadded, or both.
+  assert.deepEqual(idos.fromBase64("AAH-_w=="), b);
+  assert.deepEqual(idos.fromBase64("AAH+/w"), b);
+  assert.deepEqual(idos.fromBase64("AAH-_w"), b);
+  assert.throws(() => idos.fromBase64("AAH+_w=="), code("INVALID_ENCODING"), "both alphabets in one text");
+  assert.throws(() => idos.fromBase64("AAH+/x=="), code("INVALID_ENCODING"), "non-zero trailing bits");
+  assert.throws(() => idos.fromBase64("AAH+/x"), code("INVALID_ENCODING"), "non-zero trailing bits, unpadded");
+  assert.throws(() => idos.fromBase64("AAH+/"), code("INVALID_ENCODING"), "a length no base64 has");
+  assert.throws(() => idos.fromBase64("AA=H+/w="), code("INVALID_ENCODING"), "padding inside");
   assert.equal(idos.toHex(b), "0001feff");
   assert.deepEqual(idos.fromHex("0001feff"), b);
-  assert.throws(() => idos.fromHex("0001FEFF"), code("INVALID_ENCODING"));
+  assert.deepEqual(idos.fromHex("0001FEFF"), b);
+  assert.deepEqual(idos.fromHex("0x0001FeFf"), b);
+  assert.deepEqual(idos.fromHex("0X0001feff"), b);
   assert.throws(() => idos.fromHex("abc"), code("INVALID_ENCODING"));
+  assert.throws(() => idos.fromHex("0xabc"), code("INVALID_ENCODING"));
+  assert.throws(() => idos.fromHex("0x0x00"), code("INVALID_ENCODING"));
+  assert.throws(() => idos.fromHex("00 1"), code("INVALID_ENCODING"));
   assert.equal(idos.utf8Decode(idos.utf8Encode("ü€😀")), "ü€😀");
   assert.throws(() => utf8Decode(new Uint8Array([0xc3, 0x28])), code("INVALID_UTF8"));
   assert.throws(() => idos.toBase64("str"), code("INVALID_INPUT"));

@@ -26,7 +26,7 @@ test("npm pack -> install in an empty folder -> README example, require() error,
     const files = info.files.map((f) => f.path).sort();
     for (const f of ["dist/index.js", "dist/index.d.ts", "dist/client.js", "dist/client.d.ts", "dist/vault.js",
       "dist/vault.d.ts", "dist/constants.js", "dist/constants.d.ts", "dist/idos_core.mjs", "dist/idos_core.wasm",
-      "dist/require.cjs", "package.json", "README.md", "LICENSE"]) {
+      "dist/require.cjs", "dist/wallets.js", "dist/derive-worker.js", "package.json", "README.md", "LICENSE"]) {
       assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(", ")}`);
     }
     assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("src/")), "tests or sources shipped");

@@ -185,7 +185,9 @@ IDOS_PLUGIN_API int32_t idos_verify_wallet_signature_with(
     size_t expected_recipient_len, char** error_message);
 
 /* The one canonical spelling of a wallet identifier (e.g. EVM: "0x" + 40 lowercase hex).
- * An EIP-55 address with a wrong checksum is IDOS_CHECKSUM_MISMATCH, never silently lowercased. */
+ * An EIP-55 address with a wrong checksum is IDOS_CHECKSUM_MISMATCH, never silently lowercased.
+ * An empty `type` infers the type from the identifier's shape, as a grant's grantee is read
+ * ("0x" EVM, "ed25519:" NEAR, 64 hex FaceSign, "G" + 55 Stellar, "r" XRPL). */
 IDOS_PLUGIN_API int32_t idos_canonical_wallet_identifier(const char* type, size_t type_len, const char* identifier,
                                                          size_t identifier_len, char** out, size_t* out_len,
                                                          char** error_message);

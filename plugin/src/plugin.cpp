@@ -233,6 +233,8 @@ int32_t idos_canonical_wallet_identifier(const char* type, size_t type_len, cons
     if (!prepare_out(out, out_len)) return finish(ErrorCode::invalid_input, "out or out_len is NULL", error_message);
     IDOS_ARG(t, type, type_len, false, "type");
     IDOS_ARG(id, identifier, identifier_len, false, "identifier");
+    // An empty type: the type is inferred from the identifier's shape, as grants name grantees.
+    if (t.text.empty()) return finish_text(accepted_wallet_identifier(id.text, std::nullopt, "identifier"), out, out_len, error_message);
     return finish_text(canonical_wallet_identifier(t.text, id.text), out, out_len, error_message);
   });
 }

@@ -1,7 +1,8 @@
 # Sourced by scripts/test: the web demo's browser test (web-demo/test/demo.test.mjs). It starts
 # idos-node and the demo's web server on free ports with a temporary data folder (the launcher
 # scripts/demo uses), drives Debian's Chromium through roles 1-6 and saves screenshots under
-# test-output/demo/. Needs the native build (node + plugin), the wasm module and web-demo's npm ci.
+# test-output/demo/; test/injected-wallet.test.mjs runs the user's role on an injected EIP-1193
+# wallet (a test provider backed by a real key). Needs the native build (node + plugin), the wasm module and web-demo's npm ci.
 # Runs also under --quick: it is the main job's test.
 # Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
 
@@ -17,6 +18,7 @@ elif [ ! -d "$ROOT/web-demo/node_modules/playwright-core" ]; then
   record demo-prerequisites 0 1
 elif must demo-js-build bash -c "cd '$ROOT/js' && node scripts/build.mjs"; then
   rm -rf "$OUT/demo"
-  IDOS_DEMO_SHOTS="$OUT/demo" run_node_test demo "$ROOT/web-demo" test/demo.test.mjs
+  IDOS_DEMO_SHOTS="$OUT/demo" run_node_test demo "$ROOT/web-demo" --test-concurrency=1 test/demo.test.mjs \
+    test/injected-wallet.test.mjs
   echo "   screenshots: test-output/demo/ ($(ls "$OUT/demo" 2>/dev/null | wc -l) files)"
 fi

@@ -15,10 +15,10 @@ elif must js-build bash -c "cd '$ROOT/js' && node scripts/build.mjs"; then
   wasm_gz=$(gzip -9c "$ROOT/js/dist/idos_core.wasm" | wc -c)
   echo "   module: idos_core.wasm ${wasm_bytes} bytes (${wasm_gz} gzipped)"
   rm -f "$OUT/results-wasm.txt"  # rewritten by test/vectors.test.js for the native-vs-WASM comparison
-  run_node_test js "$ROOT/js" test/api.test.js test/interop.test.js test/vectors.test.js test/vault.test.js test/wipe.test.js test/package.test.js
+  run_node_test js "$ROOT/js" test/api.test.js test/interop.test.js test/vectors.test.js test/vault.test.js test/wipe.test.js test/wallets.test.js test/derive-async.test.js test/package.test.js
   if [ "$QUICK" -eq 1 ]; then
     echo "   browser test skipped (--quick)"
   else
-    run_node_test js-browser "$ROOT/js" test/browser/browser.test.js
+    run_node_test js-browser "$ROOT/js" --test-concurrency=1 test/browser/browser.test.js test/browser/pack-vite.test.js
   fi
 fi

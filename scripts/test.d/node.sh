@@ -24,6 +24,6 @@ else
   if [ "$node_deps_ok" -eq 1 ]; then
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
       --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs \
-      delegation.test.mjs
+      delegation.test.mjs dapp.test.mjs
   fi
 fi

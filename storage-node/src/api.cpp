@@ -167,6 +167,7 @@ class Api {
     route(s, "POST", "/v1/grants/dag", &Api::delegated_access_grant);
     route(s, "DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
     route(s, "GET", "/v1/public/grants", &Api::public_grants);
+    route(s, "GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key);
   }
 
  private:
@@ -380,6 +381,28 @@ class Api {
                    {"max_body", c_.config.max_body}});
   }
 
+  // GET /v1/public/wallets/{identifier}/encryption-key: the X25519 public key of the user a wallet
+  // is registered to (public data, as idOS's get_user), so a sharer needs nothing else. The
+  // identifier in any accepted spelling (type inferred from its shape, the plugin's rule).
+  void public_encryption_key(const httplib::Request& req, httplib::Response& res) {
+    const std::string given = req.matches[1];
+    if (given.empty() || given.size() > kMaxIdChars || !is_valid_utf8(given))
+      return fail(res, 400, ErrorCode::invalid_input, "wallet identifier: 1..128 bytes");
+    auto canonical = c_.plugin.canonical_wallet_identifier("", given);
+    if (!canonical.ok()) return fail(res, 400, canonical.code(), canonical.error().message);
+    auto wallet = c_.storage.find_wallet(*canonical);
+    if (!wallet.ok()) return fail(res, 500, wallet.error());
+    if (!*wallet) return fail(res, 404, ErrorCode::not_found, "no user on this node has the wallet " + *canonical);
+    auto user = c_.storage.find_user((*wallet)->user_id);
+    if (!user.ok()) return fail(res, 500, user.error());
+    if (!*user || (*user)->encryption_public_key.empty())
+      return fail(res, 404, ErrorCode::not_found, "the user of " + *canonical + " registered no encryption key");
+    send_json(res, 200, json{{"wallet_type", (*wallet)->wallet_type},
+                             {"wallet_identifier", (*wallet)->identifier},
+                             {"user_id", (*wallet)->user_id},
+                             {"encryption_public_key", (*user)->encryption_public_key}});
+  }
+
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
   void public_grants(const httplib::Request& req, httplib::Response& res) {
     GrantQuery q;
@@ -391,7 +414,10 @@ class Api {
       } else if (key == "grantee") {
         if (value.empty() || value.size() > kMaxIdChars || !is_valid_utf8(value))
           return fail(res, 400, ErrorCode::invalid_input, "grantee: 1..128 bytes");
-        q.grantee = value;
+        // Any spelling the wallet gives (e.g. EIP-55): grants hold the canonical one (the plugin's rule).
+        auto canonical = c_.plugin.canonical_wallet_identifier("", value);
+        if (!canonical.ok()) return fail(res, 400, canonical.code(), "grantee: " + canonical.error().message);
+        q.grantee = *canonical;
       } else if (key == "limit" || key == "cursor") {
         int64_t v = 0;
         const int64_t max = key == "limit" ? kMaxPageSize : (int64_t{1} << 62);
@@ -582,7 +608,13 @@ class Api {
     json body;
     if (!parse_body(req, res, {"shared_copy", "grantee", "locked_until", "content_hash"}, body)) return;
     if (auto o = get_object_field(body, "shared_copy"); !o.ok()) return fail(res, o.error());
-    if (auto g = get_string_field(body, "grantee", kMaxIdChars); !g.ok()) return fail(res, g.error());
+    auto grantee = get_string_field(body, "grantee", kMaxIdChars);
+    if (!grantee.ok()) return fail(res, grantee.error());
+    // Any spelling the grantee's wallet gives (e.g. EIP-55): the transaction and the grant hold the
+    // canonical one (the plugin's rule; the type inferred from the identifier's shape).
+    auto canonical = c_.plugin.canonical_wallet_identifier("", *grantee);
+    if (!canonical.ok()) return fail(res, 400, canonical.code(), "grantee: " + canonical.error().message);
+    body["grantee"] = *canonical;
     if (auto l = get_int_field(body, "locked_until", 0, kMaxUnixTime); !l.ok()) return fail(res, l.error());
     if (auto h = get_string_field(body, "content_hash", kMaxIdChars); !h.ok()) return fail(res, h.error());
     submit(res, make_tx(kOpShare, caller, std::move(body)), now, 201);

@@ -80,7 +80,7 @@ function jsMembers(body) {
 }
 // A JS method's parameters: [{name, optional}] or, for a destructured object, {members: [...]}.
 function jsParams(body, method) {
-  const m = new RegExp(`^ {2}${method}\\(`, "m").exec(body);
+  const m = new RegExp(`^ {2}(?:async )?${method}\\(`, "m").exec(body);
   assert.ok(m, `index.js: no method ${method}`);
   return splitArgs(balanced(body, m.index + m[0].length - 1)).map((p) => {
     if (p.startsWith("{")) {

@@ -22,13 +22,38 @@ before(async () => {
 });
 after(async () => { if (node) await node.stop(); });
 
-test("health names the node key; writes need it permitted", async () => {
+test("health names the node key; a client trusting no node key refuses to write, before sending", async () => {
   const h = await client.health();
   assert.equal(h.node_id, node.nodeId);
+  const sent = [];
+  const counting = new NodeClient({ baseUrl: node.url, idos: m, fetch: (url, init) => { sent.push(url); return fetch(url, init); } });
+  const userId = uuid();
   await assert.rejects(
-    client.createUser(owner, { userId: uuid(), encryptionPublicKey: m.toBase64(m.generateEncryptionKeyPair().publicKey) }),
-    (e) => e instanceof IdosError && e.code === "VERIFY_FAILED",
-    "a receipt from a node that is not permitted is not a success");
+    counting.createUser(owner, { userId, encryptionPublicKey: m.generateEncryptionKeyPair().publicKey }),
+    (e) => e instanceof IdosError && e.code === "INVALID_INPUT" && e.status === undefined &&
+      /permittedNodeKeys/.test(e.message) && /fromNetwork/.test(e.message) && /GET \/v1\/node/.test(e.message));
+  assert.deepEqual(sent, [], "nothing was sent");
+  // A client permitting another node's key still fails after the write (the node's receipt is not trusted).
+  const other = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: ["11".repeat(32)] });
+  await assert.rejects(other.createUser(owner, { userId, encryptionPublicKey: m.generateEncryptionKeyPair().publicKey }),
+    (e) => e instanceof IdosError && e.code === "VERIFY_FAILED" && e.status === 200 && /not a permitted node key/.test(e.message));
+});
+
+test("fromNetwork: only with trust first-use; trusts the ids the answering nodes name", async () => {
+  await assert.rejects(NodeClient.fromNetwork([node.url], { idos: m }), (e) => e.code === "INVALID_INPUT" && /first-use/.test(e.message));
+  const second = await startNode();
+  try {
+    const c = await NodeClient.fromNetwork(["http://127.0.0.1:9", node.url, second.url], { trust: "first-use", idos: m });
+    assert.equal(c.baseUrl, node.url, "the first node that answers");
+    assert.deepEqual(c.permittedNodeKeys.sort(), [node.nodeId, second.nodeId].sort());
+    const w = evmWallet();
+    const created = await c.createUser(w, { userId: uuid(), encryptionPublicKey: m.generateEncryptionKeyPair().publicKey });
+    assert.equal(created.receipts[0].node_id, node.nodeId);
+    await assert.rejects(NodeClient.fromNetwork(["http://127.0.0.1:9"], { trust: "first-use", idos: m }),
+      (e) => e.code === "NODE_UNREACHABLE" && e.status === 0);
+  } finally {
+    await second.stop();
+  }
 });
 
 test("typed calls with verified receipts", async () => {

@@ -361,6 +361,15 @@ static void run_wallet_signatures(void) {
         check(rc == IDOS_OK && twice_len == canon_len && !memcmp(twice, canon, canon_len),
               "canonical identifier of %s is a fixed point", id);
         P.idos_free(twice);
+        /* An empty type infers EVM from the identifier's shape (how a node reads a grantee): the same form. */
+        if (tl == 3 && !memcmp(type, "EVM", 3)) {
+          char* inferred = NULL;
+          size_t inferred_len = 0;
+          rc = P.idos_canonical_wallet_identifier("", 0, identifier, il, &inferred, &inferred_len, NULL);
+          check(rc == IDOS_OK && inferred_len == canon_len && !memcmp(inferred, canon, canon_len),
+                "canonical identifier of %s with the type inferred: %s", id, P.idos_error_name(rc));
+          P.idos_free(inferred);
+        }
       }
       P.idos_free(canon);
     }

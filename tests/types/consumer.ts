@@ -5,7 +5,10 @@
 import { load, IdosError, ERROR_CODES, WALLET_TYPES, type Credential, type IdosErrorCode } from "idos-core";
 import {
   NodeClient,
+  signerFrom,
   verifyReceipt,
+  type Eip1193Provider,
+  type EncryptionKeyEntry,
   type Receipt,
   type RequestSigner,
   type GrantRecord,
@@ -13,6 +16,19 @@ import {
   type WriteOperation,
 } from "idos-core/client";
 import { openVault, WALLET_SLOT_MESSAGE, type Vault } from "idos-core/vault";
+
+/** What a dApp holds: an injected provider, an ethers-like signer, a viem-like account. */
+export async function wallets(ethereum: Eip1193Provider): Promise<RequestSigner[]> {
+  const fromProvider: RequestSigner = await signerFrom(ethereum, { connect: false });
+  const fromEthers = await signerFrom({ getAddress: async () => "0x", signMessage: async (m: string) => m });
+  const fromViem = await signerFrom({ type: "local", address: "0x", signMessage: async ({ message }: { message: string }) => message });
+  const trusting: NodeClient = await NodeClient.fromNetwork(["http://127.0.0.1:8787"], { trust: "first-use" });
+  // @ts-expect-error fromNetwork needs the explicit trust option
+  await NodeClient.fromNetwork(["http://127.0.0.1:8787"], {});
+  // @ts-expect-error not a wallet
+  await signerFrom(42);
+  return [fromProvider, fromEthers, fromViem, ...(trusting.permittedNodeKeys.length ? [] : [])];
+}
 
 export async function dapp(signer: RequestSigner, password: string): Promise<void> {
   const idos = await load();
@@ -64,8 +80,18 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   const plaintext: string = idos.decryptText(got.credential.content, got.credential.encryptor_public_key, me);
 
   const copy = idos.makeSharedCopy({ copyId: crypto.randomUUID(), userId, plaintext, granteePublicKey: me.publicKey });
-  const shared = await node.share(signer, { shared_copy: copy.credential, grantee: signer.identifier, locked_until: 0,
+  const shared = await node.share(signer, { sharedCopy: copy.credential, grantee: signer.identifier, lockedUntil: 0,
+    contentHash: copy.content_hash });
+  // The earlier wire spelling is still typed.
+  await node.share(signer, { shared_copy: copy.credential, grantee: signer.identifier, locked_until: 0,
     content_hash: copy.content_hash });
+  // @ts-expect-error lockedUntil is a number
+  await node.share(signer, { sharedCopy: copy.credential, grantee: signer.identifier, lockedUntil: "0", contentHash: "" });
+  const entry: EncryptionKeyEntry = await node.encryptionKeyOf("0xAbC");
+  const directoryKey: Uint8Array = entry.publicKey;
+  // @ts-expect-error the directory's key is bytes
+  const directoryKeyText: string = (await node.encryptionKeyOf("0xAbC")).publicKey;
+  await node.createUser(signer, { encryptionPublicKey: me.publicKey });
   const grantId: string = shared.grant.id;
   const read = await node.readShared(signer, shared.grant.data_id);
   const readGrant: GrantRecord = read.grant;

@@ -74,6 +74,13 @@ test("browser: derive -> encrypt -> decrypt -> verify in the page", { timeout: 9
   assert.equal(r.disposed.value, "INVALID_KEY");
   assert.equal(r.verifyVector.value, true);
   assert.equal(r.signVerify.value, true);
+  // The async derivation ran in a Web Worker: same key, the page not blocked for scrypt's time.
+  const d = r.deriveAsync.value;
+  assert.equal(d.publicKey, "0e99f97a9212fbd19da6fb0117556468ae1206a7a143e60f7623462089d4454b");
+  assert.equal(d.same, true);
+  assert.ok(d.inlineMs >= 40, `inline derivation blocked the page ${d.inlineMs} ms`);
+  assert.ok(d.workerMs < d.inlineMs / 2, `page blocked ${d.workerMs} ms with the worker vs ${d.inlineMs} ms inline`);
+  console.log(`# page blocked: inline ${d.inlineMs.toFixed(1)} ms, worker ${d.workerMs.toFixed(1)} ms`);
   assert.deepEqual(consoleErrors, []);
 });
 
@@ -114,6 +121,7 @@ test("browser: a Vite-bundled page finds the .wasm and works", { timeout: 120_00
       assert.equal(r.text, "bundled ✓");
       assert.equal(r.verified, true);
       assert.equal(r.disposed, "INVALID_KEY");
+      assert.equal(r.asyncPublicKey, r.publicKey, "the worker file was bundled and found");
       assert.deepEqual(errors, []);
     } finally {
       await bundled.close();

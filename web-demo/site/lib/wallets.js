@@ -1,7 +1,8 @@
 // One wallet per role. By default an EVM key generated in this browser with ethers and kept in
 // localStorage (a demo convenience: a reload keeps the roles); when the browser has an injected
 // EIP-1193 wallet (MetaMask, ...) a role can use it instead for this session.
-import { BrowserProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
+import { signerFrom } from "idos-core/client";
 
 const STORE = "idos-demo.wallets.v1";
 const injected = new Map(); // role -> signer (this session only)
@@ -47,12 +48,14 @@ export function hasInjectedWallet() {
   return typeof window !== "undefined" && typeof window.ethereum?.request === "function";
 }
 
-/** Connects the injected wallet for `role` (asks the wallet for an account). */
+/**
+ * Connects the injected wallet for `role` through the package's EIP-1193 adapter: it asks the
+ * wallet for an account (eth_requestAccounts), signs with personal_sign, and checks every
+ * signature against the account (a wallet switched to another account is refused in words).
+ */
 export async function useInjectedWallet(role) {
-  const provider = new BrowserProvider(window.ethereum);
-  const signer = await provider.getSigner();
-  const address = (await signer.getAddress()).toLowerCase();
-  const entry = { kind: "injected", address, display: await signer.getAddress(), sign: (m) => signer.signMessage(m) };
+  const signer = await signerFrom(window.ethereum);
+  const entry = { kind: "injected", address: signer.identifier, display: signer.identifier, sign: signer.sign };
   injected.set(role, entry);
   return entry;
 }

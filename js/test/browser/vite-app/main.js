@@ -12,6 +12,9 @@ async function main() {
     const signer = idos.generateSecp256k1KeyPair();
     results.verified = idos.verifyWalletSignature({ type: "EVM", identifier: signer.address, message: "hi",
       signature: signer.personalSign("hi") });
+    const fromWorker = await idos.deriveEncryptionKeyPairAsync("correct horse battery staple", "3f1b6c2e-8d4a-4b7e-9c21-5a0d7e8f9b12");
+    results.asyncPublicKey = idos.toHex(fromWorker.publicKey);
+    fromWorker.dispose();
     kp.dispose();
     signer.dispose();
     try {
