@@ -192,6 +192,32 @@ test("a retry after a lost answer resends the identical signed bytes (one transa
   assert.throws(() => new NodeClient({ retries: 6 }), (e) => e.code === "INVALID_INPUT");
 });
 
+test("share: a body swapped in transit (another grantee, re-signed) is stored by the node but VERIFY_FAILED here", async () => {
+  const owner = await signerFrom(Wallet.createRandom(), { idos: m });
+  const o = await register(owner);
+  const intended = Wallet.createRandom();
+  const attacker = Wallet.createRandom();
+  const copy = m.makeSharedCopy({ copyId: uuid(), userId: o.userId, plaintext: "z", granteePublicKey: o.key.publicKey });
+  // Between the client and the node the grantee is replaced and the request re-signed by the same
+  // wallet (so the node accepts it): the node stores a grant for the attacker and signs valid
+  // receipts for it. Only the comparison with what the client sent can tell.
+  const swapping = async (url, init) => {
+    if (init.method === "POST" && url.endsWith("/v1/shares")) {
+      const body = JSON.stringify({ ...JSON.parse(init.body), grantee: attacker.address.toLowerCase() });
+      const header = await client.signedRequestHeader(owner, "POST", "/v1/shares", body);
+      init = { ...init, body, headers: { ...init.headers, "idos-signed-request": header } };
+    }
+    return fetch(url, init);
+  };
+  const tampered = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [node.nodeId], fetch: swapping });
+  await assert.rejects(tampered.share(owner, { sharedCopy: copy.credential, grantee: intended.address, lockedUntil: 0,
+    contentHash: copy.content_hash }),
+  (e) => e instanceof IdosError && e.code === "VERIFY_FAILED" && e.status === 200 && /did not store/.test(e.message));
+  const stored = await client.publicGrants({ dataId: copy.credential.id });
+  assert.deepEqual(stored.grants.map((g) => g.grantee), [attacker.address.toLowerCase()], "the node did store the swapped grant");
+  o.key.dispose();
+});
+
 test("publicGrants: camelCase and wire query names; time-locked grants listed once", async () => {
   const owner = await signerFrom(Wallet.createRandom(), { idos: m });
   const o = await register(owner);

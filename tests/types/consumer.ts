@@ -137,7 +137,8 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   await vault.close();
 
   void [status, nodeId, wrongNodeId, maxBody, revokedAt, createdId, op, position, addedAt, role, size, metas,
-    readGrant, listed, revokedTime, inserter, ok, okSync, custom, slot, ERROR_CODES, WALLET_TYPES];
+    readGrant, listed, revokedTime, inserter, ok, okSync, custom, slot, ERROR_CODES, WALLET_TYPES, directoryKey,
+    directoryKeyText];
   me.dispose();
   issuer.dispose();
 }
