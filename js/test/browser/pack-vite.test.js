@@ -68,6 +68,7 @@ ${body}
     await build({ root: app, logLevel: "error", configFile: false, build: { outDir, emptyOutDir: true } });
     const assets = readdirSync(join(outDir, "assets"));
     assert.ok(assets.some((f) => f.endsWith(".wasm")), `no .wasm emitted: ${assets.join(", ")}`);
+    assert.ok(assets.some((f) => /^derive-worker.*\.js$/.test(f)), `the derivation worker was not emitted: ${assets.join(", ")}`);
 
     served = await serve({ "/": outDir });
     const profile = join(work, "chromium");
