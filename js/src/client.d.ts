@@ -331,7 +331,8 @@ export declare class NodeClient {
   /** encryptionPublicKey: the 32-byte X25519 public key (or its base64, either alphabet), checked before sending. */
   createUser(signer: RequestSigner, body?: { userId?: string; encryptionPublicKey?: Uint8Array | string }): Promise<CreateUserResult>;
   me(signer: RequestSigner): Promise<MeResult>;
-  addWallet(signer: RequestSigner, body: AddWalletBody): Promise<AddWalletResult>;
+  /** wallet: the new wallet's signer (the client builds and has it sign the add-wallet proof), or a signed AddWalletBody. */
+  addWallet(signer: RequestSigner, wallet: RequestSigner | AddWalletBody): Promise<AddWalletResult>;
   /** Also checks that the receipt names the SHA-256 of the canonical JSON of `credential` (VERIFY_FAILED otherwise). */
   putCredential(signer: RequestSigner, credential: Credential): Promise<PutCredentialResult>;
   writeByDwg(signer: RequestSigner, body: WriteByDwgBody | WriteByDwgWireBody): Promise<WriteByDwgResult>;

@@ -351,7 +351,31 @@ export class NodeClient {
     });
   }
   me(signer) { return this.request("GET", "/v1/users/me", { signer }); }
-  addWallet(signer, body) {
+  /**
+   * Adds a wallet to the caller's user. `wallet`: the new wallet's signer (e.g. from signerFrom):
+   * the client builds the add-wallet proof (the caller's user id from /v1/users/me, the canonical
+   * identifier, the time) and has the new wallet sign it. Or an AddWalletBody already signed.
+   */
+  async addWallet(signer, wallet) {
+    let body = wallet;
+    if (wallet && typeof wallet.sign === "function" && typeof wallet.identifier === "string") {
+      const idos = await this.#module();
+      const { user } = await this.me(signer);
+      const proof = {
+        user_id: user.id,
+        wallet_type: wallet.type,
+        wallet_identifier: idos.canonicalWalletIdentifier(wallet.type, wallet.identifier),
+        issued_at: rfc3339(),
+      };
+      if (wallet.publicKey !== undefined) proof.wallet_public_key = wallet.publicKey;
+      if (wallet.type === "NEAR") {
+        proof.near_nonce = wallet.nearNonce;
+        proof.near_recipient = wallet.nearRecipient;
+      }
+      const signature = await wallet.sign(idos.signedMessage("add_wallet", proof));
+      const { user_id: _, ...rest } = proof;
+      body = { ...rest, signature };
+    }
     return this.#write("POST", "/v1/users/me/wallets", signer, body, "add_wallet", async (answer) => {
       const identifier = await this.#canonicalWallet(body?.wallet_identifier, "wallet_identifier", body?.wallet_type ?? "");
       const userId = answer?.wallet?.user_id;

@@ -85,6 +85,20 @@ test("ethers, viem and an injected provider: register, look up a key, share by a
   g.key.dispose();
 });
 
+test("addWallet with the new wallet's signer: the client builds the proof, the new wallet signs it", async () => {
+  const owner = await signerFrom(Wallet.createRandom(), { idos: m });
+  const o = await register(owner);
+  const second = privateKeyToAccount(Wallet.createRandom().privateKey);
+  const added = await client.addWallet(owner, await signerFrom(second, { idos: m }));
+  assert.deepEqual(added.wallet, { wallet_type: "EVM", wallet_identifier: second.address.toLowerCase(), user_id: o.userId });
+  assert.equal(added.receipts[0].write_operation, "add_wallet");
+  // The second wallet now speaks for the same user, and the directory knows it.
+  const me = await client.me(await signerFrom(second, { idos: m }));
+  assert.equal(me.user.id, o.userId);
+  assert.deepEqual((await client.encryptionKeyOf(second.address)).publicKey, o.key.publicKey);
+  o.key.dispose();
+});
+
 test("writeByDwg with camelCase members and an EIP-55 grantee: three receipts, each checked", async () => {
   const ownerWallet = Wallet.createRandom();
   const issuerWallet = Wallet.createRandom();
