@@ -92,6 +92,9 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   // @ts-expect-error the directory's key is bytes
   const directoryKeyText: string = (await node.encryptionKeyOf("0xAbC")).publicKey;
   await node.createUser(signer, { encryptionPublicKey: me.publicKey });
+  const addedWallet: string = (await node.addWallet(signer, signer)).wallet.wallet_identifier;
+  // @ts-expect-error a wallet to add is a signer or a signed body
+  await node.addWallet(signer, { wallet_identifier: "0x" });
   const grantId: string = shared.grant.id;
   const read = await node.readShared(signer, shared.grant.data_id);
   const readGrant: GrantRecord = read.grant;
@@ -138,7 +141,7 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
 
   void [status, nodeId, wrongNodeId, maxBody, revokedAt, createdId, op, position, addedAt, role, size, metas,
     readGrant, listed, revokedTime, inserter, ok, okSync, custom, slot, ERROR_CODES, WALLET_TYPES, directoryKey,
-    directoryKeyText];
+    directoryKeyText, addedWallet];
   me.dispose();
   issuer.dispose();
 }
