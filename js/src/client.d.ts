@@ -316,6 +316,7 @@ export declare class NodeClient {
     options: { trust: "first-use"; idos?: Idos; fetch?: typeof fetch; retries?: number }): Promise<NodeClient>;
   readonly baseUrl: string;
   readonly permittedNodeKeys: string[];
+  /** 64 hex digits, either case, with or without 0x. */
   permitNode(nodeId: string): void;
   signedRequestHeader(signer: RequestSigner, method: string, target: string, bodyText?: string): Promise<string>;
   /** Any call; the answer's JSON is returned as is: give its type as T. */

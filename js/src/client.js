@@ -123,12 +123,12 @@ export class NodeClient {
     return this.#idos;
   }
 
-  /** Adds a node key (64 lowercase hex) to the permitted list. */
+  /** Adds a node key (64 hex digits, either case, with or without 0x; kept lowercase) to the permitted list. */
   permitNode(nodeId) {
-    if (typeof nodeId !== "string" || !/^[0-9a-f]{64}$/.test(nodeId)) {
-      throw new IdosError("INVALID_ENCODING", "a node key is 64 lowercase hex digits");
+    if (typeof nodeId !== "string" || !/^(0x)?[0-9a-fA-F]{64}$/.test(nodeId)) {
+      throw new IdosError("INVALID_ENCODING", "a node key is 64 hex digits (the node's node_id)");
     }
-    this.#permitted.add(nodeId);
+    this.#permitted.add(nodeId.replace(/^0x/, "").toLowerCase());
   }
 
   get permittedNodeKeys() {

@@ -102,6 +102,8 @@ test("refusals are IdosError with the node's code and HTTP status", async () => 
   const down = new NodeClient({ baseUrl: "http://127.0.0.1:9", idos: m });
   await assert.rejects(down.health(), (e) => e instanceof IdosError && e.code === "NODE_UNREACHABLE" && e.status === 0);
   assert.throws(() => c.permitNode("ABC"), (e) => e.code === "INVALID_ENCODING");
+  const spelled = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [`0x${node.nodeId.toUpperCase()}`] });
+  assert.deepEqual(spelled.permittedNodeKeys, [node.nodeId], "a node id in any hex spelling is kept lowercase");
 });
 
 test("the public explorer through the client, include_revoked included", async () => {
