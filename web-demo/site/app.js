@@ -309,7 +309,8 @@ function renderUser(c) {
       }
       if (nodeUser) userId = nodeUser.id;
       userId ??= crypto.randomUUID();
-      const kp = idos.deriveEncryptionKeyPair(password, userId);
+      // scrypt in a Web Worker: the page stays responsive while the key is derived.
+      const kp = await idos.deriveEncryptionKeyPairAsync(password, userId);
       const publicKey = idos.toBase64(kp.publicKey);
       if (nodeUser) {
         if (nodeUser.encryption_public_key !== publicKey) {
