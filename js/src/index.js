@@ -361,8 +361,11 @@ async function startDeriveWorker() {
   if (isNode()) {
     const name = "node:worker_threads";
     const { Worker: NodeWorker } = await import(/* @vite-ignore */ /* webpackIgnore: true */ name);
-    const worker = new NodeWorker(new URL("./derive-worker.js", import.meta.url));
-    worker.unref();
+    // Kept referenced until its answer (then terminated): a script awaiting only this derivation
+    // must not exit before it.
+    // execArgv: [] — the worker is a plain ES module; the parent's flags (e.g. --input-type of
+    // `node -e`) can make a worker fail to start.
+    const worker = new NodeWorker(new URL("./derive-worker.js", import.meta.url), { execArgv: [] });
     return {
       run: (request) => settle(worker, (ok, fail) => {
         worker.once("message", ok);

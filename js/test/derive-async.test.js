@@ -2,8 +2,11 @@
 // @noble/hashes' scrypt, through the sync one in interop.test.js), computed in a worker_threads
 // worker while this thread's event loop keeps turning; errors keep their codes.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { test } from "node:test";
-import { code, load } from "./helpers.js";
+import { pathToFileURL } from "node:url";
+import { code, load, pkgDir } from "./helpers.js";
 
 const idos = await load();
 const USER = "0b9f35c4-5ae5-4c5c-9f1e-8d3a8c6d7e21";
@@ -30,7 +33,18 @@ test("the async derivation gives the sync one's key, without blocking the event 
   const sync = await longestGap(async () => idos.deriveEncryptionKeyPair("pässword", USER));
   // Warm the worker path once (module load in the worker), then measure.
   (await idos.deriveEncryptionKeyPairAsync("warm-up", USER)).dispose();
-  const async_ = await longestGap(() => idos.deriveEncryptionKeyPairAsync("pässword", USER));
+  // The best of three runs: on a loaded machine one run can be paused by other processes.
+  let async_ = null;
+  for (let i = 0; i < 3; i++) {
+    const run = await longestGap(() => idos.deriveEncryptionKeyPairAsync("pässword", USER));
+    if (async_ === null || run.longest < async_.longest) {
+      async_?.result.dispose();
+      async_ = run;
+    } else {
+      run.result.dispose();
+    }
+    if (async_.longest < sync.longest / 4) break;
+  }
   assert.deepEqual(async_.result.publicKey, sync.result.publicKey);
   assert.deepEqual(async_.result.exportSecretKey(), sync.result.exportSecretKey());
   assert.ok(sync.longest >= 40, `the sync derivation blocked ${sync.longest.toFixed(1)} ms (expected scrypt's cost)`);
@@ -53,4 +67,17 @@ test("the async derivation: idOS's salt rule and argument errors keep their code
   await assert.rejects(idos.deriveEncryptionKeyPairAsync("pw", "not a uuid"), (e) => e.code !== "INTERNAL");
   await assert.rejects(idos.deriveEncryptionKeyPairAsync(42, USER), code("INVALID_INPUT"));
   await assert.rejects(idos.deriveEncryptionKeyPairAsync("pw", USER, { salt: "x" }), code("INVALID_INPUT"));
+});
+
+test("a script that only awaits the async derivation gets its answer (the worker keeps Node alive)", () => {
+  const index = pathToFileURL(join(pkgDir, "dist", "index.js")).href;
+  const script = `import { load } from ${JSON.stringify(index)};
+    const idos = await load();
+    const kp = await idos.deriveEncryptionKeyPairAsync("pässword", ${JSON.stringify(USER)});
+    console.log(idos.toHex(kp.publicKey));`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const kp = idos.deriveEncryptionKeyPair("pässword", USER);
+  assert.equal(run.stdout.trim(), idos.toHex(kp.publicKey));
+  kp.dispose();
 });
