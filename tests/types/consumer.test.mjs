@@ -4,7 +4,7 @@
 // the package's "exports" exactly as a dApp's compiler resolves them.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
@@ -47,6 +47,35 @@ test("the installed package type-checks under tsc --strict, results typed (no an
     assert.notEqual(bad.status, 0, "tsc accepted a number returned as a string");
     assert.match(bad.stdout, /consumer\.ts\(\d+,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
   } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+// The real wallet libraries' types (ethers, viem, pinned here) accepted by signerFrom. The file is
+// checked from a temporary folder inside this one, so ethers and viem resolve from this folder's
+// node_modules and idos-core from the installed tarball (linked in). skipLibCheck: the point is
+// whether their types fit ours; our own declarations are checked strictly by the test above.
+test("signerFrom accepts the real ethers and viem types (tsc --strict)", { timeout: 240_000 }, () => {
+  const { work, app } = setUp();
+  const local = mkdtempSync(join(here, ".wallets-check-"));
+  try {
+    mkdirSync(join(local, "node_modules"));
+    symlinkSync(join(app, "node_modules", "idos-core"), join(local, "node_modules", "idos-core"), "dir");
+    writeFileSync(join(local, "package.json"), JSON.stringify({ name: "wallets-check", private: true, type: "module" }));
+    const config = JSON.parse(readFileSync(join(here, "tsconfig.json"), "utf8"));
+    config.compilerOptions.skipLibCheck = true;
+    config.files = ["wallets.ts"];
+    writeFileSync(join(local, "tsconfig.json"), JSON.stringify(config));
+    copyFileSync(join(here, "wallets.ts"), join(local, "wallets.ts"));
+    const r = runTsc(local);
+    assert.equal(r.status, 0, `tsc --strict failed:\n${r.stdout}${r.stderr}`);
+    // The check can fail: a value that is no wallet is refused.
+    writeFileSync(join(local, "wallets.ts"), readFileSync(join(here, "wallets.ts"), "utf8") +
+      "\nexport const notAWallet = signerFrom({ address: 42 });\n");
+    const bad = runTsc(local);
+    assert.notEqual(bad.status, 0, "tsc accepted a value that is no wallet");
+  } finally {
+    rmSync(local, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
 });
