@@ -349,13 +349,14 @@ async function instantiate(options) {
 // A worker for one derivation: {run(request) -> Promise<answer>}, terminated after its answer;
 // null where none can start.
 async function startDeriveWorker() {
-  const settle = (worker, on, off, request) => new Promise((resolve, reject) => {
+  const settle = (worker, on, off, request) => new Promise((resolve) => {
     const done = (fn) => (x) => {
       off();
       worker.terminate();
       fn(x);
     };
-    on(done(resolve), done((e) => reject(new IdosError("INTERNAL", `key derivation worker failed: ${e?.message ?? e}`))));
+    // A worker that fails to run answers {workerFailed}; its derivation errors come as messages.
+    on(done(resolve), done(() => resolve({ workerFailed: true })));
     worker.postMessage(request);
   });
   if (isNode()) {
@@ -441,7 +442,8 @@ class Idos {
    * worker_threads worker in Node (each with its own module instance), so a page stays responsive
    * during scrypt. The 32-byte secret key comes back as a transferred buffer, is copied into a key
    * object of this module and zeroed. Where no worker can start (a worker without nested workers,
-   * a CSP forbidding them), it derives here, synchronously, as deriveEncryptionKeyPair.
+   * a CSP forbidding them, a bundle without the worker's file), it derives here, synchronously,
+   * as deriveEncryptionKeyPair.
    */
   async deriveEncryptionKeyPairAsync(password, userId, options = {}) {
     stringArg(password, "password");
@@ -453,6 +455,8 @@ class Idos {
     const worker = await startDeriveWorker();
     if (!worker) return this.deriveEncryptionKeyPair(password, userId, options);
     const answer = await worker.run({ password, userId, salt });
+    // The worker could not run (its script not found or not allowed, say): derive here instead.
+    if (answer.workerFailed) return this.deriveEncryptionKeyPair(password, userId, options);
     if (!answer.ok) throw new IdosError(answer.code, answer.message);
     const secret = answer.secret;
     try {

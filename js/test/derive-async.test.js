@@ -3,6 +3,8 @@
 // worker while this thread's event loop keeps turning; errors keep their codes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -80,4 +82,22 @@ test("a script that only awaits the async derivation gets its answer (the worker
   const kp = idos.deriveEncryptionKeyPair("pässword", USER);
   assert.equal(run.stdout.trim(), idos.toHex(kp.publicKey));
   kp.dispose();
+});
+
+test("a worker that cannot start (its file missing from a bundle): the derivation runs inline, same key", () => {
+  const copy = mkdtempSync(join(tmpdir(), "idos-core-no-worker-"));
+  try {
+    cpSync(join(pkgDir, "dist"), copy, { recursive: true, filter: (src) => !src.endsWith("derive-worker.js") });
+    const script = `import { load } from ${JSON.stringify(pathToFileURL(join(copy, "index.js")).href)};
+      const idos = await load();
+      const kp = await idos.deriveEncryptionKeyPairAsync("pässword", ${JSON.stringify(USER)});
+      console.log(idos.toHex(kp.publicKey));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const kp = idos.deriveEncryptionKeyPair("pässword", USER);
+    assert.equal(run.stdout.trim(), idos.toHex(kp.publicKey));
+    kp.dispose();
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
