@@ -66,6 +66,14 @@ int status_for(const Error& e) {
 }
 void fail(httplib::Response& res, const Error& e) { fail(res, status_for(e), e); }
 
+// The storage failed (a PostgreSQL restart, a full disk): 503 with a retry hint, never the
+// backend's message (logged instead). A write answered this way was not stored.
+void storage_failed(httplib::Response& res, const Error& e, const char* what = "storage unavailable; retry later") {
+  log_event(LogLevel::warn, "storage_failed", {{"route", t_request.route}, {"message", e.message}});
+  res.set_header("Retry-After", "1");
+  fail(res, 503, ErrorCode::internal, what);
+}
+
 json receipt_json(const Receipt& r) {
   return json{{"node_id", r.node_id},         {"write_operation", r.write_operation},
               {"object_id", r.object_id},     {"sha256", r.sha256},
@@ -225,7 +233,10 @@ class Api {
     bool seen = false;
     if (replay.ok()) {
       auto s = c_.storage.nonce_seen(replay->key);
-      if (!s.ok()) return refuse(ErrorCode::internal, s.error().message);
+      if (!s.ok()) {
+        storage_failed(res, s.error());
+        return false;
+      }
       seen = *s;
     }
     if (auto v = c_.plugin.validate("signed_request", text, now, seen); !v.ok()) {
@@ -242,7 +253,10 @@ class Api {
       return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
     }
     auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
-    if (!recorded.ok()) return refuse(ErrorCode::internal, recorded.error().message);
+    if (!recorded.ok()) {
+      storage_failed(res, recorded.error());
+      return false;
+    }
     if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
     out.wallet_type = (*doc)["caller_wallet_type"].get<std::string>();
     // Signed as the wallet spells it (e.g. EIP-55); known to the node by its canonical spelling.
@@ -265,7 +279,7 @@ class Api {
   bool registered(httplib::Response& res, const Caller& caller, WalletRow& out) {
     auto w = c_.storage.find_wallet(caller.wallet);
     if (!w.ok()) {
-      fail(res, 500, w.error());
+      storage_failed(res, w.error());
       return false;
     }
     if (!*w) {
@@ -303,8 +317,10 @@ class Api {
     if (!outcome.ok()) {
       c_.metrics.count_write(tx.operation, std::string(error_code_name(outcome.code())));
       if (outcome.code() == ErrorCode::internal) {
+        // No receipt: nothing was recorded (Ledger::submit), or a COMMIT's outcome is unknown. A
+        // retry with a new signed request is safe (a write that had landed is refused as REPLAYED).
         log_event(LogLevel::error, "apply_failed", {{"operation", tx.operation}, {"message", outcome.error().message}});
-        fail(res, 500, ErrorCode::internal, "internal error");
+        storage_failed(res, outcome.error(), "the write was not confirmed; retry later");
         return;
       }
       fail(res, outcome.error());
@@ -408,7 +424,7 @@ class Api {
     const int64_t limit = q.limit;
     q.limit = limit + 1;  // one more tells whether there is a next page
     auto rows = c_.storage.grants(q);
-    if (!rows.ok()) return fail(res, 500, rows.error());
+    if (!rows.ok()) return storage_failed(res, rows.error());
     json grants = json::array();
     json next = nullptr;
     for (size_t i = 0; i < rows->size(); ++i) {
@@ -464,7 +480,9 @@ class Api {
     if (!registered(res, caller, me)) return;
     auto user = c_.storage.find_user(me.user_id);
     auto wallets = c_.storage.wallets_of(me.user_id);
-    if (!user.ok() || !*user || !wallets.ok()) return fail(res, 500, ErrorCode::internal, "storage error");
+    if (!user.ok()) return storage_failed(res, user.error());
+    if (!wallets.ok()) return storage_failed(res, wallets.error());
+    if (!*user) return fail(res, 500, ErrorCode::internal, "a registered wallet's user is missing");
     json ws = json::array();
     for (const auto& w : *wallets) {
       ws.push_back(json{{"wallet_type", w.wallet_type}, {"wallet_identifier", w.identifier}, {"added_at", w.added_at}});
@@ -529,7 +547,7 @@ class Api {
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto rows = c_.storage.credentials_of(me.user_id);
-    if (!rows.ok()) return fail(res, 500, rows.error());
+    if (!rows.ok()) return storage_failed(res, rows.error());
     json list = json::array();
     for (const auto& r : *rows) list.push_back(credential_meta_json(r));
     send_json(res, 200, json{{"credentials", list}});
@@ -568,7 +586,7 @@ class Api {
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto row = c_.storage.find_credential(id);
-    if (!row.ok()) return fail(res, 500, row.error());
+    if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: no credential " + id);
     if ((*row)->user_id != me.user_id) return fail(res, 403, ErrorCode::forbidden, "not your credential");
     send_credential(res, **row, json::object());
@@ -595,11 +613,11 @@ class Api {
     const std::string data_id = req.matches[1];
     if (!uuid_param(res, data_id, "data_id")) return;
     auto grant = c_.storage.active_grant(caller.wallet, data_id);
-    if (!grant.ok()) return fail(res, 500, grant.error());
+    if (!grant.ok()) return storage_failed(res, grant.error());
     // The same answer whether the copy exists or not: a stranger learns nothing.
     if (!*grant) return fail(res, 403, ErrorCode::forbidden, "no valid access grant for this wallet on " + data_id);
     auto row = c_.storage.find_credential(data_id);
-    if (!row.ok()) return fail(res, 500, row.error());
+    if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: shared copy " + data_id);
     send_credential(res, **row, json{{"grant", grant_json(**grant, true)}});
   }
@@ -618,19 +636,19 @@ class Api {
     q.limit = 10000;
     q.include_revoked = true;
     auto w = c_.storage.find_wallet(caller.wallet);
-    if (!w.ok()) return fail(res, 500, w.error());
+    if (!w.ok()) return storage_failed(res, w.error());
     if (role == "owner") {
       if (!*w) return fail(res, 403, ErrorCode::forbidden, "the calling wallet is not registered to a user on this node");
       q.owner = (*w)->user_id;
     } else if (*w) {
       auto wallets = c_.storage.wallets_of((*w)->user_id);
-      if (!wallets.ok()) return fail(res, 500, wallets.error());
+      if (!wallets.ok()) return storage_failed(res, wallets.error());
       for (const auto& x : *wallets) q.grantee_any.push_back(x.identifier);
     } else {
       q.grantee = caller.wallet;  // an unregistered grantee (e.g. a relying party) sees its own grants
     }
     auto rows = c_.storage.grants(q);
-    if (!rows.ok()) return fail(res, 500, rows.error());
+    if (!rows.ok()) return storage_failed(res, rows.error());
     json list = json::array();
     for (const auto& g : *rows) list.push_back(grant_json(g, true));
     send_json(res, 200, json{{"role", role}, {"grants", list}});

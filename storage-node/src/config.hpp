@@ -28,6 +28,8 @@ struct Config {
   double rate_burst = 200;
   std::string log_level = "info";
   std::string issuer_delegates_path;  // "" = no issuer delegation (docs/node.md)
+  std::string storage = "sqlite";     // "sqlite" (in data_dir) or "postgres" (pg_conninfo)
+  std::string pg_conninfo;            // libpq connection string or URI; may hold a password: never logged
   bool access_log = true;  // one JSON line per request (event "request")
   bool show_help = false;
   bool show_version = false;

@@ -326,10 +326,17 @@ int64_t Ledger::last_position() const {
 
 Result<ApplyOutcome> Ledger::submit(const Transaction& tx, int64_t log_time) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (resync_position_) {
+    // The last storage failure may have been a COMMIT whose outcome the backend could not learn
+    // (a broken PostgreSQL connection): the stored log is the truth.
+    IDOS_TRY(last_position_, storage_.last_applied_position());
+    resync_position_ = false;
+  }
   const int64_t position = last_position_ + 1;
   auto r = apply(tx, position, log_time);
   // A refusal is recorded at its position too; only a storage failure leaves the position free.
   if (r.ok() || r.code() != ErrorCode::internal) last_position_ = position;
+  else resync_position_ = true;
   return r;
 }
 

@@ -93,6 +93,7 @@ class Ledger {
   const IssuerDelegates& delegates_;
   mutable std::mutex mutex_;
   int64_t last_position_ = 0;
+  bool resync_position_ = false;  // re-read last_position_ from storage before the next submit
 };
 
 // An access grant as the grant spec writes it (the document the plugin validates and the API

@@ -18,10 +18,12 @@
 #include "api.hpp"
 #include "config.hpp"
 #include "idos/primitives/init.hpp"
+#include "idos/primitives/secret.hpp"
 #include "ledger.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 #include "node_keys.hpp"
+#include "pg_storage.hpp"
 #include "plugin.hpp"
 #include "rate_limit.hpp"
 #include "storage.hpp"
@@ -116,7 +118,9 @@ int main(int argc, char** argv) {
   if (!keys_r.ok()) return die("start_failed", keys_r.error().message);
   const NodeKeys keys = std::move(keys_r).value();
 
-  auto storage_r = open_sqlite_storage(config.data_dir, config.threads + 2);
+  auto storage_r = config.storage == "postgres" ? open_postgres_storage(config.pg_conninfo, config.threads + 2)
+                                                : open_sqlite_storage(config.data_dir, config.threads + 2);
+  wipe(config.pg_conninfo);  // the storage keeps its own copy for reconnecting
   if (!storage_r.ok()) return die("start_failed", storage_r.error().message);
   std::unique_ptr<Storage> storage = std::move(storage_r).value();
 
@@ -170,6 +174,7 @@ int main(int argc, char** argv) {
             {{"host", config.listen_host},
              {"port", port},
              {"data", config.data_dir},
+             {"storage", config.storage},
              {"node_id", keys.node_id()},
              {"version", IDOS_VERSION},
              {"plugin_abi", plugin.abi_version()},
