@@ -301,6 +301,9 @@ class PgConnection {
       close();
       return e;
     }
+    // libpq prints server notices ("relation already exists, skipping") to stderr; the node's stderr
+    // is JSON lines only.
+    PQsetNoticeProcessor(conn_, &PgConnection::on_notice, nullptr);
     Status st = exec(durable ? "SET synchronous_commit TO on" : "SET synchronous_commit TO off");
     if (!st.ok()) {
       close();
@@ -367,6 +370,12 @@ class PgConnection {
       return make_error(ErrorCode::invalid_input, "storage cannot hold this value: " + message);
     }
     return make_error(ErrorCode::internal, std::string("storage: ") + what + ": " + (state ? state : "") + " " + message);
+  }
+
+  static void on_notice(void*, const char* message) {
+    std::string m = message ? message : "";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    log_event(LogLevel::debug, "storage_notice", {{"message", m}});
   }
 
   PGconn* conn_ = nullptr;
@@ -701,8 +710,8 @@ class PgStorage final : public Storage {
     IDOS_TRY(Rows r, writer_.run(Q::try_writer_lock, Params{}.integer(kWriterLockKey)));
     if (r.size() != 1 || r.integer(0, 0) != 1) {
       writer_.close();
-      return make_error(ErrorCode::forbidden,
-                        "storage: another node holds this database's writer lock (one node per database)");
+      // `internal` (not a refusal of the caller's write) also when a reconnect meets the lock.
+      return unavailable("another node holds this database's writer lock (one node per database)");
     }
     return ok_status();
   }
@@ -814,7 +823,9 @@ class PgStorage final : public Storage {
       pool_cv_.notify_one();
     };
     auto reopen = [&]() -> Status {
-      Status st = may_reconnect() ? c->connect(conninfo_, false) : unavailable("the database is unreachable");
+      // Only a failed attempt delays the next one (a skipped attempt must not push it further).
+      if (!may_reconnect()) return unavailable("the database is unreachable; retrying shortly");
+      Status st = c->connect(conninfo_, false);
       if (!st.ok()) {
         note_failed_reconnect();
         return st;

@@ -69,6 +69,8 @@ test("a restart of PostgreSQL under write load: clean 503s, no lost receipted wr
     restarted = true;
     await Promise.all(running);
     t.diagnostic(`statuses ${JSON.stringify(statuses)}; ${before} receipted before the restart, ${receipted.length} in all`);
+    const failures = new Set(node.logs.filter((l) => l.event === "storage_failed").map((l) => l.message));
+    t.diagnostic(`storage failures logged: ${JSON.stringify([...failures].slice(0, 8))}`);
     assert.deepEqual(unexpected, [], "only 201 and clean 503s");
     assert.ok(before > 10, `writes before the restart (${before})`);
     assert.ok((statuses[503] ?? 0) > 0, "the restart was seen by the writers (else this test proved nothing)");
