@@ -325,28 +325,47 @@ int64_t Ledger::last_position() const {
 }
 
 Result<ApplyOutcome> Ledger::submit(const Transaction& tx, int64_t log_time) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (resync_position_) {
-    // The last storage failure may have been a COMMIT whose outcome the backend could not learn
-    // (a broken PostgreSQL connection): the stored log is the truth.
-    IDOS_TRY(last_position_, storage_.last_applied_position());
-    resync_position_ = false;
+  Result<ApplyOutcome> r = make_error(ErrorCode::internal, "not applied");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (resync_position_) {
+      // The last storage failure may have been a COMMIT whose outcome the backend could not learn
+      // (a broken PostgreSQL connection), or commits that never became durable: the stored log is
+      // the truth.
+      IDOS_TRY(last_position_, storage_.last_applied_position());
+      resync_position_ = false;
+    }
+    const int64_t position = last_position_ + 1;
+    r = apply_at(tx, position, log_time, true);
+    // A refusal is recorded at its position too; only a storage failure leaves the position free.
+    if (r.ok() || r.code() != ErrorCode::internal) last_position_ = position;
+    else resync_position_ = true;
   }
-  const int64_t position = last_position_ + 1;
-  auto r = apply(tx, position, log_time);
-  // A refusal is recorded at its position too; only a storage failure leaves the position free.
-  if (r.ok() || r.code() != ErrorCode::internal) last_position_ = position;
-  else resync_position_ = true;
+  if (!r.ok() && r.code() == ErrorCode::internal) return r;
+  // Outside the lock: the next submit applies while this one waits, and one flush makes both
+  // durable (group commit). Nothing is answered before the entry is durable.
+  if (Status durable = storage_.wait_durable(); !durable.ok()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    resync_position_ = true;
+    return durable.error();
+  }
   return r;
 }
 
 Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, int64_t log_time) {
+  return apply_at(tx, log_position, log_time, false);
+}
+
+Result<ApplyOutcome> Ledger::apply_at(const Transaction& tx, int64_t log_position, int64_t log_time, bool deferred) {
+  auto write = [&](const std::function<Status(StateWriter&)>& fn) {
+    return deferred ? storage_.write_deferred(fn) : storage_.write(fn);
+  };
   IDOS_TRY(std::string serialized, tx.serialize());
   const std::string tx_sha256 = hex_encode(sha256(as_bytes(serialized)));
   ApplyOutcome out;
   out.log_position = log_position;
   out.log_time = log_time;
-  Status done = storage_.write([&](StateWriter& w) -> Status {
+  Status done = write([&](StateWriter& w) -> Status {
     IDOS_TRY(int64_t last, w.last_applied_position());
     if (log_position <= last) {
       return make_error(ErrorCode::replayed, "log position " + std::to_string(log_position) + " was already applied");
@@ -358,7 +377,7 @@ Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, 
   if (done.ok()) return out;
   const Error refusal = done.error();
   if (refusal.code == ErrorCode::internal) return refusal;  // storage failure: nothing recorded
-  Status recorded = storage_.write([&](StateWriter& w) -> Status {
+  Status recorded = write([&](StateWriter& w) -> Status {
     IDOS_TRY(int64_t last, w.last_applied_position());
     if (log_position <= last) return ok_status();
     return w.append_log(LogRow{log_position, log_time, tx.operation, tx.actor_wallet, tx_sha256,

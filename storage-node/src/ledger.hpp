@@ -87,6 +87,9 @@ class Ledger {
   int64_t last_position() const;
 
  private:
+  // apply() with the storage's deferred durability (group commit) when `deferred`.
+  Result<ApplyOutcome> apply_at(const Transaction& tx, int64_t log_position, int64_t log_time, bool deferred);
+
   Storage& storage_;
   const Plugin& plugin_;
   const NodeKeys& keys_;

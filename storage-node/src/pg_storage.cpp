@@ -9,6 +9,11 @@
 //   else writes: one writer connection, under a mutex, behind the advisory lock; every read of
 //   apply() sees the state as the previous apply left it, exactly as under SERIALIZABLE, without
 //   serialisation failures to retry.
+// - Group commit: Ledger::submit writes with write_deferred() (COMMIT with synchronous_commit off,
+//   under its mutex) and then calls wait_durable() outside it, where one durable flush transaction
+//   on a separate connection covers every commit completed before it (WAL is flushed in order). So
+//   concurrent writers share WAL flushes while every receipt still follows a flush of its commit.
+//   write() (any other caller) stays durable on its own.
 // - A pool of read connections, also used for the replay store (nonces). Those sessions run with
 //   synchronous_commit=off: a nonce commit survives a crash of the node (the server has it) but not
 //   necessarily a crash of the PostgreSQL server in the last few hundred milliseconds, the same
@@ -524,6 +529,7 @@ class PgStorage final : public Storage {
     IDOS_CHECK(connect_writer());
     IDOS_CHECK(check_server());
     IDOS_CHECK(migrate());
+    IDOS_CHECK(flusher_.connect(conninfo_, true));
     for (size_t i = 0; i < (readers == 0 ? 1 : readers); ++i) {
       auto c = std::make_unique<PgConnection>();
       IDOS_CHECK(c->connect(conninfo_, false));
@@ -533,33 +539,37 @@ class PgStorage final : public Storage {
     return ok_status();
   }
 
-  Status write(const std::function<Status(StateWriter&)>& fn) override {
-    std::lock_guard<std::mutex> lock(write_mutex_);
-    if (closed_) return make_error(ErrorCode::internal, "storage closed");
-    if (!writer_.healthy()) IDOS_CHECK(reconnect_writer());
-    Status begun = writer_.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
-    if (!begun.ok() && !writer_.healthy()) {
-      // The server went away since the last write (a restart): nothing was sent yet, so reopen once.
-      IDOS_CHECK(reconnect_writer());
-      begun = writer_.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
+  Status write(const std::function<Status(StateWriter&)>& fn) override { return write_at(fn, false); }
+  Status write_deferred(const std::function<Status(StateWriter&)>& fn) override { return write_at(fn, true); }
+
+  // Group commit: one flush transaction (synchronous_commit on) makes every deferred commit that
+  // completed before it durable, since WAL is flushed in order. A flush proves this only on a
+  // connection that was open before the commit was sent: a server crash ends every session, so a
+  // connection that survived from before the commit to after the flush saw no crash in between.
+  // Commits sent before the flush connection was (re)opened cannot be proven and fail (503; the
+  // ledger re-reads its position). Waiters share flushes: while one runs, the others wait for it.
+  Status wait_durable() override {
+    std::unique_lock<std::mutex> lock(durable_mutex_);
+    const uint64_t target = completed_seq_;
+    while (true) {
+      if (target >= unproven_from_ && target <= unproven_to_) {
+        return unavailable("the database connection was reopened before this commit was confirmed durable");
+      }
+      if (durable_seq_ >= target) return ok_status();
+      if (flushing_) {
+        durable_cv_.wait(lock);
+        continue;
+      }
+      flushing_ = true;
+      const uint64_t covering = completed_seq_;
+      lock.unlock();
+      Status flushed = flush();
+      lock.lock();
+      flushing_ = false;
+      if (flushed.ok()) durable_seq_ = std::max(durable_seq_, covering);
+      durable_cv_.notify_all();
+      if (!flushed.ok()) return flushed;
     }
-    IDOS_CHECK(begun);
-    PgWriter w(writer_);
-    Status st = fn(w);
-    if (!st.ok()) {
-      if (writer_.healthy()) (void)writer_.exec("ROLLBACK");
-      return st;
-    }
-    Rows commit(PQexec(writer_.raw(), "COMMIT"));
-    const bool committed = commit.get() && PQresultStatus(commit.get()) == PGRES_COMMAND_OK &&
-                           std::strcmp(PQcmdStatus(const_cast<PGresult*>(commit.get())), "COMMIT") == 0;
-    if (committed) return ok_status();
-    if (writer_.healthy()) {
-      // The server answered and did not commit (a deferred check, or an aborted transaction).
-      (void)writer_.exec("ROLLBACK");
-      return make_error(ErrorCode::internal, "storage: commit refused: " + conn_message(writer_.raw()));
-    }
-    return commit_outcome(w.appended());
   }
 
   Result<int64_t> last_applied_position() override {
@@ -702,9 +712,71 @@ class PgStorage final : public Storage {
     free_.clear();
     readers_.clear();  // no reader is out: each returns its connection before with_reader() ends
     writer_.close();   // ends the session: the writer lock goes with it
+    std::lock_guard<std::mutex> d(durable_mutex_);
+    if (!flushing_) flusher_.close();
   }
 
  private:
+  Status write_at(const std::function<Status(StateWriter&)>& fn, bool deferred) {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    if (!writer_.healthy()) IDOS_CHECK(reconnect_writer());
+    // A deferred commit does not wait for its WAL flush (wait_durable() does, for many at once).
+    const char* begin = deferred ? "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO off"
+                                 : "BEGIN ISOLATION LEVEL READ COMMITTED";
+    Status begun = writer_.exec(begin);
+    if (!begun.ok() && !writer_.healthy()) {
+      // The server went away since the last write (a restart): nothing was sent yet, so reopen once.
+      IDOS_CHECK(reconnect_writer());
+      begun = writer_.exec(begin);
+    }
+    IDOS_CHECK(begun);
+    PgWriter w(writer_);
+    Status st = fn(w);
+    if (!st.ok()) {
+      if (writer_.healthy()) (void)writer_.exec("ROLLBACK");
+      return st;
+    }
+    uint64_t seq = 0;
+    if (deferred) {
+      std::lock_guard<std::mutex> d(durable_mutex_);
+      seq = ++reserved_seq_;  // before COMMIT is sent (see wait_durable)
+    }
+    Rows commit(PQexec(writer_.raw(), "COMMIT"));
+    const bool committed = commit.get() && PQresultStatus(commit.get()) == PGRES_COMMAND_OK &&
+                           std::strcmp(PQcmdStatus(const_cast<PGresult*>(commit.get())), "COMMIT") == 0;
+    Status outcome = ok_status();
+    if (!committed) {
+      if (writer_.healthy()) {
+        // The server answered and did not commit (a deferred check, or an aborted transaction).
+        (void)writer_.exec("ROLLBACK");
+        outcome = make_error(ErrorCode::internal, "storage: commit refused: " + conn_message(writer_.raw()));
+      } else {
+        outcome = commit_outcome(w.appended());
+      }
+    }
+    if (deferred && outcome.ok()) {
+      std::lock_guard<std::mutex> d(durable_mutex_);
+      completed_seq_ = seq;
+    }
+    return outcome;
+  }
+
+  // One durable transaction on the flush connection (reopened when broken).
+  Status flush() {
+    if (!flusher_.healthy()) {
+      Status st = flusher_.connect(conninfo_, true);
+      if (!st.ok()) return st;
+      std::lock_guard<std::mutex> d(durable_mutex_);
+      // Commits sent before this connection existed cannot be proven durable by it.
+      if (durable_seq_ < reserved_seq_) {
+        unproven_from_ = std::min(unproven_from_, durable_seq_ + 1);
+        unproven_to_ = reserved_seq_;
+      }
+    }
+    return flusher_.exec("BEGIN; SELECT txid_current(); COMMIT");
+  }
+
   Status connect_writer() {
     IDOS_CHECK(writer_.connect(conninfo_, true));
     IDOS_TRY(Rows r, writer_.run(Q::try_writer_lock, Params{}.integer(kWriterLockKey)));
@@ -852,6 +924,15 @@ class PgStorage final : public Storage {
   std::vector<std::unique_ptr<PgConnection>> readers_;
   std::vector<PgConnection*> free_;
   std::atomic<int64_t> retry_at_ms_{0};
+  // Group commit (wait_durable): sequence numbers of deferred commits, under durable_mutex_.
+  std::mutex durable_mutex_;
+  std::condition_variable durable_cv_;
+  PgConnection flusher_;            // used by the one waiter that flushes (flushing_)
+  bool flushing_ = false;
+  uint64_t reserved_seq_ = 0;       // deferred commits sent (numbered before COMMIT)
+  uint64_t completed_seq_ = 0;      // the last deferred commit that succeeded
+  uint64_t durable_seq_ = 0;        // every deferred commit up to this one is durable
+  uint64_t unproven_from_ = UINT64_MAX, unproven_to_ = 0;  // commits that can no longer be proven
   bool closed_ = false;
 };
 

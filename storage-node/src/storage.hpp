@@ -110,6 +110,14 @@ class Storage {
   // otherwise (fn's error is returned).
   virtual Status write(const std::function<Status(StateWriter&)>& fn) = 0;
 
+  // Group commit, for a caller that serialises writes (Ledger::submit): like write(), but the commit
+  // may not be durable yet when it returns. Nothing may be acknowledged (no receipt) before
+  // wait_durable() returns ok, which it does once every write_deferred() that returned before the
+  // call is durable; one flush then covers the writes of many waiting callers. Backends without
+  // this (SQLite) commit durably in write_deferred(), and wait_durable() has nothing to do.
+  virtual Status write_deferred(const std::function<Status(StateWriter&)>& fn) { return write(fn); }
+  virtual Status wait_durable() { return ok_status(); }
+
   // --- reads (any thread) ---
   virtual Result<int64_t> last_applied_position() = 0;
   virtual Result<std::optional<WalletRow>> find_wallet(const std::string& identifier) = 0;
