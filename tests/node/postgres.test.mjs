@@ -1,5 +1,6 @@
 // The PostgreSQL backend's own behaviour (run with IDOS_TEST_STORAGE=postgres on a throwaway
-// cluster, scripts/test.d/node.sh): a restart of PostgreSQL under write load, the writer lock, the
+// cluster, scripts/test.d/node.sh): a restart and a crash of PostgreSQL under write load (group
+// commit must never receipt a commit the crash lost), the writer lock, the
 // schema version check, the connection string's password kept out of every log line, and the
 // sealed column.
 import { test } from "node:test";
@@ -19,7 +20,8 @@ const run = promisify(execFile);
 // error form and a retry hint. Never a 500, never the backend's words.
 const ALLOWED_503_MESSAGES = new Set(["the write was not confirmed; retry later", "storage unavailable; retry later"]);
 
-test("a restart of PostgreSQL under write load: clean 503s, no lost receipted write, writes resume", { skip }, async (t) => {
+for (const [how, command] of [["a restart", "restart"], ["a crash (immediate stop, WAL recovery)", "crash"]]) {
+test(`${how} of PostgreSQL under write load: clean 503s, no lost receipted write, writes resume`, { skip }, async (t) => {
   const m = await idos();
   const dataDir = tempDir();
   let node;
@@ -68,7 +70,7 @@ test("a restart of PostgreSQL under write load: clean 503s, no lost receipted wr
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const before = receipted.length;
-    await run(path.join(ROOT, "scripts/pg-cluster"), ["restart", PG_HOST], { timeout: 60000 });
+    await run(path.join(ROOT, "scripts/pg-cluster"), [command, PG_HOST], { timeout: 60000 });
     restarted = true;
     await Promise.all(running);
     t.diagnostic(`statuses ${JSON.stringify(statuses)}; ${before} receipted before the restart, ${receipted.length} in all`);
@@ -101,6 +103,7 @@ test("a restart of PostgreSQL under write load: clean 503s, no lost receipted wr
     removeStorage(dataDir);
   }
 });
+}
 
 test("one node per database: a second node on it is refused (writer lock)", { skip }, async () => {
   const dataDir = tempDir();
