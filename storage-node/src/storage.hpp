@@ -1,5 +1,5 @@
-// The node's storage behind one small interface, so a PostgreSQL backend can follow the SQLite
-// one (sqlite_storage.cpp). Two roles:
+// The node's storage behind one small interface, with two backends: SQLite (sqlite_storage.cpp,
+// the default) and PostgreSQL (pg_storage.cpp). Two roles:
 //
 // - state: users, wallets, credentials (sealed with the node key), access grants, used DWG ids
 //   and the applied log. It changes ONLY through write(), and only apply() (ledger.hpp) calls
