@@ -60,7 +60,7 @@ case "$STORAGE" in
     PG_BIN="${IDOS_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)}"
     "$PG_BIN/createdb" -h "$PG_DIR" -U idos idos_bench
     STORAGE_ARGS=(--storage postgres --pg "host=$PG_DIR user=idos dbname=idos_bench")
-    STORAGE_TEXT="PostgreSQL $("$PG_BIN/psql" -h "$PG_DIR" -U idos -d idos_bench -tAc 'SHOW server_version' | cut -d' ' -f1) on a unix socket, fsync=on, synchronous_commit=on for state"
+    STORAGE_TEXT="PostgreSQL $("$PG_BIN/psql" -h "$PG_DIR" -U idos -d idos_bench -tAc 'SHOW server_version' | cut -d' ' -f1) on a unix socket, fsync=on, state made durable by group commit before each receipt"
     ;;
   *) echo "--storage: sqlite or postgres" >&2; exit 2 ;;
 esac

@@ -34,8 +34,8 @@ SECTION=$(cat <<MD
 - Date: $(date -u +%Y-%m-%d); $(nproc) cores; one node, wrk and (for PostgreSQL) the server on the same machine;
   1-minute load average ${LOAD_START} at start, ${LOAD_END} at end (other work on the machine skews p99)
 - The requests and settings of \`scripts/bench.d/node.sh\` (pre-signed, wrk -c 8, --threads 8, access log off).
-  SQLite: WAL, synchronous=FULL. PostgreSQL 15: unix socket, fsync=on, synchronous_commit=on for every
-  state write (durable before the receipt), off for the replay store's nonces (as SQLite's replay.db).
+  SQLite: WAL, synchronous=FULL. PostgreSQL 15: unix socket, fsync=on, every state write durable before
+  its receipt through group commit (docs/node.md), nonces with synchronous_commit=off (as SQLite's replay.db).
 
 | endpoint | storage | requests | requests/s | p50 | p99 | non-2xx |
 |---|---|---:|---:|---:|---:|---:|
