@@ -28,7 +28,14 @@ struct Config {
   double rate_burst = 200;
   std::string log_level = "info";
   std::string issuer_delegates_path;  // "" = no issuer delegation (docs/node.md)
-  bool access_log = true;  // one JSON line per request (event "request")
+  bool access_log = true;
+  // The replicated log (docs/cluster.md); no URLs = the embedded in-process log.
+  std::vector<std::string> nats_urls;
+  std::string nats_creds_path;
+  std::string stream = "IDOS_LOG";
+  int stream_replicas = 3;
+  std::string peers_path;
+  int peer_check_interval = 5;  // seconds  // one JSON line per request (event "request")
   bool show_help = false;
   bool show_version = false;
 };

@@ -21,6 +21,9 @@
 #include "ledger.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
+#include "nats_log.hpp"
+#include "consistency.hpp"
+#include "transaction_log.hpp"
 #include "node_keys.hpp"
 #include "plugin.hpp"
 #include "rate_limit.hpp"
@@ -126,7 +129,30 @@ int main(int argc, char** argv) {
   Metrics metrics;
   metrics.set_log_position(ledger.last_position());
   RateLimiter limiter(config.rate_limit, config.rate_burst);
-  ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter};
+
+  // The log: embedded (one node), or the NATS JetStream stream every node applies (docs/cluster.md).
+  EmbeddedLog embedded(ledger);
+  std::unique_ptr<NatsLog> nats;
+  if (!config.nats_urls.empty()) {
+    NatsSettings ns;
+    ns.urls = config.nats_urls;
+    ns.creds_path = config.nats_creds_path;
+    ns.stream = config.stream;
+    ns.replicas = config.stream_replicas;
+    ns.node_id = keys.node_id();
+    auto started = NatsLog::start(ns, ledger, *storage, plugin);
+    if (!started.ok()) return die("start_failed", started.error().message);
+    nats = std::move(started).value();
+  }
+  TransactionLog& log = nats ? static_cast<TransactionLog&>(*nats) : embedded;
+  std::vector<Peer> peers;
+  if (!config.peers_path.empty()) {
+    auto p = load_peers(config.peers_path, keys.node_id());
+    if (!p.ok()) return die("start_failed", p.error().message);
+    peers = std::move(p).value();
+  }
+  ConsistencyMonitor consistency(*storage, metrics, peers);
+  ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter, log, &consistency};
 
   httplib::Server server;
   const size_t threads = config.threads, queue = config.queue;
@@ -165,6 +191,17 @@ int main(int argc, char** argv) {
       }
     }
   });
+  // State checks: self-audit of applied rows and, with a peers file, comparison with the peers.
+  std::thread consistency_thread([&] {
+    std::unique_lock<std::mutex> lock(stop_mutex);
+    while (!stopping.load()) {
+      stop_cv.wait_for(lock, std::chrono::seconds(config.peer_check_interval), [&] { return stopping.load(); });
+      if (stopping.load()) break;
+      lock.unlock();
+      consistency.run_once(log.applied_position(), 2000);
+      lock.lock();
+    }
+  });
 
   log_event(LogLevel::info, "listening",
             {{"host", config.listen_host},
@@ -175,6 +212,8 @@ int main(int argc, char** argv) {
              {"plugin_abi", plugin.abi_version()},
              {"plugin_version", plugin.version()},
              {"log_position", ledger.last_position()},
+             {"log", log.kind()},
+             {"peers", peers.size()},
              {"threads", config.threads}});
   const bool served = server.listen_after_bind();
 
@@ -185,6 +224,8 @@ int main(int argc, char** argv) {
   stop_cv.notify_all();
   signal_thread.join();
   purge_thread.join();
+  consistency_thread.join();
+  if (nats) nats->stop();
   storage->close();
   log_event(LogLevel::info, "stopped", {{"log_position", ledger.last_position()}});
   return served ? 0 : 1;
