@@ -99,6 +99,7 @@ struct Authenticated {
   std::string public_key;
   std::string signed_request;  // the header value
   std::string body;
+  std::string nonce_key;  // the replay key recorded in the edge's nonce store
   // Set when this exact request was applied before (a client's retry): answered with its outcome.
   std::optional<AppliedRequest> retry;
 };
@@ -254,6 +255,7 @@ class Api {
     out.wallet_type = caller->wallet_type;
     out.public_key = caller->public_key;
     out.signed_request = header;
+    out.nonce_key = replay->key;
     if (req.method != "GET") out.body = req.body;
     t_request.caller = out.wallet;
     double retry_after = 0;
@@ -314,6 +316,7 @@ class Api {
         return;
       }
       if (outcome.code() == ErrorCode::unavailable) {
+        if (!caller.retry) (void)c_.storage.forget_nonce(caller.nonce_key);
         res.set_header("Retry-After", "2");
         fail(res, 503, outcome.error());
         return;

@@ -93,6 +93,14 @@ void ConsistencyMonitor::run_once(int64_t last_position, size_t audit_batch) {
                      {"actual_rows_sha256", *rows}});
     }
   }
+  if (!peers_path_.empty()) {
+    auto loaded = load_peers(peers_path_, own_node_id_);
+    if (loaded.ok()) {
+      peers_ = std::move(loaded).value();
+    } else {
+      log_event(LogLevel::warn, "peers_file_refused", {{"message", loaded.error().message}});
+    }
+  }
   // Peers: their signed entry at our last position (a peer behind us is asked again next round).
   if (last_position <= 0) return;
   auto mine = storage_.log_entry(last_position);

@@ -39,8 +39,10 @@ Result<std::vector<Peer>> load_peers(const std::string& path, const std::string&
 
 class ConsistencyMonitor {
  public:
-  ConsistencyMonitor(Storage& storage, Metrics& metrics, std::vector<Peer> peers)
-      : storage_(storage), metrics_(metrics), peers_(std::move(peers)) {}
+  // `peers_path` ("" = none) is read again every round, so nodes can be added or removed without
+  // a restart; a file that does not read keeps the previous list (and logs why).
+  ConsistencyMonitor(Storage& storage, Metrics& metrics, std::string peers_path, std::string own_node_id)
+      : storage_(storage), metrics_(metrics), peers_path_(std::move(peers_path)), own_node_id_(std::move(own_node_id)) {}
   // One round: audits up to `audit_batch` entries (cycling over the log), then asks every peer.
   void run_once(int64_t last_position, size_t audit_batch);
   bool diverged() const { return diverged_.load(); }
@@ -50,6 +52,8 @@ class ConsistencyMonitor {
   void mark_diverged(const nlohmann::json& fields);
   Storage& storage_;
   Metrics& metrics_;
+  std::string peers_path_;
+  std::string own_node_id_;
   std::vector<Peer> peers_;
   int64_t audit_next_ = 1;
   std::atomic<bool> diverged_{false};

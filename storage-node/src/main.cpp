@@ -1,6 +1,7 @@
 // idos-node: the reference storage node. See docs/node.md (operation, security model) and
 // docs/api.md (HTTP API).
 #include <signal.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -145,13 +146,15 @@ int main(int argc, char** argv) {
     nats = std::move(started).value();
   }
   TransactionLog& log = nats ? static_cast<TransactionLog&>(*nats) : embedded;
-  std::vector<Peer> peers;
-  if (!config.peers_path.empty()) {
+  // A peers file that exists must read (a configuration error, like a flag); it is read again
+  // every round, so it may also appear later (scripts/cluster writes it once every node is up).
+  size_t peer_count = 0;
+  if (!config.peers_path.empty() && ::access(config.peers_path.c_str(), F_OK) == 0) {
     auto p = load_peers(config.peers_path, keys.node_id());
     if (!p.ok()) return die("start_failed", p.error().message);
-    peers = std::move(p).value();
+    peer_count = p->size();
   }
-  ConsistencyMonitor consistency(*storage, metrics, peers);
+  ConsistencyMonitor consistency(*storage, metrics, config.peers_path, keys.node_id());
   ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter, log, &consistency};
 
   httplib::Server server;
@@ -213,7 +216,7 @@ int main(int argc, char** argv) {
              {"plugin_version", plugin.version()},
              {"log_position", ledger.last_position()},
              {"log", log.kind()},
-             {"peers", peers.size()},
+             {"peers", peer_count},
              {"threads", config.threads}});
   const bool served = server.listen_after_bind();
 

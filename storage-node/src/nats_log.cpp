@@ -1,7 +1,12 @@
 #include "nats_log.hpp"
 
 #include <nats/nats.h>
+#include <sodium.h>
 #include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "idos/primitives/encoding.hpp"
 #include "idos/primitives/hash.hpp"
@@ -25,6 +30,49 @@ Error nats_error(const std::string& what, natsStatus s, jsErrCode jerr = static_
   std::string message = what + ": " + natsStatus_GetText(s);
   if (jerr != 0) message += " (JetStream error " + std::to_string(static_cast<int>(jerr)) + ")";
   return make_error(ErrorCode::unavailable, message);
+}
+
+// A node's NATS user. Either a NATS .creds file (user JWT and nkey seed, from nsc) or the form
+// scripts/cluster writes: "user = NAME" and "password = SECRET" lines (docs/cluster.md).
+struct NatsCredentials {
+  bool jwt_file = false;
+  std::string user;
+  struct Password {
+    std::string text;
+    const std::string& expose_text() const { return text; }
+    ~Password() { sodium_memzero(text.data(), text.size()); }
+  } password;
+};
+
+Result<NatsCredentials> read_credentials(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::invalid_input, "cannot read NATS credentials " + path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  NatsCredentials out;
+  if (text.size() > 16384) return make_error(ErrorCode::too_large, "NATS credentials " + path + ": over 16 KiB");
+  if (text.find("-----BEGIN NATS USER JWT-----") != std::string::npos) {
+    out.jwt_file = true;
+    sodium_memzero(text.data(), text.size());
+    return out;
+  }
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    auto trim = [](std::string v) {
+      const size_t a = v.find_first_not_of(" \t\r"), b = v.find_last_not_of(" \t\r");
+      return a == std::string::npos ? std::string() : v.substr(a, b - a + 1);
+    };
+    const std::string key = trim(line.substr(0, eq));
+    if (key == "user") out.user = trim(line.substr(eq + 1));
+    if (key == "password") out.password.text = trim(line.substr(eq + 1));
+  }
+  sodium_memzero(text.data(), text.size());
+  if (out.user.empty() || out.password.text.empty()) {
+    return make_error(ErrorCode::invalid_input, "NATS credentials " + path + ": expected a .creds file or 'user = ...' and 'password = ...' lines");
+  }
+  return out;
 }
 
 // A transaction as the log carries it (Transaction::serialize), read back strictly.
@@ -70,7 +118,18 @@ struct NatsLog::Impl {
     std::vector<const char*> urls;
     for (const auto& u : settings.urls) urls.push_back(u.c_str());
     natsStatus s = natsOptions_SetServers(opts, urls.data(), static_cast<int>(urls.size()));
-    if (s == NATS_OK && !settings.creds_path.empty()) s = natsOptions_SetUserCredentialsFromFiles(opts, settings.creds_path.c_str(), nullptr);
+    if (s == NATS_OK && !settings.creds_path.empty()) {
+      auto creds = read_credentials(settings.creds_path);
+      if (!creds.ok()) {
+        natsOptions_Destroy(opts);
+        return creds.error();
+      }
+      if (creds->jwt_file) {
+        s = natsOptions_SetUserCredentialsFromFiles(opts, settings.creds_path.c_str(), nullptr);
+      } else {
+        s = natsOptions_SetUserInfo(opts, creds->user.c_str(), creds->password.expose_text().c_str());
+      }
+    }
     if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts, -1);  // forever: a node outlives NATS outages
     if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts, 250);
     if (s == NATS_OK) s = natsOptions_SetTimeout(opts, 2000);
@@ -123,6 +182,7 @@ struct NatsLog::Impl {
     (void)js_DeleteConsumer(js, settings.stream.c_str(), durable.c_str(), nullptr, &jerr);
     jsSubOptions so;
     jsSubOptions_Init(&so);
+    so.Stream = settings.stream.c_str();  // no stream lookup by subject
     so.Config.Durable = durable.c_str();
     so.Config.DeliverPolicy = js_DeliverByStartSequence;
     so.Config.OptStartSeq = static_cast<uint64_t>(ledger.last_position() + 1);

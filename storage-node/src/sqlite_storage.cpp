@@ -696,6 +696,14 @@ class SqliteStorage final : public Storage {
     return run_done(s, "purge nonces");
   }
 
+  Status forget_nonce(const std::string& nonce) override {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = replay_.prepare("DELETE FROM nonces WHERE nonce = ?1");
+    if (s.valid()) s.bind(1, nonce);
+    return run_done(s, "forget nonce");
+  }
+
   void close() override {
     std::scoped_lock lock(write_mutex_, replay_mutex_, pool_mutex_);
     if (closed_) return;

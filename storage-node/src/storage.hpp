@@ -155,6 +155,9 @@ class Storage {
   // false when the nonce was already there (a concurrent replay lost the race).
   virtual Result<bool> record_nonce(const std::string& nonce, int64_t expires_at) = 0;
   virtual Status purge_nonces(int64_t now) = 0;
+  // Releases a nonce whose write the log could not take (UNAVAILABLE), so the caller's retry of the
+  // same request is not refused here; apply()'s replicated replay check still holds.
+  virtual Status forget_nonce(const std::string& nonce) = 0;
 
   // Flushes and closes; further calls fail.
   virtual void close() = 0;
