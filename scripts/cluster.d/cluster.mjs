@@ -124,7 +124,7 @@ export async function startNatsCluster({ dir, servers = 3, users, stream = "IDOS
   for (const s of list) s.start();
   await waitFor(async () => {
     for (const s of list) {
-      const r = await fetch(`http://127.0.0.1:${s.httpPort}/healthz?js-enabled-only=true`).catch(() => null);
+      const r = await fetch(`http://127.0.0.1:${s.httpPort}/healthz`).catch(() => null);
       if (!r || r.status !== 200) return false;
     }
     return true;

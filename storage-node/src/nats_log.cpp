@@ -292,8 +292,16 @@ Result<std::unique_ptr<NatsLog>> NatsLog::start(const NatsSettings& settings, Le
   impl->subject = settings.stream + ".tx";
   impl->durable = "node_" + settings.node_id.substr(0, 16);
   IDOS_CHECK(impl->connect());
-  IDOS_CHECK(impl->ensure_stream());
-  IDOS_CHECK(impl->subscribe());
+  // A cluster that just started may not have elected its JetStream leader yet: retry for 30 s.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    Status st = impl->ensure_stream();
+    if (st.ok()) st = impl->subscribe();
+    if (st.ok()) break;
+    if (st.code() != ErrorCode::unavailable || std::chrono::steady_clock::now() > deadline) return st.error();
+    log_event(LogLevel::warn, "log_not_ready", {{"message", st.error().message}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   std::unique_ptr<NatsLog> log(new NatsLog(std::move(impl)));
   Impl* raw = log->impl_.get();
   raw->consumer = std::thread([raw] { raw->consume(); });

@@ -229,6 +229,8 @@ test("6. a rogue publisher with valid NATS credentials: forged and replayed sign
   await publishAsNode(credsFile, "IDOS_LOG.tx", tx(applied.header, { credential: other }, applied.raw));
   // (d) not a transaction at all.
   await publishAsNode(credsFile, "IDOS_LOG.tx", "not json");
+  // Five entries: forged, read-request replay, the victim's write, its replay, "not json".
+  await waitFor(async () => (await positions()).every((p) => p >= start + 5), 15000, () => "rogue entries not applied");
   const s = await sameStateEverywhere();
   assert.ok(s.position >= start + 5, `${s.position - start} entries`);
   for (let p = start + 1; p <= s.position; p++) {
