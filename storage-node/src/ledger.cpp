@@ -424,7 +424,39 @@ Result<ApplyOutcome> outcome_of(const AppliedRequest& applied) {
   return out;
 }
 
+void Ledger::advance_to(int64_t position) {
+  int64_t seen = last_position_.load();
+  while (seen < position && !last_position_.compare_exchange_weak(seen, position)) {
+  }
+}
+
 Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, int64_t log_time) {
+  IDOS_TRY(auto results, apply_batch({Entry{&tx, log_position, log_time}}));
+  return std::move(results.front());
+}
+
+Result<std::vector<Result<ApplyOutcome>>> Ledger::apply_batch(const std::vector<Entry>& entries) {
+  std::vector<Result<ApplyOutcome>> results;
+  results.reserve(entries.size());
+  Status st = storage_.write([&](StateWriter& w) -> Status {
+    results.clear();
+    for (const Entry& e : entries) {
+      auto r = apply_in(w, *e.tx, e.position, e.log_time);
+      if (!r.ok() && r.code() == ErrorCode::internal) return r.error();
+      results.push_back(std::move(r));
+    }
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  for (const Entry& e : entries) advance_to(e.position);
+  return results;
+}
+
+Result<ApplyOutcome> Ledger::apply_in(StateWriter& outer, const Transaction& tx, int64_t log_position, int64_t log_time) {
+  IDOS_TRY(int64_t last, outer.last_applied_position());
+  if (log_position <= last) {
+    return make_error(ErrorCode::replayed, "log position " + std::to_string(log_position) + " was already applied");
+  }
   IDOS_TRY(std::string serialized, tx.serialize());
   const std::string tx_sha256 = hex_encode(sha256(as_bytes(serialized)));
   ApplyOutcome out;
@@ -464,16 +496,7 @@ Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, 
     return w.record_applied_request(AppliedRequest{replay->key, request->request_sha256, log_position, keep, outcome.dump()});
   };
 
-  auto applied = [&] {
-    int64_t seen = last_position_.load();
-    while (seen < log_position && !last_position_.compare_exchange_weak(seen, log_position)) {
-    }
-  };
-  Status done = storage_.write([&](StateWriter& w) -> Status {
-    IDOS_TRY(int64_t last, w.last_applied_position());
-    if (log_position <= last) {
-      return make_error(ErrorCode::replayed, "log position " + std::to_string(log_position) + " was already applied");
-    }
+  Status done = outer.nested([&](StateWriter& w) -> Status {
     if (!request) return request_error;
     IDOS_TRY(earlier, w.find_applied_request(replay->key));
     if (earlier && earlier->request_sha256 == request->request_sha256) {
@@ -496,25 +519,19 @@ Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, 
     IDOS_TRY(std::string rows, w.rows_digest(log_position));
     return record_log(w, "OK", rows);
   });
-  if (done.ok()) {
-    applied();
-    return out;
-  }
+  if (done.ok()) return out;
   const Error refusal = done.error();
-  if (refusal.code == ErrorCode::internal) return refusal;  // storage failure: nothing recorded
+  if (refusal.code == ErrorCode::internal) return refusal;  // storage failure: the batch rolls back
   // A refusal (or a retry of an applied request) keeps its position; nothing else changes but the
   // spent key of a verified request, which keeps the refusal as its outcome.
-  Status recorded = storage_.write([&](StateWriter& w) -> Status {
-    IDOS_TRY(int64_t last, w.last_applied_position());
-    if (log_position <= last) return ok_status();
-    if (earlier) return record_log(w, "DUPLICATE", kEmptyRowsDigest);
+  auto recorded = [&]() -> Status {
+    if (earlier) return record_log(outer, "DUPLICATE", kEmptyRowsDigest);
     if (verified) {
-      IDOS_CHECK(record_request(w, json{{"code", error_code_name(refusal.code)}, {"message", refusal.message}}));
+      IDOS_CHECK(record_request(outer, json{{"code", error_code_name(refusal.code)}, {"message", refusal.message}}));
     }
-    return record_log(w, std::string(error_code_name(refusal.code)), kEmptyRowsDigest);
-  });
-  if (!recorded.ok()) return recorded.error();
-  applied();
+    return record_log(outer, std::string(error_code_name(refusal.code)), kEmptyRowsDigest);
+  }();
+  if (!recorded.ok()) return make_error(ErrorCode::internal, recorded.error().message);
   if (earlier) return outcome_of(*earlier);
   return refusal;
 }

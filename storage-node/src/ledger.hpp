@@ -92,9 +92,22 @@ class Ledger {
   // position, objects and result, or its refusal) and changes nothing.
   Result<ApplyOutcome> apply(const Transaction& tx, int64_t log_position, int64_t log_time);
 
+  // Several consecutive log entries in ONE storage transaction (one fsync): each gets exactly the
+  // outcome apply() would give it. A storage failure (INTERNAL) rolls the whole batch back and is
+  // the batch's error.
+  struct Entry {
+    const Transaction* tx;
+    int64_t position;
+    int64_t log_time;
+  };
+  Result<std::vector<Result<ApplyOutcome>>> apply_batch(const std::vector<Entry>& entries);
+
   int64_t last_position() const;
 
  private:
+  // One entry inside the caller's transaction; INTERNAL means the transaction must roll back.
+  Result<ApplyOutcome> apply_in(StateWriter& w, const Transaction& tx, int64_t log_position, int64_t log_time);
+  void advance_to(int64_t position);
   Storage& storage_;
   const Plugin& plugin_;
   const NodeKeys& keys_;

@@ -197,35 +197,50 @@ struct NatsLog::Impl {
     return ok_status();
   }
 
-  void apply_message(natsMsg* msg) {
-    jsMsgMetaData* meta = nullptr;
-    if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) return;
-    const auto position = static_cast<int64_t>(meta->Sequence.Stream);
-    const int64_t log_time = meta->Timestamp / 1000000000;
-    jsMsgMetaData_Destroy(meta);
-    if (position <= ledger.last_position()) {
-      natsMsg_Ack(msg, nullptr);  // redelivered: applied before
-      return;
+  // One fetched batch: every new entry applied in ONE storage transaction (one fsync), then
+  // acknowledged; the edge's waiters are woken with each entry's outcome.
+  void apply_batch(natsMsgList& list) {
+    std::vector<Transaction> txs;
+    std::vector<Ledger::Entry> entries;
+    std::vector<natsMsg*> to_ack;
+    txs.reserve(static_cast<size_t>(list.Count));
+    const int64_t last = ledger.last_position();
+    for (int i = 0; i < list.Count; ++i) {
+      natsMsg* msg = list.Msgs[i];
+      jsMsgMetaData* meta = nullptr;
+      if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) continue;  // not a JetStream message: not ours
+      const auto position = static_cast<int64_t>(meta->Sequence.Stream);
+      const int64_t log_time = meta->Timestamp / 1000000000;
+      jsMsgMetaData_Destroy(meta);
+      to_ack.push_back(msg);
+      if (position <= last || (!entries.empty() && position <= entries.back().position)) continue;  // redelivered
+      const std::string_view text(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+      auto tx = parse_transaction(text, settings.max_entry_bytes);
+      // An entry no node can read is still an entry: apply() refuses it (no signed request) at its
+      // position, the same way on every node.
+      if (tx.ok()) {
+        txs.push_back(std::move(*tx));
+      } else {
+        Transaction unreadable;
+        unreadable.operation = "unreadable";
+        txs.push_back(std::move(unreadable));
+      }
+      entries.push_back(Ledger::Entry{nullptr, position, log_time});
     }
-    const std::string_view text(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
-    auto tx = parse_transaction(text, settings.max_entry_bytes);
-    // An entry no node can read is still an entry: apply() refuses it (no signed request) at its
-    // position, the same way on every node.
-    Transaction unreadable;
-    unreadable.operation = "unreadable";
-    auto outcome = ledger.apply(tx.ok() ? *tx : unreadable, position, log_time);
-    if (!outcome.ok() && outcome.code() == ErrorCode::internal) {
-      // Storage failure: not applied. Stop acking; the entry comes again after a resubscribe.
-      log_event(LogLevel::error, "apply_failed", {{"position", position}, {"message", outcome.error().message}});
-      throw_away_subscription = true;
-      return;
-    }
-    natsMsg_Ack(msg, nullptr);
-    {
+    for (size_t i = 0; i < entries.size(); ++i) entries[i].tx = &txs[i];
+    if (!entries.empty()) {
+      auto results = ledger.apply_batch(entries);
+      if (!results.ok()) {
+        // Storage failure: nothing applied, nothing acknowledged; the entries come again after a resubscribe.
+        log_event(LogLevel::error, "apply_failed", {{"position", entries.front().position}, {"message", results.error().message}});
+        throw_away_subscription = true;
+        return;
+      }
       std::lock_guard<std::mutex> lock(mutex);
-      outcomes.insert_or_assign(position, std::move(outcome));
+      for (size_t i = 0; i < entries.size(); ++i) outcomes.insert_or_assign(entries[i].position, std::move((*results)[i]));
       while (outcomes.size() > kOutcomesKept) outcomes.erase(outcomes.begin());
     }
+    for (natsMsg* msg : to_ack) natsMsg_Ack(msg, nullptr);
     applied_cv.notify_all();
   }
 
@@ -245,7 +260,7 @@ struct NatsLog::Impl {
       jsErrCode jerr = static_cast<jsErrCode>(0);
       natsStatus s = natsSubscription_Fetch(&list, sub, kFetchBatch, kFetchWaitMs, &jerr);
       if (s == NATS_OK) {
-        for (int i = 0; i < list.Count && !throw_away_subscription; ++i) apply_message(list.Msgs[i]);
+        apply_batch(list);
         natsMsgList_Destroy(&list);
       } else if (s != NATS_TIMEOUT) {
         natsMsgList_Destroy(&list);
@@ -340,8 +355,12 @@ Result<ApplyOutcome> NatsLog::append(const Transaction& tx, int64_t) {
   jsPubAck_Destroy(ack);
   {
     std::unique_lock<std::mutex> lock(impl_->mutex);
+    // Applied, with its outcome kept here; or applied before the kept window (a de-duplicated
+    // publish of an old entry: looked up below). The ledger advances before the outcomes are kept.
+    auto& kept = impl_->outcomes;
     const bool applied = impl_->applied_cv.wait_for(lock, kApplyWait, [&] {
-      return impl_->ledger.last_position() >= position || impl_->stopping.load();
+      return kept.count(position) > 0 || impl_->stopping.load() ||
+             (impl_->ledger.last_position() >= position && (kept.empty() || position < kept.begin()->first));
     });
     if (!applied || impl_->ledger.last_position() < position) {
       return make_error(ErrorCode::unavailable, "the log holds this write at position " + std::to_string(position) +

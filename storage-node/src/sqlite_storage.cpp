@@ -479,6 +479,15 @@ class SqliteWriter final : public StateWriter {
     if (s.valid()) s.bind(1, r.replay_key).bind(2, r.request_sha256).bind(3, r.position).bind(4, r.keep_until).bind(5, r.outcome);
     return run_done(s, "record applied request");
   }
+  Status nested(const std::function<Status(StateWriter&)>& fn) override {
+    IDOS_CHECK(c_.exec("SAVEPOINT entry"));
+    Status st = fn(*this);
+    if (st.ok()) return c_.exec("RELEASE entry");
+    Status undone = c_.exec("ROLLBACK TO entry");
+    if (undone.ok()) undone = c_.exec("RELEASE entry");
+    if (!undone.ok()) return undone.error();  // internal: the caller rolls the whole transaction back
+    return st;
+  }
   Status purge_applied_requests(int64_t log_time) override {
     Stmt s = c_.prepare("DELETE FROM applied_requests WHERE keep_until < ?1");
     if (s.valid()) s.bind(1, log_time);

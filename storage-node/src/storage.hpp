@@ -120,6 +120,9 @@ class StateWriter {
   virtual Status record_applied_request(const AppliedRequest& row) = 0;
   // Drops applied requests whose keep_until < log_time (deterministic: log time, not the clock).
   virtual Status purge_applied_requests(int64_t log_time) = 0;
+  // Runs `fn` as a nested step (SQLite SAVEPOINT): its writes are undone when it fails, the rest of
+  // the transaction stays. Lets one transaction hold a batch of log entries, some refused.
+  virtual Status nested(const std::function<Status(StateWriter&)>& fn) = 0;
 };
 
 class Storage {
