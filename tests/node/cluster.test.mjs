@@ -300,3 +300,33 @@ test("3+4. kill -9 of the stream leader mid-stream: writes pause, then resume; t
   const all = receipted.filter((w) => w.owner);
   await readableEverywhere(all.slice(-20));
 });
+
+test("a read ahead of this node's log waits, then 503 UNAVAILABLE with Retry-After, never older data", async () => {
+  const u = users[0];
+  const ahead = (await positions())[0] + 1000;
+  const started = Date.now();
+  const r = await call(nodes()[0], "GET", "/v1/credentials", { wallet: u.wallet, headers: { "idos-min-position": String(ahead) } });
+  assert.equal(r.status, 503, r.text);
+  assert.equal(r.body.code, "UNAVAILABLE");
+  assert.equal(r.headers.get("retry-after"), "1");
+  assert.ok(Date.now() - started >= 1900, "waited before refusing");
+  const bad = await call(nodes()[0], "GET", "/v1/credentials", { wallet: u.wallet, headers: { "idos-min-position": "-1" } });
+  assert.equal(bad.status, 400);
+});
+
+test("a majority of NATS servers down: writes answer 503 UNAVAILABLE, reads keep working", async () => {
+  const alive = network.cluster.servers.filter((s) => s.proc);
+  assert.equal(alive.length, 2, "one server is already down for good (test 3+4)");
+  await alive[0].kill9();
+  const u = users[0];
+  const credential = await makeCredential({ userId: u.userId, plaintext: "no quorum", recipientPublicKey: u.key.publicKey, issuer: u.issuer });
+  const r = await call(u.node, "POST", "/v1/credentials", { wallet: u.wallet, body: { credential } });
+  assert.equal(r.status, 503, r.text);
+  assert.equal(r.body.code, "UNAVAILABLE");
+  assert.ok(r.headers.get("retry-after"));
+  const w = receipted[receipted.length - 1];
+  for (const n of nodes()) {
+    const read = await call(n, "GET", `/v1/credentials/${w.credentialId}`, { wallet: w.owner.wallet });
+    assert.equal(read.status, 200, read.text);
+  }
+});
