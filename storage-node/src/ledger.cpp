@@ -493,7 +493,8 @@ Result<ApplyOutcome> Ledger::apply_in(StateWriter& outer, const Transaction& tx,
     IDOS_CHECK(w.purge_applied_requests(log_time));
     // keep_until 0 means "forever" for the plugin; the request expires long before INT64_MAX.
     const int64_t keep = replay->keep_until == 0 ? std::numeric_limits<int64_t>::max() : replay->keep_until;
-    return w.record_applied_request(AppliedRequest{replay->key, request->request_sha256, log_position, keep, outcome.dump()});
+    return w.record_applied_request(AppliedRequest{replay->key, request->request_sha256, log_position, keep,
+                                                   outcome.dump(-1, ' ', false, json::error_handler_t::replace)});
   };
 
   Status done = outer.nested([&](StateWriter& w) -> Status {
@@ -503,8 +504,15 @@ Result<ApplyOutcome> Ledger::apply_in(StateWriter& outer, const Transaction& tx,
       return make_error(ErrorCode::replayed, "the identical request was applied before");  // answered below
     }
     earlier.reset();
-    IDOS_TRY(Caller caller, verify_signed_request(plugin_, *request, log_time, /*seen_before=*/false, request->doc["method"].get<std::string>(),
-                                                  request->doc["path"].get<std::string>(), tx.body));
+    // The route is checked against the operation below (payload_of_request); here the body hash.
+    // value(): the document is not validated yet, and any entry may come from a rogue publisher.
+    auto text_member = [&](const char* key) {
+      auto it = request->doc.find(key);
+      return it != request->doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string method = text_member("method");
+    const std::string path = text_member("path");
+    IDOS_TRY(Caller caller, verify_signed_request(plugin_, *request, log_time, /*seen_before=*/false, method, path, tx.body));
     // A different request with a spent key: REPLAYED (the plugin's verdict with seen_before).
     IDOS_TRY(auto spent, w.find_applied_request(replay->key));
     if (spent) IDOS_CHECK(plugin_.validate("signed_request", request->text, log_time, true));

@@ -227,12 +227,14 @@ test("6. a rogue publisher with valid NATS credentials: forged and replayed sign
   void w;
   const other = await makeCredential({ userId: victim.userId, plaintext: "swapped", recipientPublicKey: victim.key.publicKey });
   await publishAsNode(credsFile, "IDOS_LOG.tx", tx(applied.header, { credential: other }, applied.raw));
-  // (d) not a transaction at all.
+  // (d) not a transaction at all; (e) a signed request of the wrong shape (a number for the method).
   await publishAsNode(credsFile, "IDOS_LOG.tx", "not json");
-  // Five entries: forged, read-request replay, the victim's write, its replay, "not json".
-  await waitFor(async () => (await positions()).every((p) => p >= start + 5), 15000, () => "rogue entries not applied");
+  const badShape = Buffer.from(JSON.stringify({ caller_wallet_type: "FaceSign", method: 5, path: [] })).toString("base64");
+  await publishAsNode(credsFile, "IDOS_LOG.tx", tx(badShape, { credential }));
+  // Six entries: forged, read-request replay, the victim's write, its replay, "not json", bad shape.
+  await waitFor(async () => (await positions()).every((p) => p >= start + 6), 15000, () => "rogue entries not applied");
   const s = await sameStateEverywhere();
-  assert.ok(s.position >= start + 5, `${s.position - start} entries`);
+  assert.ok(s.position >= start + 6, `${s.position - start} entries`);
   for (let p = start + 1; p <= s.position; p++) {
     const entries = await Promise.all(nodes().map((n) => signedEntry(n, p)));
     for (const e of entries) assert.equal(e.result, entries[0].result);
