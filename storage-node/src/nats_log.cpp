@@ -229,7 +229,11 @@ struct NatsLog::Impl {
     }
     for (size_t i = 0; i < entries.size(); ++i) entries[i].tx = &txs[i];
     if (!entries.empty()) {
+      const auto started = std::chrono::steady_clock::now();
       auto results = ledger.apply_batch(entries);
+      log_event(LogLevel::debug, "applied_batch",
+                {{"first", entries.front().position}, {"entries", entries.size()},
+                 {"ms", std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count() / 1000.0}});
       if (!results.ok()) {
         // Storage failure: nothing applied, nothing acknowledged; the entries come again after a resubscribe.
         log_event(LogLevel::error, "apply_failed", {{"position", entries.front().position}, {"message", results.error().message}});
