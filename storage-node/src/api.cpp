@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "idos/primitives/encoding.hpp"
@@ -12,6 +13,7 @@
 #include "idos/primitives/time.hpp"
 #include "idos/primitives/uuid.hpp"
 #include "log.hpp"
+#include "signed_request.hpp"
 
 namespace idos::node {
 
@@ -98,10 +100,16 @@ json credential_meta_json(const CredentialRow& r) {
               {"log_position", r.log_position}};
 }
 
-struct Caller {
-  std::string wallet;
+// A caller the edge authenticated, and the request as received (a transaction carries it).
+struct Authenticated {
+  std::string wallet;  // canonical
   std::string wallet_type;
   std::string public_key;
+  std::string signed_request;  // the header value
+  std::string body;
+  std::string nonce_key;  // the replay key recorded in the edge's nonce store
+  // Set when this exact request was applied before (a client's retry): answered with its outcome.
+  std::optional<AppliedRequest> retry;
 };
 
 class Api {
@@ -175,6 +183,7 @@ class Api {
     route(s, "POST", "/v1/grants/dag", &Api::delegated_access_grant);
     route(s, "DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
     route(s, "GET", "/v1/public/grants", &Api::public_grants);
+    route(s, "GET", R"(/v1/log/([0-9]{1,18}))", &Api::log_entry);
   }
 
  private:
@@ -213,7 +222,7 @@ class Api {
   // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
   // The plugin checks fields, signature and freshness at the wall clock `now`; the node checks that
   // method, path and body hash are those of this request, and that the nonce is new.
-  bool authenticate(const httplib::Request& req, httplib::Response& res, int64_t now, Caller& out) {
+  bool authenticate(const httplib::Request& req, httplib::Response& res, int64_t now, Authenticated& out) {
     auto refuse = [&](ErrorCode code, const std::string& message) {
       c_.metrics.count_auth_failure(std::string(error_code_name(code)));
       fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
@@ -222,14 +231,11 @@ class Api {
     if (!req.has_header(kSignedRequestHeader)) {
       return refuse(ErrorCode::forbidden, "this endpoint needs a signed request (header Idos-Signed-Request)");
     }
-    auto raw = base64_decode(req.get_header_value(kSignedRequestHeader), 8192);
-    if (!raw.ok()) return refuse(raw.code(), "Idos-Signed-Request: " + raw.error().message);
-    const std::string text(as_text(*raw));
-    auto doc = parse_json(text, JsonLimits{8192, 4});
-    if (!doc.ok()) return refuse(doc.code(), "Idos-Signed-Request: " + doc.error().message);
-    if (!doc->is_object()) return refuse(ErrorCode::invalid_input, "Idos-Signed-Request: not a JSON object");
+    const std::string header = req.get_header_value(kSignedRequestHeader);
+    auto request = decode_signed_request(header);
+    if (!request.ok()) return refuse(request.code(), request.error().message);
     // The plugin names the request's single-use value and how long it matters.
-    auto replay = c_.plugin.replay_key("signed_request", text);
+    auto replay = c_.plugin.replay_key("signed_request", request->text);
     bool seen = false;
     if (replay.ok()) {
       auto s = c_.storage.nonce_seen(replay->key);
@@ -238,32 +244,36 @@ class Api {
         return false;
       }
       seen = *s;
+      if (seen) {
+        // A client's retry of a write this network applied: the same outcome again, not REPLAYED.
+        auto applied = c_.storage.find_applied_request(replay->key);
+        if (!applied.ok()) {
+          storage_failed(res, applied.error());
+          return false;
+        }
+        if (*applied && (*applied)->request_sha256 == request->request_sha256) {
+          out.retry = **applied;
+          seen = false;
+        }
+      }
     }
-    if (auto v = c_.plugin.validate("signed_request", text, now, seen); !v.ok()) {
-      return refuse(v.code(), v.error().message);
-    }
+    auto caller = verify_signed_request(c_.plugin, *request, now, seen, req.method, req.target, req.body);
+    if (!caller.ok()) return refuse(caller.code(), caller.error().message);
     if (!replay.ok()) return refuse(replay.code(), replay.error().message);  // unreachable after validation
-    // The validator accepted it, so these members exist and are strings.
-    const std::string method = (*doc)["method"].get<std::string>();
-    const std::string path = (*doc)["path"].get<std::string>();
-    const std::string body_sha = (*doc)["body_sha256"].get<std::string>();
-    if (method != req.method) return refuse(ErrorCode::mismatch, "signed method is not this request's method");
-    if (path != req.target) return refuse(ErrorCode::mismatch, "signed path is not this request's path");
-    if (body_sha != hex_encode(sha256(as_bytes(req.body)))) {
-      return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
+    if (!out.retry) {
+      auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
+      if (!recorded.ok()) {
+        storage_failed(res, recorded.error());
+        return false;
+      }
+      if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
     }
-    auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
-    if (!recorded.ok()) {
-      storage_failed(res, recorded.error());
-      return false;
-    }
-    if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
-    out.wallet_type = (*doc)["caller_wallet_type"].get<std::string>();
-    // Signed as the wallet spells it (e.g. EIP-55); known to the node by its canonical spelling.
-    auto canonical = c_.plugin.canonical_wallet_identifier(out.wallet_type, (*doc)["caller_wallet_identifier"].get<std::string>());
-    if (!canonical.ok()) return refuse(canonical.code(), canonical.error().message);
-    out.wallet = *canonical;
-    if (auto pk = doc->find("caller_public_key"); pk != doc->end() && pk->is_string()) out.public_key = pk->get<std::string>();
+    out.wallet = caller->wallet;
+    out.wallet_type = caller->wallet_type;
+    out.public_key = caller->public_key;
+    out.signed_request = header;
+    out.nonce_key = replay->key;
+    if (req.method != "GET") out.body = req.body;
     t_request.caller = out.wallet;
     double retry_after = 0;
     if (!c_.rate_limiter.allow(out.wallet, retry_after)) {
@@ -276,7 +286,7 @@ class Api {
   }
 
   // The registered wallet of the caller (403 when the wallet belongs to no user).
-  bool registered(httplib::Response& res, const Caller& caller, WalletRow& out) {
+  bool registered(httplib::Response& res, const Authenticated& caller, WalletRow& out) {
     auto w = c_.storage.find_wallet(caller.wallet);
     if (!w.ok()) {
       storage_failed(res, w.error());
@@ -311,16 +321,25 @@ class Api {
   }
 
   // Submits a transaction and answers with its result and one signed receipt per stored object.
-  void submit(httplib::Response& res, Transaction tx, int64_t now, int success_status) {
-    auto outcome = c_.ledger.submit(tx, now);
-    c_.metrics.set_log_position(c_.ledger.last_position());
+  // A retry of an applied request gets the first outcome again (same position, same receipts).
+  void submit(httplib::Response& res, const Authenticated& caller, Transaction tx, int64_t now, int success_status) {
+    Result<ApplyOutcome> outcome = caller.retry ? outcome_of(*caller.retry) : c_.log.append(tx, now);
+    c_.metrics.set_log_position(c_.log.applied_position());
     if (!outcome.ok()) {
       c_.metrics.count_write(tx.operation, std::string(error_code_name(outcome.code())));
       if (outcome.code() == ErrorCode::internal) {
-        // No receipt: nothing was recorded (Ledger::submit), or a COMMIT's outcome is unknown. A
-        // retry with a new signed request is safe (a write that had landed is refused as REPLAYED).
+        // No receipt: nothing was recorded (Ledger::submit), or a COMMIT's outcome is unknown. The
+        // edge nonce goes so that a retry of the same request is possible: apply()'s replicated
+        // replay check answers it with the first outcome if the write had landed after all.
         log_event(LogLevel::error, "apply_failed", {{"operation", tx.operation}, {"message", outcome.error().message}});
+        if (!caller.retry) (void)c_.storage.forget_nonce(caller.nonce_key);
         storage_failed(res, outcome.error(), "the write was not confirmed; retry later");
+        return;
+      }
+      if (outcome.code() == ErrorCode::unavailable) {
+        if (!caller.retry) (void)c_.storage.forget_nonce(caller.nonce_key);
+        res.set_header("Retry-After", "2");
+        fail(res, 503, outcome.error());
         return;
       }
       fail(res, outcome.error());
@@ -357,9 +376,11 @@ class Api {
     send_json(res, success_status, body);
   }
 
-  static Transaction make_tx(const char* op, const Caller& caller, json payload) {
+  static Transaction make_tx(const char* op, const Authenticated& caller, json payload) {
     Transaction tx;
     tx.operation = op;
+    tx.signed_request = caller.signed_request;
+    tx.body = caller.body;
     tx.actor_wallet = caller.wallet;
     tx.actor_wallet_type = caller.wallet_type;
     tx.actor_public_key = caller.public_key;
@@ -370,18 +391,22 @@ class Api {
   // --- public endpoints --------------------------------------------------------------------------
   void health(const httplib::Request&, httplib::Response& res) {
     Status st = c_.storage.health_check();
-    json body{{"status", st.ok() ? "ok" : "degraded"},
+    const bool diverged = c_.consistency != nullptr && c_.consistency->diverged();
+    json body{{"status", diverged ? "diverged" : (st.ok() ? "ok" : "degraded")},
               {"version", IDOS_VERSION},
               {"plugin_abi", c_.plugin.abi_version()},
               {"plugin_version", c_.plugin.version()},
               {"storage", st.ok() ? "ok" : "error"},
               {"node_id", c_.keys.node_id()},
-              {"log_position", c_.ledger.last_position()}};
-    send_json(res, st.ok() ? 200 : 503, body);
+              {"log_position", c_.log.applied_position()},
+              {"log", c_.log.kind()},
+              {"log_writable", c_.log.writable()}};
+    if (c_.consistency != nullptr) body["consistency"] = c_.consistency->status();
+    send_json(res, st.ok() && !diverged ? 200 : 503, body);
   }
 
   void metrics(const httplib::Request&, httplib::Response& res) {
-    c_.metrics.set_log_position(c_.ledger.last_position());
+    c_.metrics.set_log_position(c_.log.applied_position());
     res.status = 200;
     res.set_content(c_.metrics.render(IDOS_VERSION, c_.plugin.abi_version()), "text/plain; version=0.0.4");
   }
@@ -392,12 +417,44 @@ class Api {
                    {"version", IDOS_VERSION},
                    {"plugin_abi", c_.plugin.abi_version()},
                    {"plugin_version", c_.plugin.version()},
-                   {"log_position", c_.ledger.last_position()},
+                   {"log_position", c_.log.applied_position()},
                    {"max_body", c_.config.max_body}});
+  }
+
+  // GET /v1/log/{position}: this node's applied entry at `position`, signed with its identity key
+  // (docs/cluster.md): what peers compare and what a client collects for a quorum of receipts.
+  void log_entry(const httplib::Request& req, httplib::Response& res) {
+    int64_t position = 0;
+    if (!parse_decimal(req.matches[1], 1, int64_t{1} << 62, position)) {
+      return fail(res, 400, ErrorCode::invalid_input, "position: a decimal integer from 1");
+    }
+    auto row = c_.storage.log_entry(position);
+    if (!row.ok()) return storage_failed(res, row.error());
+    if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: this node has not applied position " + std::to_string(position));
+    auto signed_entry = signed_log_entry(c_.keys, **row);
+    if (!signed_entry.ok()) return fail(res, 500, ErrorCode::internal, "cannot sign the log entry");
+    send_json(res, 200, *signed_entry);
+  }
+
+  // Idos-Min-Position on a read: waits up to 2 s for this node to apply that position, then
+  // refuses (503 UNAVAILABLE, Retry-After) rather than answer from an older state.
+  bool min_position_reached(const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header(kMinPositionHeader)) return true;
+    int64_t position = 0;
+    if (!parse_decimal(req.get_header_value(kMinPositionHeader), 0, int64_t{1} << 62, position)) {
+      fail(res, 400, ErrorCode::invalid_input, "Idos-Min-Position: a decimal log position");
+      return false;
+    }
+    if (c_.log.wait_applied(position, std::chrono::milliseconds(2000))) return true;
+    res.set_header("Retry-After", "1");
+    fail(res, 503, ErrorCode::unavailable,
+         "this node has applied position " + std::to_string(c_.log.applied_position()) + ", not yet " + std::to_string(position));
+    return false;
   }
 
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
   void public_grants(const httplib::Request& req, httplib::Response& res) {
+    if (!min_position_reached(req, res)) return;
     GrantQuery q;
     for (const auto& [key, value] : req.params) {
       if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
@@ -453,7 +510,7 @@ class Api {
   // --- users and wallets -------------------------------------------------------------------------
   void create_user(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"user_id", "encryption_public_key"}, body)) return;
@@ -469,13 +526,14 @@ class Api {
       randombytes_buf(random.data(), random.size());
       id = uuid_v4_from_random(random);  // chosen at the edge: apply() stays deterministic
     }
-    submit(res, make_tx(kOpCreateUser, caller, json{{"user_id", id}, {"encryption_public_key", enc->value_or("")}}),
+    submit(res, caller, make_tx(kOpCreateUser, caller, json{{"user_id", id}, {"encryption_public_key", enc->value_or("")}}),
            now, 201);
   }
 
   void get_me(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto user = c_.storage.find_user(me.user_id);
@@ -495,7 +553,7 @@ class Api {
 
   void add_wallet(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res,
@@ -514,23 +572,23 @@ class Api {
       if (!v.ok()) return fail(res, v.error());
       payload[key] = v->value_or("");
     }
-    submit(res, make_tx(kOpAddWallet, caller, std::move(payload)), now, 201);
+    submit(res, caller, make_tx(kOpAddWallet, caller, std::move(payload)), now, 201);
   }
 
   // --- credentials -------------------------------------------------------------------------------
   void put_credential(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"credential"}, body)) return;
     if (auto o = get_object_field(body, "credential"); !o.ok()) return fail(res, o.error());
-    submit(res, make_tx(kOpPutCredential, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpPutCredential, caller, std::move(body)), now, 201);
   }
 
   void write_by_dwg(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"dwg", "credential", "shared_copy", "content_hash"}, body)) return;
@@ -538,12 +596,13 @@ class Api {
       if (auto o = get_object_field(body, key); !o.ok()) return fail(res, o.error());
     }
     if (auto h = get_string_field(body, "content_hash", kMaxIdChars); !h.ok()) return fail(res, h.error());
-    submit(res, make_tx(kOpWriteByDwg, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpWriteByDwg, caller, std::move(body)), now, 201);
   }
 
   void list_credentials(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto rows = c_.storage.credentials_of(me.user_id);
@@ -579,8 +638,9 @@ class Api {
   }
 
   void get_credential(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "credential id")) return;
     WalletRow me;
@@ -595,7 +655,7 @@ class Api {
   // --- sharing and grants ------------------------------------------------------------------------
   void share(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"shared_copy", "grantee", "locked_until", "content_hash"}, body)) return;
@@ -603,13 +663,14 @@ class Api {
     if (auto g = get_string_field(body, "grantee", kMaxIdChars); !g.ok()) return fail(res, g.error());
     if (auto l = get_int_field(body, "locked_until", 0, kMaxUnixTime); !l.ok()) return fail(res, l.error());
     if (auto h = get_string_field(body, "content_hash", kMaxIdChars); !h.ok()) return fail(res, h.error());
-    submit(res, make_tx(kOpShare, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpShare, caller, std::move(body)), now, 201);
   }
 
   // The grantee reads a shared copy: needs an unrevoked grant naming the calling wallet.
   void read_shared(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     const std::string data_id = req.matches[1];
     if (!uuid_param(res, data_id, "data_id")) return;
     auto grant = c_.storage.active_grant(caller.wallet, data_id);
@@ -624,8 +685,9 @@ class Api {
 
   // GET /v1/grants?role=owner|grantee: grants the caller's user owns, or names one of its wallets.
   void list_grants(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     std::string role = "owner";
     for (const auto& [key, value] : req.params) {
       if (key != "role") return fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key.substr(0, 64));
@@ -656,21 +718,21 @@ class Api {
 
   void delegated_access_grant(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"dag"}, body)) return;
     if (auto o = get_object_field(body, "dag"); !o.ok()) return fail(res, o.error());
-    submit(res, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
   }
 
   void revoke(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "grant id")) return;
-    submit(res, make_tx(kOpRevoke, caller, json{{"grant_id", id}}), now, 200);
+    submit(res, caller, make_tx(kOpRevoke, caller, json{{"grant_id", id}}), now, 200);
   }
 
   ApiContext& c_;

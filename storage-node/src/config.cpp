@@ -17,7 +17,8 @@ namespace {
 const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     "threads",    "queue",
                                      "max-body",  "read-timeout", "write-timeout", "keep-alive-timeout",
                                      "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config",
-                                     "storage", "pg"};
+                                     "storage", "pg",
+                                     "nats", "nats-creds", "stream", "stream-replicas", "peers", "peer-check-interval"};
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -119,6 +120,34 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
     c.storage = value;
   } else if (key == "pg") {
     c.pg_conninfo = value;  // never echoed in a message: it may hold a password
+  } else if (key == "nats") {
+    c.nats_urls.clear();
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      std::string url = trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (url.rfind("nats://", 0) != 0 || url.size() > 256) return bad("nats: expected nats://HOST:PORT[,nats://...], got '" + url + "'");
+      c.nats_urls.push_back(url);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (c.nats_urls.size() > 16) return bad("nats: at most 16 server URLs");
+  } else if (key == "nats-creds") {
+    c.nats_creds_path = value;
+  } else if (key == "stream") {
+    if (value.empty() || value.size() > 64) return bad("stream: 1..64 characters");
+    for (char ch : value) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return bad("stream: letters, digits, '_' and '-' only");
+    }
+    c.stream = value;
+  } else if (key == "stream-replicas") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 5));
+    c.stream_replicas = static_cast<int>(v);
+  } else if (key == "peers") {
+    c.peers_path = value;
+  } else if (key == "peer-check-interval") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.peer_check_interval = static_cast<int>(v);
   } else if (key == "log-level") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error")
       return bad("log-level: one of debug, info, warn, error");
@@ -161,6 +190,14 @@ flags win over the environment, which wins over the file):
   --pg CONNINFO             PostgreSQL connection string or URI for --storage postgres, e.g.
                             "host=/run/postgresql dbname=idos"; prefer IDOS_NODE_PG or a
                             ~/.pgpass file for a password (flags show in the process list)
+  --nats URL[,URL...]       NATS JetStream servers of the replicated log (nats://HOST:PORT); without
+                            it the log is embedded in this process (one node; docs/cluster.md)
+  --nats-creds FILE         this node's NATS user credentials (.creds file, mode 0600)
+  --stream NAME             the JetStream stream holding the log (default IDOS_LOG)
+  --stream-replicas N       replicas when this node creates the stream (default 3)
+  --peers FILE              the permitted nodes, JSON {"nodes": [{"node_id": "<64 hex>", "url":
+                            "http://HOST:PORT"}]}: their signed log entries are compared with ours
+  --peer-check-interval S   seconds between state checks (self-audit and peers; default 5)
   --help                    this text
   --version                 print the version
 

@@ -13,7 +13,12 @@
 //   under its mutex) and then calls wait_durable() outside it, where one durable flush transaction
 //   on a separate connection covers every commit completed before it (WAL is flushed in order). So
 //   concurrent writers share WAL flushes while every receipt still follows a flush of its commit.
-//   write() (any other caller) stays durable on its own.
+//   write() (any other caller, e.g. a batch of stream entries with --nats) stays durable on its own.
+// - StateWriter::nested() is a SAVEPOINT, as on SQLite: one transaction holds a batch of entries,
+//   and a refused entry (also one the server refused, which aborts the transaction until ROLLBACK
+//   TO) undoes only its own writes.
+// - rows_digest() hashes the same text as SQLite's (docs/cluster.md, "Same state, checked"), so
+//   SQLite and PostgreSQL nodes on one stream reach the same state hashes.
 // - A pool of read connections, also used for the replay store (nonces). Those sessions run with
 //   synchronous_commit=off: a nonce commit survives a crash of the node (the server has it) but not
 //   necessarily a crash of the PostgreSQL server in the last few hundred milliseconds, the same
@@ -40,6 +45,8 @@
 #include <string>
 #include <vector>
 
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/hash.hpp"
 #include "idos/primitives/secret.hpp"
 #include "log.hpp"
 
@@ -129,6 +136,26 @@ CREATE TABLE idos_flush(
 );
 INSERT INTO idos_flush(flushes) VALUES (0);
 )SQL",
+    // 2: the replicated log (docs/cluster.md), as SQLite's schema 2: running state hash, rows
+    // digest, applied requests, and the per-position indexes the rows digest reads.
+    R"SQL(
+ALTER TABLE log ADD COLUMN rows_sha256 text NOT NULL DEFAULT '';
+ALTER TABLE log ADD COLUMN state_hash text NOT NULL DEFAULT '';
+CREATE TABLE applied_requests(
+  replay_key text PRIMARY KEY,
+  request_sha256 text NOT NULL,
+  position bigint NOT NULL,
+  keep_until bigint NOT NULL,
+  outcome text NOT NULL
+);
+CREATE INDEX applied_requests_by_expiry ON applied_requests(keep_until);
+CREATE INDEX users_by_position ON users(log_position);
+CREATE INDEX wallets_by_position ON wallets(log_position);
+CREATE INDEX credentials_by_position ON credentials(log_position);
+CREATE INDEX grants_by_position ON grants(log_position);
+CREATE INDEX grants_by_revoked_position ON grants(revoked_position);
+CREATE INDEX used_dwgs_by_position ON used_dwgs(log_position);
+)SQL",
 };
 
 const char* kSchemaTable = R"SQL(
@@ -151,7 +178,9 @@ enum class Q : size_t {
   last_position, find_wallet, user_exists, credential_exists, find_credential_meta, find_credential,
   credentials_of, find_user, wallets_of, find_grant, active_grant, dwg_used, insert_user, insert_wallet,
   insert_credential, insert_grant, revoke_grant, record_dwg, append_log, log_row_at, nonce_seen,
-  record_nonce, purge_nonces, try_writer_lock, count_
+  record_nonce, purge_nonces, try_writer_lock, last_state_hash, find_applied_request, record_applied_request,
+  purge_applied_requests, log_entry, forget_nonce, digest_users, digest_wallets, digest_credentials, digest_grants,
+  digest_grant_revocations, digest_used_dwgs, count_
 };
 struct StatementDef {
   const char* sql;
@@ -191,13 +220,44 @@ const std::array<StatementDef, static_cast<size_t>(Q::count_)> kStatements = {{
     {"UPDATE grants SET revoked_at = $2, revoked_position = $3 WHERE id = $1 AND revoked_at IS NULL",
      {kText, kInt8, kInt8}},
     {"INSERT INTO used_dwgs(id, log_position) VALUES($1, $2)", {kText, kInt8}},
-    {"INSERT INTO log(position, log_time, operation, actor, tx_sha256, result) VALUES($1, $2, $3, $4, $5, $6)",
-     {kInt8, kInt8, kText, kText, kText, kText}},
-    {"SELECT log_time, operation, actor, tx_sha256, result FROM log WHERE position = $1", {kInt8}},
+    {"INSERT INTO log(position, log_time, operation, actor, tx_sha256, result, rows_sha256, state_hash) "
+     "VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+     {kInt8, kInt8, kText, kText, kText, kText, kText, kText}},
+    {"SELECT log_time, operation, actor, tx_sha256, result, state_hash FROM log WHERE position = $1", {kInt8}},
     {"SELECT 1 FROM nonces WHERE nonce = $1", {kText}},
     {"INSERT INTO nonces(nonce, expires_at) VALUES($1, $2) ON CONFLICT (nonce) DO NOTHING", {kText, kInt8}},
     {"DELETE FROM nonces WHERE expires_at < $1", {kInt8}},
     {"SELECT pg_try_advisory_lock($1)", {kInt8}},
+    {"SELECT state_hash FROM log ORDER BY position DESC LIMIT 1", {}},
+    {"SELECT replay_key, request_sha256, position, keep_until, outcome FROM applied_requests WHERE replay_key = $1",
+     {kText}},
+    {"INSERT INTO applied_requests(replay_key, request_sha256, position, keep_until, outcome) VALUES($1, $2, $3, $4, $5)",
+     {kText, kText, kInt8, kInt8, kText}},
+    {"DELETE FROM applied_requests WHERE keep_until < $1", {kInt8}},
+    {"SELECT position, log_time, operation, actor, tx_sha256, result, rows_sha256, state_hash FROM log "
+     "WHERE position = $1",
+     {kInt8}},
+    {"DELETE FROM nonces WHERE nonce = $1", {kText}},
+    // The rows digest's sections (docs/cluster.md "Same state, checked"), column for column as
+    // sqlite_storage.cpp's q_rows_digest: every column as text (bigint::text is the decimal form
+    // SQLite gives), ordered by the primary key's bytes (COLLATE "C" = SQLite's BINARY collation),
+    // whatever collation the database was created with.
+    {"SELECT id, encryption_public_key, created_at::text, log_position::text FROM users WHERE log_position = $1 "
+     "ORDER BY id COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT identifier, wallet_type, public_key, user_id, added_at::text, log_position::text FROM wallets "
+     "WHERE log_position = $1 ORDER BY identifier COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT id, user_id, role, issuer_auth_public_key, sha256, size::text, inserter, created_at::text, "
+     "log_position::text FROM credentials WHERE log_position = $1 ORDER BY id COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT id, owner, grantee, data_id, locked_until::text, content_hash, inserter_type, inserter_id, "
+     "created_at::text, log_position::text FROM grants WHERE log_position = $1 ORDER BY id COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT id, revoked_at::text, revoked_position::text FROM grants WHERE revoked_position = $1 "
+     "ORDER BY id COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT id, log_position::text FROM used_dwgs WHERE log_position = $1 ORDER BY id COLLATE \"C\"", {kInt8}},
 }};
 
 Error unavailable(const std::string& what) {
@@ -459,6 +519,37 @@ Result<std::optional<CredentialRow>> q_find_credential_meta(PgConnection& c, con
   return std::optional<CredentialRow>{read_credential_meta(r, 0)};
 }
 
+// The rows written at `position` (docs/cluster.md): byte for byte the text SQLite's q_rows_digest
+// hashes, so nodes on either backend reach the same state hash.
+Result<std::string> q_rows_digest(PgConnection& c, int64_t position) {
+  static const std::pair<const char*, Q> kSections[] = {
+      {"users", Q::digest_users},   {"wallets", Q::digest_wallets},
+      {"credentials", Q::digest_credentials}, {"grants", Q::digest_grants},
+      {"grant_revocations", Q::digest_grant_revocations}, {"used_dwgs", Q::digest_used_dwgs},
+  };
+  std::string text;
+  for (const auto& [table, q] : kSections) {
+    IDOS_TRY(Rows r, c.run(q, Params{}.integer(position)));
+    const int columns = PQnfields(r.get());
+    for (int i = 0; i < r.size(); ++i) {
+      text += table;
+      for (int col = 0; col < columns; ++col) {
+        text.push_back('\x1f');
+        text += r.is_null(i, col) ? std::string("null") : r.text(i, col);
+      }
+      text.push_back('\n');
+    }
+  }
+  return hex_encode(sha256(as_bytes(text)));
+}
+
+Result<std::optional<AppliedRequest>> q_find_applied_request(PgConnection& c, const std::string& key) {
+  IDOS_TRY(Rows r, c.run(Q::find_applied_request, Params{}.text(key)));
+  if (r.size() == 0) return std::optional<AppliedRequest>{};
+  return std::optional<AppliedRequest>{
+      AppliedRequest{r.text(0, 0), r.text(0, 1), r.integer(0, 2), r.integer(0, 3), r.text(0, 4)}};
+}
+
 // An INSERT/UPDATE whose row count does not matter to the caller.
 Status run_change(PgConnection& c, Q q, const Params& p) {
   IDOS_TRY(Rows r, c.run(q, p));
@@ -509,9 +600,40 @@ class PgWriter final : public StateWriter {
   Status append_log(const LogRow& r) override {
     IDOS_CHECK(run_change(c_, Q::append_log,
                           Params{}.integer(r.position).integer(r.log_time).text(r.operation).text(r.actor)
-                              .text(r.tx_sha256).text(r.result)));
+                              .text(r.tx_sha256).text(r.result).text(r.rows_sha256).text(r.state_hash)));
     appended_ = r;
     return ok_status();
+  }
+  Result<std::string> last_state_hash() override {
+    IDOS_TRY(Rows r, c_.run(Q::last_state_hash, Params{}));
+    std::string h = r.size() == 1 ? r.text(0, 0) : "";
+    // Before the first entry, or entries applied before schema 2: the chain starts at zero.
+    return h.empty() ? std::string(64, '0') : h;
+  }
+  Result<std::string> rows_digest(int64_t position) override { return q_rows_digest(c_, position); }
+  Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {
+    return q_find_applied_request(c_, key);
+  }
+  Status record_applied_request(const AppliedRequest& r) override {
+    return run_change(c_, Q::record_applied_request,
+                      Params{}.text(r.replay_key).text(r.request_sha256).integer(r.position).integer(r.keep_until)
+                          .text(r.outcome));
+  }
+  Status purge_applied_requests(int64_t log_time) override {
+    return run_change(c_, Q::purge_applied_requests, Params{}.integer(log_time));
+  }
+  // A SAVEPOINT, as on SQLite. ROLLBACK TO also ends the aborted state a failed statement leaves
+  // the transaction in, so a refusal from the server (a class 22 value) undoes only this entry.
+  Status nested(const std::function<Status(StateWriter&)>& fn) override {
+    IDOS_CHECK(c_.exec("SAVEPOINT entry"));
+    const std::optional<LogRow> appended_before = appended_;
+    Status st = fn(*this);
+    if (st.ok()) return c_.exec("RELEASE SAVEPOINT entry");
+    appended_ = appended_before;  // a log row the rollback removes must not decide commit_outcome()
+    Status undone = c_.exec("ROLLBACK TO SAVEPOINT entry");
+    if (undone.ok()) undone = c_.exec("RELEASE SAVEPOINT entry");
+    if (!undone.ok()) return make_error(ErrorCode::internal, undone.error().message);  // the caller rolls back
+    return st;
   }
   // The log row this transaction wrote (to find out whether a COMMIT whose connection broke landed).
   const std::optional<LogRow>& appended() const { return appended_; }
@@ -656,6 +778,20 @@ class PgStorage final : public Storage {
       return out;
     });
   }
+  Result<std::optional<LogRow>> log_entry(int64_t position) override {
+    return with_reader([&](PgConnection& c) -> Result<std::optional<LogRow>> {
+      IDOS_TRY(Rows r, c.run(Q::log_entry, Params{}.integer(position)));
+      if (r.size() == 0) return std::optional<LogRow>{};
+      return std::optional<LogRow>{LogRow{r.integer(0, 0), r.integer(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4),
+                                          r.text(0, 5), r.text(0, 6), r.text(0, 7)}};
+    });
+  }
+  Result<std::string> rows_digest(int64_t position) override {
+    return with_reader([&](PgConnection& c) { return q_rows_digest(c, position); });
+  }
+  Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {
+    return with_reader([&](PgConnection& c) { return q_find_applied_request(c, key); });
+  }
   Status health_check() override {
     auto r = with_reader([&](PgConnection& c) -> Result<int64_t> { return q_last_position(c); });
     if (!r.ok()) return r.error();
@@ -703,6 +839,15 @@ class PgStorage final : public Storage {
   Status purge_nonces(int64_t now) override {
     auto r = with_reader([&](PgConnection& c) -> Result<int64_t> {
       IDOS_TRY(Rows rows, c.run(Q::purge_nonces, Params{}.integer(now)));
+      return rows.affected();
+    });
+    if (!r.ok()) return r.error();
+    return ok_status();
+  }
+
+  Status forget_nonce(const std::string& nonce) override {
+    auto r = with_reader([&](PgConnection& c) -> Result<int64_t> {
+      IDOS_TRY(Rows rows, c.run(Q::forget_nonce, Params{}.text(nonce)));
       return rows.affected();
     });
     if (!r.ok()) return r.error();
@@ -821,7 +966,7 @@ class PgStorage final : public Storage {
     IDOS_TRY(Rows r, writer_.run(Q::log_row_at, Params{}.integer(appended->position)));
     const bool landed = r.size() == 1 && r.integer(0, 0) == appended->log_time && r.text(0, 1) == appended->operation &&
                         r.text(0, 2) == appended->actor && r.text(0, 3) == appended->tx_sha256 &&
-                        r.text(0, 4) == appended->result;
+                        r.text(0, 4) == appended->result && r.text(0, 5) == appended->state_hash;
     log_event(LogLevel::warn, "storage_commit_recovered",
               {{"log_position", appended->position}, {"committed", landed}});
     if (landed) return ok_status();

@@ -130,7 +130,7 @@ test("a database with a newer schema than the binary is refused", { skip }, asyn
     const node = await startNode({ dataDir });
     await node.stop();
     const db = pgDatabaseName(dataDir);
-    assert.equal(psql(db, "SELECT version FROM idos_schema"), "1");
+    assert.equal(psql(db, "SELECT version FROM idos_schema"), "2");
     psql(db, "UPDATE idos_schema SET version = 99");
     const r = runNodeOnce(["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN,
       "--storage", "postgres", "--pg", pgConninfo(db)]);
