@@ -71,7 +71,9 @@ function nodePermissions(stream, durable) {
 export async function startNatsCluster({ dir, servers = 3, users, stream = "IDOS_LOG" }) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyFile = path.join(dir, "jetstream.key");
-  if (!existsSync(keyFile)) writeSecret(keyFile, randomBytes(32).toString("hex") + "\n");
+  // A letter first: NATS parses the expanded $IDOS_JS_KEY as a config value, and hex starting with
+  // a digit is taken for a malformed number (the servers refuse to start).
+  if (!existsSync(keyFile)) writeSecret(keyFile, "k" + randomBytes(32).toString("hex") + "\n");
   const key = readFileSync(keyFile, "utf8").trim();
   const credsFiles = {};
   const userEntries = [];
@@ -228,9 +230,10 @@ export function writePeersFile(file, nodes) {
 
 /**
  * The whole network: `servers` nats-servers and `nodes` idos-nodes with a peers file. Ports of the
- * nodes are chosen up front so the peers file can be written before they start.
+ * nodes are chosen up front so the peers file can be written before they start. `nodeArgs(i, plan)`
+ * adds flags to node i alone (e.g. one node on PostgreSQL).
  */
-export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS_LOG", extraNodeArgs = [] } = {}) {
+export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS_LOG", extraNodeArgs = [], nodeArgs = () => [] } = {}) {
   dir ??= mkdtempSync(path.join(tmpdir(), "idos-cluster-"));
   const plan = [];
   for (let i = 0; i < nodes; i++) {
@@ -244,7 +247,7 @@ export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS
   const started = [];
   for (const p of plan) {
     const startOne = () => startClusterNode({ dataDir: p.dataDir, natsUrls: cluster.urls, creds: cluster.credsFile(p.name),
-      peersFile, stream, port: p.port, extraArgs: extraNodeArgs });
+      peersFile, stream, port: p.port, extraArgs: [...extraNodeArgs, ...nodeArgs(plan.indexOf(p), p)] });
     const node = await startOne();
     Object.assign(node, { name: p.name, restart: async () => Object.assign(node, await startOne(), { name: p.name, restart: node.restart }) });
     started.push(node);
