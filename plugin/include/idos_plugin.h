@@ -81,13 +81,14 @@ typedef enum idos_status {
   IDOS_INTERNAL = 18,          /* not the caller's fault: allocation or RNG failure */
   IDOS_MISMATCH = 19,          /* fields that must agree do not (hash, id, key vs identifier) */
   IDOS_NOT_FOUND = 20,         /* the object asked for does not exist (or is not visible to the caller) */
-  IDOS_RATE_LIMITED = 21       /* too many requests from one caller; retry later */
+  IDOS_RATE_LIMITED = 21,      /* too many requests from one caller; retry later */
+  IDOS_UNAVAILABLE = 22        /* not now: the node's log is unreachable, or it has not applied a position yet */
 } idos_status;
 
 /* The highest code of this header: every code is in [IDOS_OK, IDOS_LAST_CODE], with no gaps. A
  * newer plugin of the same ABI version may append codes: treat a value above IDOS_LAST_CODE as an
  * error you do not know (idos_error_name gives "UNKNOWN" for it), never as success. */
-#define IDOS_LAST_CODE IDOS_RATE_LIMITED
+#define IDOS_LAST_CODE IDOS_UNAVAILABLE
 
 /* --- library ------------------------------------------------------------------------------- */
 

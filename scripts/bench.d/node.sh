@@ -13,11 +13,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 QUICK=0
 OUT_FILE=""
+STORAGE=sqlite
+RAW=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --out) OUT_FILE="$2"; shift ;;
-    *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+    --storage) STORAGE="$2"; shift ;;  # sqlite, or postgres on a throwaway cluster (scripts/pg-cluster)
+    --raw) RAW=1 ;;                    # only the two IDOS_BENCH lines (scripts/bench.d/storage.sh)
+    *) echo "usage: $0 [--quick] [--out FILE] [--storage sqlite|postgres] [--raw]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -36,18 +40,34 @@ NODE_THREADS="${NODE_THREADS:-8}"; WRK_THREADS="${WRK_THREADS:-2}"; CONNECTIONS=
 
 WORK="$(mktemp -d /tmp/idos-node-bench.XXXXXX)"
 NODE_PID=""
+PG_DIR=""
 cleanup() {
   if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
     kill -TERM "$NODE_PID" 2>/dev/null || true
     wait "$NODE_PID" 2>/dev/null || true
   fi
+  [ -z "$PG_DIR" ] || "$ROOT/scripts/pg-cluster" stop "$PG_DIR"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
+STORAGE_ARGS=()
+STORAGE_TEXT="SQLite WAL synchronous=FULL"
+case "$STORAGE" in
+  sqlite) ;;
+  postgres)
+    PG_DIR="$("$ROOT/scripts/pg-cluster" start)"
+    PG_BIN="${IDOS_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)}"
+    "$PG_BIN/createdb" -h "$PG_DIR" -U idos idos_bench
+    STORAGE_ARGS=(--storage postgres --pg "host=$PG_DIR user=idos dbname=idos_bench")
+    STORAGE_TEXT="PostgreSQL $("$PG_BIN/psql" -h "$PG_DIR" -U idos -d idos_bench -tAc 'SHOW server_version' | cut -d' ' -f1) on a unix socket, fsync=on, state made durable by group commit before each receipt"
+    ;;
+  *) echo "--storage: sqlite or postgres" >&2; exit 2 ;;
+esac
+
 # Access log off (--access-log false): one JSON line per request would be measured too.
 "$NODE_BIN" --listen 127.0.0.1:0 --data "$WORK/data" --plugin "$PLUGIN" --threads "$NODE_THREADS" \
-  --rate-limit 0 --access-log false 2>"$WORK/node.log" &
+  --rate-limit 0 --access-log false "${STORAGE_ARGS[@]}" 2>"$WORK/node.log" &
 NODE_PID=$!
 PORT=""
 for _ in $(seq 1 100); do
@@ -74,6 +94,11 @@ READ_LINE=$(run_wrk "$WORK/reads.txt" "$DURATION")
 echo "writes for ${WRITE_DURATION}s..." >&2
 WRITE_LINE=$(run_wrk "$WORK/writes.txt" "$WRITE_DURATION")
 
+if [ "$RAW" -eq 1 ]; then
+  echo "$READ_LINE"
+  echo "$WRITE_LINE"
+  exit 0
+fi
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 LOAD_END="$(cut -d' ' -f1 /proc/loadavg)"
 SECTION=$(cat <<MD
@@ -81,7 +106,7 @@ SECTION=$(cat <<MD
 
 - Date: $(date -u +%Y-%m-%d); $(nproc) cores ($CPU); node and wrk on the same machine, loopback;
   1-minute load average ${LOAD_START} at start, ${LOAD_END} at end (other work on the machine skews p99)
-- idos-node $("$NODE_BIN" --version | awk '{print $2}'): --threads $NODE_THREADS, --access-log false, SQLite WAL synchronous=FULL;
+- idos-node $("$NODE_BIN" --version | awk '{print $2}'): --threads $NODE_THREADS, --access-log false, $STORAGE_TEXT;
   wrk -t $WRK_THREADS -c $CONNECTIONS; every request pre-signed with its own nonce (FaceSign / Ed25519 wallet)
 
 | endpoint | requests | requests/s | p50 | p99 | non-2xx |

@@ -1,7 +1,7 @@
 # Sourced by scripts/test after the builds: the storage node (storage-node/, tests/node/).
 # Runs a real idos-node on 127.0.0.1 (port chosen by the node, temp data folders, every process
 # killed at the end) through node --test: the whole flow, the authorisation matrix, bad input and
-# crash safety. Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
+# crash safety, on SQLite and then on PostgreSQL. Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
 
 log "storage node"
 IDOS_NODE_BIN="$ROOT/build/native/storage-node/idos-node"
@@ -25,5 +25,17 @@ else
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
       --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs \
       delegation.test.mjs dapp.test.mjs
+    # The same suites on PostgreSQL (--storage postgres), on a throwaway cluster started here and
+    # removed after (scripts/pg-cluster), plus the backend's own tests (restart under load, ...).
+    log "storage node on PostgreSQL"
+    if pg_dir="$("$ROOT/scripts/pg-cluster" start 2>"$OUT/pg-cluster.log")"; then
+      IDOS_TEST_STORAGE=postgres IDOS_TEST_PG_HOST="$pg_dir" IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" \
+        run_node_test node-postgres "$ROOT/tests/node" --test-concurrency=1 flow.test.mjs authz.test.mjs \
+        badinput.test.mjs client.test.mjs crash.test.mjs delegation.test.mjs postgres.test.mjs
+      "$ROOT/scripts/pg-cluster" stop "$pg_dir"
+    else
+      tail -n 20 "$OUT/pg-cluster.log"
+      record node-postgres-cluster 0 1
+    fi
   fi
 fi

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "idos/primitives/encoding.hpp"
@@ -12,6 +13,7 @@
 #include "idos/primitives/time.hpp"
 #include "idos/primitives/uuid.hpp"
 #include "log.hpp"
+#include "signed_request.hpp"
 
 namespace idos::node {
 
@@ -66,6 +68,14 @@ int status_for(const Error& e) {
 }
 void fail(httplib::Response& res, const Error& e) { fail(res, status_for(e), e); }
 
+// The storage failed (a PostgreSQL restart, a full disk): 503 with a retry hint, never the
+// backend's message (logged instead). A write answered this way was not stored.
+void storage_failed(httplib::Response& res, const Error& e, const char* what = "storage unavailable; retry later") {
+  log_event(LogLevel::warn, "storage_failed", {{"route", t_request.route}, {"message", e.message}});
+  res.set_header("Retry-After", "1");
+  fail(res, 503, ErrorCode::internal, what);
+}
+
 json receipt_json(const Receipt& r) {
   return json{{"node_id", r.node_id},         {"write_operation", r.write_operation},
               {"object_id", r.object_id},     {"sha256", r.sha256},
@@ -90,10 +100,16 @@ json credential_meta_json(const CredentialRow& r) {
               {"log_position", r.log_position}};
 }
 
-struct Caller {
-  std::string wallet;
+// A caller the edge authenticated, and the request as received (a transaction carries it).
+struct Authenticated {
+  std::string wallet;  // canonical
   std::string wallet_type;
   std::string public_key;
+  std::string signed_request;  // the header value
+  std::string body;
+  std::string nonce_key;  // the replay key recorded in the edge's nonce store
+  // Set when this exact request was applied before (a client's retry): answered with its outcome.
+  std::optional<AppliedRequest> retry;
 };
 
 class Api {
@@ -168,6 +184,7 @@ class Api {
     route(s, "DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
     route(s, "GET", "/v1/public/grants", &Api::public_grants);
     route(s, "GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key);
+    route(s, "GET", R"(/v1/log/([0-9]{1,18}))", &Api::log_entry);
   }
 
  private:
@@ -206,7 +223,7 @@ class Api {
   // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
   // The plugin checks fields, signature and freshness at the wall clock `now`; the node checks that
   // method, path and body hash are those of this request, and that the nonce is new.
-  bool authenticate(const httplib::Request& req, httplib::Response& res, int64_t now, Caller& out) {
+  bool authenticate(const httplib::Request& req, httplib::Response& res, int64_t now, Authenticated& out) {
     auto refuse = [&](ErrorCode code, const std::string& message) {
       c_.metrics.count_auth_failure(std::string(error_code_name(code)));
       fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
@@ -215,42 +232,49 @@ class Api {
     if (!req.has_header(kSignedRequestHeader)) {
       return refuse(ErrorCode::forbidden, "this endpoint needs a signed request (header Idos-Signed-Request)");
     }
-    auto raw = base64_decode(req.get_header_value(kSignedRequestHeader), 8192);
-    if (!raw.ok()) return refuse(raw.code(), "Idos-Signed-Request: " + raw.error().message);
-    const std::string text(as_text(*raw));
-    auto doc = parse_json(text, JsonLimits{8192, 4});
-    if (!doc.ok()) return refuse(doc.code(), "Idos-Signed-Request: " + doc.error().message);
-    if (!doc->is_object()) return refuse(ErrorCode::invalid_input, "Idos-Signed-Request: not a JSON object");
+    const std::string header = req.get_header_value(kSignedRequestHeader);
+    auto request = decode_signed_request(header);
+    if (!request.ok()) return refuse(request.code(), request.error().message);
     // The plugin names the request's single-use value and how long it matters.
-    auto replay = c_.plugin.replay_key("signed_request", text);
+    auto replay = c_.plugin.replay_key("signed_request", request->text);
     bool seen = false;
     if (replay.ok()) {
       auto s = c_.storage.nonce_seen(replay->key);
-      if (!s.ok()) return refuse(ErrorCode::internal, s.error().message);
+      if (!s.ok()) {
+        storage_failed(res, s.error());
+        return false;
+      }
       seen = *s;
+      if (seen) {
+        // A client's retry of a write this network applied: the same outcome again, not REPLAYED.
+        auto applied = c_.storage.find_applied_request(replay->key);
+        if (!applied.ok()) {
+          storage_failed(res, applied.error());
+          return false;
+        }
+        if (*applied && (*applied)->request_sha256 == request->request_sha256) {
+          out.retry = **applied;
+          seen = false;
+        }
+      }
     }
-    if (auto v = c_.plugin.validate("signed_request", text, now, seen); !v.ok()) {
-      return refuse(v.code(), v.error().message);
-    }
+    auto caller = verify_signed_request(c_.plugin, *request, now, seen, req.method, req.target, req.body);
+    if (!caller.ok()) return refuse(caller.code(), caller.error().message);
     if (!replay.ok()) return refuse(replay.code(), replay.error().message);  // unreachable after validation
-    // The validator accepted it, so these members exist and are strings.
-    const std::string method = (*doc)["method"].get<std::string>();
-    const std::string path = (*doc)["path"].get<std::string>();
-    const std::string body_sha = (*doc)["body_sha256"].get<std::string>();
-    if (method != req.method) return refuse(ErrorCode::mismatch, "signed method is not this request's method");
-    if (path != req.target) return refuse(ErrorCode::mismatch, "signed path is not this request's path");
-    if (body_sha != hex_encode(sha256(as_bytes(req.body)))) {
-      return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
+    if (!out.retry) {
+      auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
+      if (!recorded.ok()) {
+        storage_failed(res, recorded.error());
+        return false;
+      }
+      if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
     }
-    auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
-    if (!recorded.ok()) return refuse(ErrorCode::internal, recorded.error().message);
-    if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
-    out.wallet_type = (*doc)["caller_wallet_type"].get<std::string>();
-    // Signed as the wallet spells it (e.g. EIP-55); known to the node by its canonical spelling.
-    auto canonical = c_.plugin.canonical_wallet_identifier(out.wallet_type, (*doc)["caller_wallet_identifier"].get<std::string>());
-    if (!canonical.ok()) return refuse(canonical.code(), canonical.error().message);
-    out.wallet = *canonical;
-    if (auto pk = doc->find("caller_public_key"); pk != doc->end() && pk->is_string()) out.public_key = pk->get<std::string>();
+    out.wallet = caller->wallet;
+    out.wallet_type = caller->wallet_type;
+    out.public_key = caller->public_key;
+    out.signed_request = header;
+    out.nonce_key = replay->key;
+    if (req.method != "GET") out.body = req.body;
     t_request.caller = out.wallet;
     double retry_after = 0;
     if (!c_.rate_limiter.allow(out.wallet, retry_after)) {
@@ -263,10 +287,10 @@ class Api {
   }
 
   // The registered wallet of the caller (403 when the wallet belongs to no user).
-  bool registered(httplib::Response& res, const Caller& caller, WalletRow& out) {
+  bool registered(httplib::Response& res, const Authenticated& caller, WalletRow& out) {
     auto w = c_.storage.find_wallet(caller.wallet);
     if (!w.ok()) {
-      fail(res, 500, w.error());
+      storage_failed(res, w.error());
       return false;
     }
     if (!*w) {
@@ -298,14 +322,25 @@ class Api {
   }
 
   // Submits a transaction and answers with its result and one signed receipt per stored object.
-  void submit(httplib::Response& res, Transaction tx, int64_t now, int success_status) {
-    auto outcome = c_.ledger.submit(tx, now);
-    c_.metrics.set_log_position(c_.ledger.last_position());
+  // A retry of an applied request gets the first outcome again (same position, same receipts).
+  void submit(httplib::Response& res, const Authenticated& caller, Transaction tx, int64_t now, int success_status) {
+    Result<ApplyOutcome> outcome = caller.retry ? outcome_of(*caller.retry) : c_.log.append(tx, now);
+    c_.metrics.set_log_position(c_.log.applied_position());
     if (!outcome.ok()) {
       c_.metrics.count_write(tx.operation, std::string(error_code_name(outcome.code())));
       if (outcome.code() == ErrorCode::internal) {
+        // No receipt: nothing was recorded (Ledger::submit), or a COMMIT's outcome is unknown. The
+        // edge nonce goes so that a retry of the same request is possible: apply()'s replicated
+        // replay check answers it with the first outcome if the write had landed after all.
         log_event(LogLevel::error, "apply_failed", {{"operation", tx.operation}, {"message", outcome.error().message}});
-        fail(res, 500, ErrorCode::internal, "internal error");
+        if (!caller.retry) (void)c_.storage.forget_nonce(caller.nonce_key);
+        storage_failed(res, outcome.error(), "the write was not confirmed; retry later");
+        return;
+      }
+      if (outcome.code() == ErrorCode::unavailable) {
+        if (!caller.retry) (void)c_.storage.forget_nonce(caller.nonce_key);
+        res.set_header("Retry-After", "2");
+        fail(res, 503, outcome.error());
         return;
       }
       fail(res, outcome.error());
@@ -342,9 +377,11 @@ class Api {
     send_json(res, success_status, body);
   }
 
-  static Transaction make_tx(const char* op, const Caller& caller, json payload) {
+  static Transaction make_tx(const char* op, const Authenticated& caller, json payload) {
     Transaction tx;
     tx.operation = op;
+    tx.signed_request = caller.signed_request;
+    tx.body = caller.body;
     tx.actor_wallet = caller.wallet;
     tx.actor_wallet_type = caller.wallet_type;
     tx.actor_public_key = caller.public_key;
@@ -355,18 +392,22 @@ class Api {
   // --- public endpoints --------------------------------------------------------------------------
   void health(const httplib::Request&, httplib::Response& res) {
     Status st = c_.storage.health_check();
-    json body{{"status", st.ok() ? "ok" : "degraded"},
+    const bool diverged = c_.consistency != nullptr && c_.consistency->diverged();
+    json body{{"status", diverged ? "diverged" : (st.ok() ? "ok" : "degraded")},
               {"version", IDOS_VERSION},
               {"plugin_abi", c_.plugin.abi_version()},
               {"plugin_version", c_.plugin.version()},
               {"storage", st.ok() ? "ok" : "error"},
               {"node_id", c_.keys.node_id()},
-              {"log_position", c_.ledger.last_position()}};
-    send_json(res, st.ok() ? 200 : 503, body);
+              {"log_position", c_.log.applied_position()},
+              {"log", c_.log.kind()},
+              {"log_writable", c_.log.writable()}};
+    if (c_.consistency != nullptr) body["consistency"] = c_.consistency->status();
+    send_json(res, st.ok() && !diverged ? 200 : 503, body);
   }
 
   void metrics(const httplib::Request&, httplib::Response& res) {
-    c_.metrics.set_log_position(c_.ledger.last_position());
+    c_.metrics.set_log_position(c_.log.applied_position());
     res.status = 200;
     res.set_content(c_.metrics.render(IDOS_VERSION, c_.plugin.abi_version()), "text/plain; version=0.0.4");
   }
@@ -377,7 +418,7 @@ class Api {
                    {"version", IDOS_VERSION},
                    {"plugin_abi", c_.plugin.abi_version()},
                    {"plugin_version", c_.plugin.version()},
-                   {"log_position", c_.ledger.last_position()},
+                   {"log_position", c_.log.applied_position()},
                    {"max_body", c_.config.max_body}});
   }
 
@@ -391,10 +432,10 @@ class Api {
     auto canonical = c_.plugin.canonical_wallet_identifier("", given);
     if (!canonical.ok()) return fail(res, 400, canonical.code(), canonical.error().message);
     auto wallet = c_.storage.find_wallet(*canonical);
-    if (!wallet.ok()) return fail(res, 500, wallet.error());
+    if (!wallet.ok()) return storage_failed(res, wallet.error());
     if (!*wallet) return fail(res, 404, ErrorCode::not_found, "no user on this node has the wallet " + *canonical);
     auto user = c_.storage.find_user((*wallet)->user_id);
-    if (!user.ok()) return fail(res, 500, user.error());
+    if (!user.ok()) return storage_failed(res, user.error());
     if (!*user || (*user)->encryption_public_key.empty())
       return fail(res, 404, ErrorCode::not_found, "the user of " + *canonical + " registered no encryption key");
     send_json(res, 200, json{{"wallet_type", (*wallet)->wallet_type},
@@ -403,8 +444,40 @@ class Api {
                              {"encryption_public_key", (*user)->encryption_public_key}});
   }
 
+  // GET /v1/log/{position}: this node's applied entry at `position`, signed with its identity key
+  // (docs/cluster.md): what peers compare and what a client collects for a quorum of receipts.
+  void log_entry(const httplib::Request& req, httplib::Response& res) {
+    int64_t position = 0;
+    if (!parse_decimal(req.matches[1], 1, int64_t{1} << 62, position)) {
+      return fail(res, 400, ErrorCode::invalid_input, "position: a decimal integer from 1");
+    }
+    auto row = c_.storage.log_entry(position);
+    if (!row.ok()) return storage_failed(res, row.error());
+    if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: this node has not applied position " + std::to_string(position));
+    auto signed_entry = signed_log_entry(c_.keys, **row);
+    if (!signed_entry.ok()) return fail(res, 500, ErrorCode::internal, "cannot sign the log entry");
+    send_json(res, 200, *signed_entry);
+  }
+
+  // Idos-Min-Position on a read: waits up to 2 s for this node to apply that position, then
+  // refuses (503 UNAVAILABLE, Retry-After) rather than answer from an older state.
+  bool min_position_reached(const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header(kMinPositionHeader)) return true;
+    int64_t position = 0;
+    if (!parse_decimal(req.get_header_value(kMinPositionHeader), 0, int64_t{1} << 62, position)) {
+      fail(res, 400, ErrorCode::invalid_input, "Idos-Min-Position: a decimal log position");
+      return false;
+    }
+    if (c_.log.wait_applied(position, std::chrono::milliseconds(2000))) return true;
+    res.set_header("Retry-After", "1");
+    fail(res, 503, ErrorCode::unavailable,
+         "this node has applied position " + std::to_string(c_.log.applied_position()) + ", not yet " + std::to_string(position));
+    return false;
+  }
+
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
   void public_grants(const httplib::Request& req, httplib::Response& res) {
+    if (!min_position_reached(req, res)) return;
     GrantQuery q;
     for (const auto& [key, value] : req.params) {
       if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
@@ -434,7 +507,7 @@ class Api {
     const int64_t limit = q.limit;
     q.limit = limit + 1;  // one more tells whether there is a next page
     auto rows = c_.storage.grants(q);
-    if (!rows.ok()) return fail(res, 500, rows.error());
+    if (!rows.ok()) return storage_failed(res, rows.error());
     json grants = json::array();
     json next = nullptr;
     for (size_t i = 0; i < rows->size(); ++i) {
@@ -463,7 +536,7 @@ class Api {
   // --- users and wallets -------------------------------------------------------------------------
   void create_user(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"user_id", "encryption_public_key"}, body)) return;
@@ -479,18 +552,21 @@ class Api {
       randombytes_buf(random.data(), random.size());
       id = uuid_v4_from_random(random);  // chosen at the edge: apply() stays deterministic
     }
-    submit(res, make_tx(kOpCreateUser, caller, json{{"user_id", id}, {"encryption_public_key", enc->value_or("")}}),
+    submit(res, caller, make_tx(kOpCreateUser, caller, json{{"user_id", id}, {"encryption_public_key", enc->value_or("")}}),
            now, 201);
   }
 
   void get_me(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto user = c_.storage.find_user(me.user_id);
     auto wallets = c_.storage.wallets_of(me.user_id);
-    if (!user.ok() || !*user || !wallets.ok()) return fail(res, 500, ErrorCode::internal, "storage error");
+    if (!user.ok()) return storage_failed(res, user.error());
+    if (!wallets.ok()) return storage_failed(res, wallets.error());
+    if (!*user) return fail(res, 500, ErrorCode::internal, "a registered wallet's user is missing");
     json ws = json::array();
     for (const auto& w : *wallets) {
       ws.push_back(json{{"wallet_type", w.wallet_type}, {"wallet_identifier", w.identifier}, {"added_at", w.added_at}});
@@ -503,7 +579,7 @@ class Api {
 
   void add_wallet(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res,
@@ -522,23 +598,23 @@ class Api {
       if (!v.ok()) return fail(res, v.error());
       payload[key] = v->value_or("");
     }
-    submit(res, make_tx(kOpAddWallet, caller, std::move(payload)), now, 201);
+    submit(res, caller, make_tx(kOpAddWallet, caller, std::move(payload)), now, 201);
   }
 
   // --- credentials -------------------------------------------------------------------------------
   void put_credential(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"credential"}, body)) return;
     if (auto o = get_object_field(body, "credential"); !o.ok()) return fail(res, o.error());
-    submit(res, make_tx(kOpPutCredential, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpPutCredential, caller, std::move(body)), now, 201);
   }
 
   void write_by_dwg(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"dwg", "credential", "shared_copy", "content_hash"}, body)) return;
@@ -546,16 +622,17 @@ class Api {
       if (auto o = get_object_field(body, key); !o.ok()) return fail(res, o.error());
     }
     if (auto h = get_string_field(body, "content_hash", kMaxIdChars); !h.ok()) return fail(res, h.error());
-    submit(res, make_tx(kOpWriteByDwg, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpWriteByDwg, caller, std::move(body)), now, 201);
   }
 
   void list_credentials(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto rows = c_.storage.credentials_of(me.user_id);
-    if (!rows.ok()) return fail(res, 500, rows.error());
+    if (!rows.ok()) return storage_failed(res, rows.error());
     json list = json::array();
     for (const auto& r : *rows) list.push_back(credential_meta_json(r));
     send_json(res, 200, json{{"credentials", list}});
@@ -587,14 +664,15 @@ class Api {
   }
 
   void get_credential(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "credential id")) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto row = c_.storage.find_credential(id);
-    if (!row.ok()) return fail(res, 500, row.error());
+    if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: no credential " + id);
     if ((*row)->user_id != me.user_id) return fail(res, 403, ErrorCode::forbidden, "not your credential");
     send_credential(res, **row, json::object());
@@ -603,43 +681,45 @@ class Api {
   // --- sharing and grants ------------------------------------------------------------------------
   void share(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"shared_copy", "grantee", "locked_until", "content_hash"}, body)) return;
     if (auto o = get_object_field(body, "shared_copy"); !o.ok()) return fail(res, o.error());
     auto grantee = get_string_field(body, "grantee", kMaxIdChars);
     if (!grantee.ok()) return fail(res, grantee.error());
-    // Any spelling the grantee's wallet gives (e.g. EIP-55): the transaction and the grant hold the
-    // canonical one (the plugin's rule; the type inferred from the identifier's shape).
+    // Any spelling the grantee's wallet gives (e.g. EIP-55) is refused early here when it is not an
+    // identifier at all (a wrong checksum: 400); apply() stores the canonical one. The body stays
+    // as signed: the transaction's payload must be the signed request's body (ledger.cpp).
     auto canonical = c_.plugin.canonical_wallet_identifier("", *grantee);
     if (!canonical.ok()) return fail(res, 400, canonical.code(), "grantee: " + canonical.error().message);
-    body["grantee"] = *canonical;
     if (auto l = get_int_field(body, "locked_until", 0, kMaxUnixTime); !l.ok()) return fail(res, l.error());
     if (auto h = get_string_field(body, "content_hash", kMaxIdChars); !h.ok()) return fail(res, h.error());
-    submit(res, make_tx(kOpShare, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpShare, caller, std::move(body)), now, 201);
   }
 
   // The grantee reads a shared copy: needs an unrevoked grant naming the calling wallet.
   void read_shared(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     const std::string data_id = req.matches[1];
     if (!uuid_param(res, data_id, "data_id")) return;
     auto grant = c_.storage.active_grant(caller.wallet, data_id);
-    if (!grant.ok()) return fail(res, 500, grant.error());
+    if (!grant.ok()) return storage_failed(res, grant.error());
     // The same answer whether the copy exists or not: a stranger learns nothing.
     if (!*grant) return fail(res, 403, ErrorCode::forbidden, "no valid access grant for this wallet on " + data_id);
     auto row = c_.storage.find_credential(data_id);
-    if (!row.ok()) return fail(res, 500, row.error());
+    if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: shared copy " + data_id);
     send_credential(res, **row, json{{"grant", grant_json(**grant, true)}});
   }
 
   // GET /v1/grants?role=owner|grantee: grants the caller's user owns, or names one of its wallets.
   void list_grants(const httplib::Request& req, httplib::Response& res) {
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
+    if (!min_position_reached(req, res)) return;
     std::string role = "owner";
     for (const auto& [key, value] : req.params) {
       if (key != "role") return fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key.substr(0, 64));
@@ -650,19 +730,19 @@ class Api {
     q.limit = 10000;
     q.include_revoked = true;
     auto w = c_.storage.find_wallet(caller.wallet);
-    if (!w.ok()) return fail(res, 500, w.error());
+    if (!w.ok()) return storage_failed(res, w.error());
     if (role == "owner") {
       if (!*w) return fail(res, 403, ErrorCode::forbidden, "the calling wallet is not registered to a user on this node");
       q.owner = (*w)->user_id;
     } else if (*w) {
       auto wallets = c_.storage.wallets_of((*w)->user_id);
-      if (!wallets.ok()) return fail(res, 500, wallets.error());
+      if (!wallets.ok()) return storage_failed(res, wallets.error());
       for (const auto& x : *wallets) q.grantee_any.push_back(x.identifier);
     } else {
       q.grantee = caller.wallet;  // an unregistered grantee (e.g. a relying party) sees its own grants
     }
     auto rows = c_.storage.grants(q);
-    if (!rows.ok()) return fail(res, 500, rows.error());
+    if (!rows.ok()) return storage_failed(res, rows.error());
     json list = json::array();
     for (const auto& g : *rows) list.push_back(grant_json(g, true));
     send_json(res, 200, json{{"role", role}, {"grants", list}});
@@ -670,21 +750,21 @@ class Api {
 
   void delegated_access_grant(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
     if (!parse_body(req, res, {"dag"}, body)) return;
     if (auto o = get_object_field(body, "dag"); !o.ok()) return fail(res, o.error());
-    submit(res, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
+    submit(res, caller, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
   }
 
   void revoke(const httplib::Request& req, httplib::Response& res) {
     const int64_t now = wall_now();
-    Caller caller;
+    Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "grant id")) return;
-    submit(res, make_tx(kOpRevoke, caller, json{{"grant_id", id}}), now, 200);
+    submit(res, caller, make_tx(kOpRevoke, caller, json{{"grant_id", id}}), now, 200);
   }
 
   ApiContext& c_;

@@ -10,17 +10,21 @@
 #include <httplib.h>
 
 #include "config.hpp"
+#include "consistency.hpp"
 #include "ledger.hpp"
 #include "metrics.hpp"
 #include "node_keys.hpp"
 #include "plugin.hpp"
 #include "rate_limit.hpp"
 #include "storage.hpp"
+#include "transaction_log.hpp"
 
 namespace idos::node {
 
 // Name of the header carrying the signed request: base64 (standard, padded) of its JSON document.
 inline constexpr const char* kSignedRequestHeader = "Idos-Signed-Request";
+// A read that must not see a state older than this log position (docs/api.md).
+inline constexpr const char* kMinPositionHeader = "Idos-Min-Position";
 
 struct ApiContext {
   const Config& config;
@@ -30,6 +34,8 @@ struct ApiContext {
   Ledger& ledger;
   Metrics& metrics;
   RateLimiter& rate_limiter;
+  TransactionLog& log;
+  const ConsistencyMonitor* consistency;  // null without peers (single node): never diverged by peers
 };
 
 // Registers every route, the error handler, the logger and the limits on `server`.

@@ -16,7 +16,9 @@ namespace {
 
 const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     "threads",    "queue",
                                      "max-body",  "read-timeout", "write-timeout", "keep-alive-timeout",
-                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config"};
+                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config",
+                                     "storage", "pg",
+                                     "nats", "nats-creds", "stream", "stream-replicas", "peers", "peer-check-interval"};
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -113,6 +115,39 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
     c.access_log = value == "true";
   } else if (key == "issuer-delegates") {
     c.issuer_delegates_path = value;
+  } else if (key == "storage") {
+    if (value != "sqlite" && value != "postgres") return bad("storage: sqlite or postgres");
+    c.storage = value;
+  } else if (key == "pg") {
+    c.pg_conninfo = value;  // never echoed in a message: it may hold a password
+  } else if (key == "nats") {
+    c.nats_urls.clear();
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      std::string url = trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (url.rfind("nats://", 0) != 0 || url.size() > 256) return bad("nats: expected nats://HOST:PORT[,nats://...], got '" + url + "'");
+      c.nats_urls.push_back(url);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (c.nats_urls.size() > 16) return bad("nats: at most 16 server URLs");
+  } else if (key == "nats-creds") {
+    c.nats_creds_path = value;
+  } else if (key == "stream") {
+    if (value.empty() || value.size() > 64) return bad("stream: 1..64 characters");
+    for (char ch : value) {
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return bad("stream: letters, digits, '_' and '-' only");
+    }
+    c.stream = value;
+  } else if (key == "stream-replicas") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 5));
+    c.stream_replicas = static_cast<int>(v);
+  } else if (key == "peers") {
+    c.peers_path = value;
+  } else if (key == "peer-check-interval") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.peer_check_interval = static_cast<int>(v);
   } else if (key == "log-level") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error")
       return bad("log-level: one of debug, info, warn, error");
@@ -132,7 +167,8 @@ plugin it loads at run time, and publishes access grants (docs/node.md, docs/api
 Options (each also IDOS_NODE_<NAME> in the environment, or "name = value" in a config file;
 flags win over the environment, which wins over the file):
   --listen HOST:PORT        address to serve on (default 127.0.0.1:8787; port 0 = any free port)
-  --data DIR                data folder: node.db, replay.db, at_rest.key, identity.key (default ./data)
+  --data DIR                data folder: node.db, replay.db, at_rest.key, identity.key (default ./data;
+                            with --storage postgres it keeps the two key files only)
   --plugin PATH             libidos_plugin.so to load (required)
   --config FILE             read settings from FILE
   --threads N               HTTP worker threads (default 8)
@@ -149,6 +185,19 @@ flags win over the environment, which wins over the file):
   --issuer-delegates FILE   issuer keys per inserter, JSON {"inserter": ["hex key", ...]}: a DWG
                             naming one key accepts a credential signed by another key of the same
                             inserter (default: none, the credential's key must be the DWG's)
+  --storage KIND            where the state lives: sqlite (node.db and replay.db in the data
+                            folder) or postgres (the database --pg names) (default sqlite)
+  --pg CONNINFO             PostgreSQL connection string or URI for --storage postgres, e.g.
+                            "host=/run/postgresql dbname=idos"; prefer IDOS_NODE_PG or a
+                            ~/.pgpass file for a password (flags show in the process list)
+  --nats URL[,URL...]       NATS JetStream servers of the replicated log (nats://HOST:PORT); without
+                            it the log is embedded in this process (one node; docs/cluster.md)
+  --nats-creds FILE         this node's NATS user credentials (.creds file, mode 0600)
+  --stream NAME             the JetStream stream holding the log (default IDOS_LOG)
+  --stream-replicas N       replicas when this node creates the stream (default 3)
+  --peers FILE              the permitted nodes, JSON {"nodes": [{"node_id": "<64 hex>", "url":
+                            "http://HOST:PORT"}]}: their signed log entries are compared with ours
+  --peer-check-interval S   seconds between state checks (self-audit and peers; default 5)
   --help                    this text
   --version                 print the version
 
@@ -196,6 +245,7 @@ Result<Config> load_config(const std::vector<std::string>& args) {
     }
   }
   if (c.plugin_path.empty()) return bad("no plugin: pass --plugin PATH (or IDOS_NODE_PLUGIN)");
+  if (c.storage == "postgres" && c.pg_conninfo.empty()) return bad("--storage postgres needs --pg CONNINFO (or IDOS_NODE_PG)");
   return c;
 }
 

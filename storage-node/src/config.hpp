@@ -28,7 +28,16 @@ struct Config {
   double rate_burst = 200;
   std::string log_level = "info";
   std::string issuer_delegates_path;  // "" = no issuer delegation (docs/node.md)
+  std::string storage = "sqlite";     // "sqlite" (in data_dir) or "postgres" (pg_conninfo)
+  std::string pg_conninfo;            // libpq connection string or URI; may hold a password: never logged
   bool access_log = true;  // one JSON line per request (event "request")
+  // The replicated log (docs/cluster.md); no URLs = the embedded in-process log.
+  std::vector<std::string> nats_urls;
+  std::string nats_creds_path;
+  std::string stream = "IDOS_LOG";
+  int stream_replicas = 3;
+  std::string peers_path;
+  int peer_check_interval = 5;  // seconds
   bool show_help = false;
   bool show_version = false;
 };

@@ -1,11 +1,15 @@
 #include "ledger.hpp"
 
+#include <limits>
+#include <optional>
+
 #include "idos/primitives/canonical_json.hpp"
 #include "idos/primitives/encoding.hpp"
 #include "idos/primitives/hash.hpp"
 #include "idos/primitives/json_dom.hpp"
 #include "idos/primitives/time.hpp"
 #include "idos/primitives/uuid.hpp"
+#include "signed_request.hpp"
 
 namespace idos::node {
 
@@ -235,7 +239,10 @@ Status op_share(Ctx& c) {
   const json& p = c.tx.payload;
   IDOS_TRY(WalletRow actor, actor_wallet(c));
   IDOS_TRY(const json* copy, object_member(p, "shared_copy"));
-  IDOS_TRY(std::string grantee, get_string_field(p, "grantee", kMaxIdChars));
+  IDOS_TRY(std::string given_grantee, get_string_field(p, "grantee", kMaxIdChars));
+  // Any spelling the grantee's wallet gives (e.g. EIP-55): the grant holds the canonical one. Done
+  // here, not at the edge, because the payload must stay the signed body (check_actor).
+  IDOS_TRY(std::string grantee, c.plugin.canonical_wallet_identifier("", given_grantee));
   IDOS_TRY(int64_t locked_until, get_int_field(p, "locked_until", 0, kMaxUnixTime));
   IDOS_TRY(std::string content_hash, get_string_field(p, "content_hash", kMaxIdChars));
   IDOS_CHECK(check_owned_credential(c, *copy, actor.user_id));
@@ -308,56 +315,266 @@ std::string credential_associated_data(const std::string& id) { return "idos-nod
 Result<std::string> Transaction::serialize() const {
   json doc{{"operation", operation},
            {"actor", json{{"wallet_type", actor_wallet_type}, {"wallet", actor_wallet}, {"public_key", actor_public_key}}},
-           {"payload", payload}};
+           {"payload", payload},
+           {"request", json{{"signed_request", signed_request}, {"body", body}}}};
   return canonicalize_json(doc);
 }
 
 Status Ledger::open() {
   IDOS_TRY(int64_t last, storage_.last_applied_position());
-  std::lock_guard<std::mutex> lock(mutex_);
-  last_position_ = last;
+  last_position_.store(last);
   return ok_status();
 }
 
-int64_t Ledger::last_position() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return last_position_;
-}
+int64_t Ledger::last_position() const { return last_position_.load(); }
 
 Result<ApplyOutcome> Ledger::submit(const Transaction& tx, int64_t log_time) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const int64_t position = last_position_ + 1;
-  auto r = apply(tx, position, log_time);
-  // A refusal is recorded at its position too; only a storage failure leaves the position free.
-  if (r.ok() || r.code() != ErrorCode::internal) last_position_ = position;
+  Result<ApplyOutcome> r = make_error(ErrorCode::internal, "not applied");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (resync_position_) {
+      // The last storage failure may have been a COMMIT whose outcome the backend could not learn
+      // (a broken PostgreSQL connection), or commits that never became durable: the stored log is
+      // the truth.
+      IDOS_TRY(int64_t stored, storage_.last_applied_position());
+      last_position_.store(stored);
+      resync_position_ = false;
+    }
+    // A refusal is recorded at its position too; only a storage failure leaves the position free
+    // (apply_batch_at() moves last_position_ when it recorded the entry).
+    auto batch = apply_batch_at({Entry{&tx, last_position_.load() + 1, log_time}}, /*deferred=*/true);
+    if (!batch.ok()) {
+      resync_position_ = true;
+      return batch.error();
+    }
+    r = std::move(batch->front());
+  }
+  // Outside the lock: the next submit applies while this one waits, and one flush makes both
+  // durable (group commit, PostgreSQL only). Nothing is answered before the entry is durable.
+  if (Status durable = storage_.wait_durable(); !durable.ok()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    resync_position_ = true;
+    return durable.error();
+  }
   return r;
 }
 
+namespace {
+
+// The route each operation is written through (docs/api.md) and the payload its body gives: the
+// edge built tx.payload from the same request, so any difference is a forged transaction.
+Result<json> payload_of_request(const Transaction& tx, const json& signed_doc) {
+  const std::string method = signed_doc["method"].get<std::string>();
+  const std::string path = signed_doc["path"].get<std::string>();
+  json body = json::object();
+  if (!tx.body.empty()) {
+    IDOS_TRY(body, parse_json(tx.body, JsonLimits{tx.body.size(), 32}));
+    if (!body.is_object()) return make_error(ErrorCode::invalid_input, "request body is not a JSON object");
+  }
+  auto route = [&](const char* m, const char* p) { return method == m && path == p; };
+  const std::string& op = tx.operation;
+  auto string_or_empty = [&](const char* key) -> json {
+    auto it = body.find(key);
+    return it == body.end() ? json("") : *it;
+  };
+  if (op == kOpCreateUser && route("POST", "/v1/users")) {
+    // A user id the caller did not choose is the edge's (random): any value the caller did not sign.
+    json id = body.contains("user_id") ? body["user_id"] : tx.payload.value("user_id", json(""));
+    return json{{"user_id", id}, {"encryption_public_key", string_or_empty("encryption_public_key")}};
+  }
+  if (op == kOpAddWallet && route("POST", "/v1/users/me/wallets")) {
+    json p = json::object();
+    for (const char* key : {"wallet_type", "wallet_identifier", "issued_at", "signature", "wallet_public_key",
+                            "near_nonce", "near_recipient"}) {
+      p[key] = string_or_empty(key);
+    }
+    return p;
+  }
+  if ((op == kOpPutCredential && route("POST", "/v1/credentials")) ||
+      (op == kOpWriteByDwg && route("POST", "/v1/credentials/dwg")) || (op == kOpShare && route("POST", "/v1/shares")) ||
+      (op == kOpDelegatedAccessGrant && route("POST", "/v1/grants/dag"))) {
+    return body;
+  }
+  constexpr std::string_view kGrants = "/v1/grants/";
+  if (op == kOpRevoke && method == "DELETE" && path.size() > kGrants.size() && path.compare(0, kGrants.size(), kGrants) == 0) {
+    return json{{"grant_id", path.substr(kGrants.size())}};
+  }
+  return make_error(ErrorCode::mismatch, "the signed request's route is not the route of " + op);
+}
+
+// Who is asking, checked at log time from the signed request the entry carries.
+Status check_actor(const Transaction& tx, const Caller& caller, const json& signed_doc) {
+  if (caller.wallet != tx.actor_wallet || caller.wallet_type != tx.actor_wallet_type ||
+      caller.public_key != tx.actor_public_key) {
+    return make_error(ErrorCode::mismatch, "the transaction's actor is not the signed request's caller");
+  }
+  IDOS_TRY(json expected, payload_of_request(tx, signed_doc));
+  if (expected != tx.payload) return make_error(ErrorCode::mismatch, "the transaction's payload is not the signed request's body");
+  return ok_status();
+}
+
+json objects_json(const std::vector<StoredObject>& objects) {
+  json out = json::array();
+  for (const auto& o : objects) out.push_back(json{{"kind", o.kind}, {"id", o.id}, {"sha256", o.sha256}});
+  return out;
+}
+
+const std::string kEmptyRowsDigest = hex_encode(sha256(as_bytes(std::string_view())));
+
+}  // namespace
+
+std::string next_state_hash(const std::string& previous, int64_t position, const std::string& tx_sha256,
+                            const std::string& result, const std::string& rows_sha256) {
+  const std::string text = "idos-state/v1\n" + previous + "\n" + std::to_string(position) + "\n" + tx_sha256 + "\n" +
+                           result + "\n" + rows_sha256;
+  return hex_encode(sha256(as_bytes(text)));
+}
+
+Result<ApplyOutcome> outcome_of(const AppliedRequest& applied) {
+  IDOS_TRY(json doc, parse_json(applied.outcome, JsonLimits{applied.outcome.size() + 1, 32}));
+  const std::string code = doc.value("code", std::string("INTERNAL"));
+  if (code != "OK") {
+    for (int32_t i = 1; i <= static_cast<int32_t>(kLastErrorCode); ++i) {
+      if (error_code_name(static_cast<ErrorCode>(i)) == code) {
+        return make_error(static_cast<ErrorCode>(i), doc.value("message", std::string()));
+      }
+    }
+    return make_error(ErrorCode::internal, "unknown recorded outcome " + code);
+  }
+  ApplyOutcome out;
+  out.log_position = applied.position;
+  out.log_time = doc.value("log_time", int64_t{0});
+  out.result = doc.value("result", json::object());
+  for (const auto& o : doc.value("objects", json::array())) {
+    out.objects.push_back({o.value("kind", ""), o.value("id", ""), o.value("sha256", "")});
+  }
+  return out;
+}
+
+void Ledger::advance_to(int64_t position) {
+  int64_t seen = last_position_.load();
+  while (seen < position && !last_position_.compare_exchange_weak(seen, position)) {
+  }
+}
+
 Result<ApplyOutcome> Ledger::apply(const Transaction& tx, int64_t log_position, int64_t log_time) {
+  IDOS_TRY(auto results, apply_batch({Entry{&tx, log_position, log_time}}));
+  return std::move(results.front());
+}
+
+Result<std::vector<Result<ApplyOutcome>>> Ledger::apply_batch(const std::vector<Entry>& entries) {
+  return apply_batch_at(entries, /*deferred=*/false);
+}
+
+Result<std::vector<Result<ApplyOutcome>>> Ledger::apply_batch_at(const std::vector<Entry>& entries, bool deferred) {
+  std::vector<Result<ApplyOutcome>> results;
+  results.reserve(entries.size());
+  auto write = [&](const std::function<Status(StateWriter&)>& fn) {
+    return deferred ? storage_.write_deferred(fn) : storage_.write(fn);
+  };
+  Status st = write([&](StateWriter& w) -> Status {
+    results.clear();
+    for (const Entry& e : entries) {
+      auto r = apply_in(w, *e.tx, e.position, e.log_time);
+      if (!r.ok() && r.code() == ErrorCode::internal) return r.error();
+      results.push_back(std::move(r));
+    }
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  for (const Entry& e : entries) advance_to(e.position);
+  return results;
+}
+
+Result<ApplyOutcome> Ledger::apply_in(StateWriter& outer, const Transaction& tx, int64_t log_position, int64_t log_time) {
+  IDOS_TRY(int64_t last, outer.last_applied_position());
+  if (log_position <= last) {
+    return make_error(ErrorCode::replayed, "log position " + std::to_string(log_position) + " was already applied");
+  }
   IDOS_TRY(std::string serialized, tx.serialize());
   const std::string tx_sha256 = hex_encode(sha256(as_bytes(serialized)));
   ApplyOutcome out;
   out.log_position = log_position;
   out.log_time = log_time;
-  Status done = storage_.write([&](StateWriter& w) -> Status {
-    IDOS_TRY(int64_t last, w.last_applied_position());
-    if (log_position <= last) {
-      return make_error(ErrorCode::replayed, "log position " + std::to_string(log_position) + " was already applied");
+
+  // The signed request: decoded once; its replay key names the single-use value.
+  std::optional<SignedRequest> request;
+  std::optional<Plugin::ReplayKey> replay;
+  Error request_error = make_error(ErrorCode::forbidden, "the transaction carries no signed request");
+  if (!tx.signed_request.empty()) {
+    auto decoded = decode_signed_request(tx.signed_request);
+    if (decoded.ok()) {
+      auto key = plugin_.replay_key("signed_request", decoded->text);
+      if (key.ok()) {
+        request = std::move(*decoded);
+        replay = *key;
+      } else {
+        request_error = key.error();
+      }
+    } else {
+      request_error = decoded.error();
     }
+  }
+
+  bool verified = false;                 // the signed request verified: its key is spent, whatever follows
+  std::optional<AppliedRequest> earlier;  // the identical request, applied before
+  auto record_log = [&](StateWriter& w, const std::string& result, const std::string& rows) -> Status {
+    IDOS_TRY(std::string previous, w.last_state_hash());
+    return w.append_log(LogRow{log_position, log_time, tx.operation, tx.actor_wallet, tx_sha256, result, rows,
+                               next_state_hash(previous, log_position, tx_sha256, result, rows)});
+  };
+  auto record_request = [&](StateWriter& w, const json& outcome) -> Status {
+    IDOS_CHECK(w.purge_applied_requests(log_time));
+    // keep_until 0 means "forever" for the plugin; the request expires long before INT64_MAX.
+    const int64_t keep = replay->keep_until == 0 ? std::numeric_limits<int64_t>::max() : replay->keep_until;
+    return w.record_applied_request(AppliedRequest{replay->key, request->request_sha256, log_position, keep,
+                                                   outcome.dump(-1, ' ', false, json::error_handler_t::replace)});
+  };
+
+  Status done = outer.nested([&](StateWriter& w) -> Status {
+    if (!request) return request_error;
+    IDOS_TRY(earlier, w.find_applied_request(replay->key));
+    if (earlier && earlier->request_sha256 == request->request_sha256) {
+      return make_error(ErrorCode::replayed, "the identical request was applied before");  // answered below
+    }
+    earlier.reset();
+    // The route is checked against the operation below (payload_of_request); here the body hash.
+    // value(): the document is not validated yet, and any entry may come from a rogue publisher.
+    auto text_member = [&](const char* key) {
+      auto it = request->doc.find(key);
+      return it != request->doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    const std::string method = text_member("method");
+    const std::string path = text_member("path");
+    IDOS_TRY(Caller caller, verify_signed_request(plugin_, *request, log_time, /*seen_before=*/false, method, path, tx.body));
+    // A different request with a spent key: REPLAYED (the plugin's verdict with seen_before).
+    IDOS_TRY(auto spent, w.find_applied_request(replay->key));
+    if (spent) IDOS_CHECK(plugin_.validate("signed_request", request->text, log_time, true));
+    // The key is spent only by the transaction the request really is (actor and payload): a
+    // forged wrapper around a user's request must not use up the user's nonce.
+    IDOS_CHECK(check_actor(tx, caller, request->doc));
+    verified = true;
     Ctx c{w, plugin_, keys_, delegates_, tx, log_position, log_time, out};
     IDOS_CHECK(apply_operation(c));
-    return w.append_log(LogRow{log_position, log_time, tx.operation, tx.actor_wallet, tx_sha256, "OK"});
+    IDOS_CHECK(record_request(w, json{{"code", "OK"}, {"log_time", log_time}, {"objects", objects_json(out.objects)},
+                                      {"result", out.result}}));
+    IDOS_TRY(std::string rows, w.rows_digest(log_position));
+    return record_log(w, "OK", rows);
   });
   if (done.ok()) return out;
   const Error refusal = done.error();
-  if (refusal.code == ErrorCode::internal) return refusal;  // storage failure: nothing recorded
-  Status recorded = storage_.write([&](StateWriter& w) -> Status {
-    IDOS_TRY(int64_t last, w.last_applied_position());
-    if (log_position <= last) return ok_status();
-    return w.append_log(LogRow{log_position, log_time, tx.operation, tx.actor_wallet, tx_sha256,
-                               std::string(error_code_name(refusal.code))});
-  });
-  if (!recorded.ok()) return recorded.error();
+  if (refusal.code == ErrorCode::internal) return refusal;  // storage failure: the batch rolls back
+  // A refusal (or a retry of an applied request) keeps its position; nothing else changes but the
+  // spent key of a verified request, which keeps the refusal as its outcome.
+  auto recorded = [&]() -> Status {
+    if (earlier) return record_log(outer, "DUPLICATE", kEmptyRowsDigest);
+    if (verified) {
+      IDOS_CHECK(record_request(outer, json{{"code", error_code_name(refusal.code)}, {"message", refusal.message}}));
+    }
+    return record_log(outer, std::string(error_code_name(refusal.code)), kEmptyRowsDigest);
+  }();
+  if (!recorded.ok()) return make_error(ErrorCode::internal, recorded.error().message);
+  if (earlier) return outcome_of(*earlier);
   return refusal;
 }
 

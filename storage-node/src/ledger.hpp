@@ -16,6 +16,7 @@
 // position that wrote it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -48,6 +49,10 @@ struct Transaction {
   std::string actor_public_key;  // XRPL only
   // Operation-specific members, shape-checked by the edge (docs/api.md); apply() re-checks all it uses.
   nlohmann::json payload = nlohmann::json::object();
+  // The caller's request as received: the Idos-Signed-Request header value (base64) and the body.
+  // apply() verifies the signature at log time and that actor and payload are what it says.
+  std::string signed_request;
+  std::string body;
 
   // Canonical JSON (RFC 8785): what a replicated log would carry, and what tx_sha256 hashes.
   Result<std::string> serialize() const;
@@ -81,19 +86,47 @@ class Ledger {
   Result<ApplyOutcome> submit(const Transaction& tx, int64_t log_time);
 
   // Deterministic state transition. Positions must increase; an entry at or below the last
-  // applied position is refused (a redelivered entry is not applied twice).
+  // applied position is refused (a redelivered entry is not applied twice). The signed request the
+  // entry carries is verified at log_time; its replay key is replicated state: a different request
+  // with a used key is REPLAYED, the identical request again gets the first outcome (its
+  // position, objects and result, or its refusal) and changes nothing.
   Result<ApplyOutcome> apply(const Transaction& tx, int64_t log_position, int64_t log_time);
+
+  // Several consecutive log entries in ONE storage transaction (one fsync): each gets exactly the
+  // outcome apply() would give it. A storage failure (INTERNAL) rolls the whole batch back and is
+  // the batch's error.
+  struct Entry {
+    const Transaction* tx;
+    int64_t position;
+    int64_t log_time;
+  };
+  Result<std::vector<Result<ApplyOutcome>>> apply_batch(const std::vector<Entry>& entries);
 
   int64_t last_position() const;
 
  private:
+  // apply_batch() with the storage's deferred durability (group commit) when `deferred`: only
+  // submit() uses it, and waits in wait_durable() before it answers.
+  Result<std::vector<Result<ApplyOutcome>>> apply_batch_at(const std::vector<Entry>& entries, bool deferred);
+  // One entry inside the caller's transaction; INTERNAL means the transaction must roll back.
+  Result<ApplyOutcome> apply_in(StateWriter& w, const Transaction& tx, int64_t log_position, int64_t log_time);
+  void advance_to(int64_t position);
   Storage& storage_;
   const Plugin& plugin_;
   const NodeKeys& keys_;
   const IssuerDelegates& delegates_;
-  mutable std::mutex mutex_;
-  int64_t last_position_ = 0;
+  std::mutex mutex_;  // serialises submit(): one position at a time
+  std::atomic<int64_t> last_position_{0};
+  bool resync_position_ = false;  // under mutex_: re-read last_position_ from storage before the next submit
 };
+
+// The outcome recorded for an applied request, as apply() returned it the first time.
+Result<ApplyOutcome> outcome_of(const AppliedRequest& applied);
+
+// The running state hash (docs/cluster.md): SHA-256 hex of
+// "idos-state/v1\n<previous>\n<position>\n<tx_sha256>\n<result>\n<rows_sha256>".
+std::string next_state_hash(const std::string& previous, int64_t position, const std::string& tx_sha256,
+                            const std::string& result, const std::string& rows_sha256);
 
 // An access grant as the grant spec writes it (the document the plugin validates and the API
 // returns, without the node's bookkeeping columns).

@@ -1,6 +1,7 @@
 // idos-node: the reference storage node. See docs/node.md (operation, security model) and
 // docs/api.md (HTTP API).
 #include <signal.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -18,10 +19,15 @@
 #include "api.hpp"
 #include "config.hpp"
 #include "idos/primitives/init.hpp"
+#include "idos/primitives/secret.hpp"
 #include "ledger.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
+#include "nats_log.hpp"
+#include "consistency.hpp"
+#include "transaction_log.hpp"
 #include "node_keys.hpp"
+#include "pg_storage.hpp"
 #include "plugin.hpp"
 #include "rate_limit.hpp"
 #include "storage.hpp"
@@ -116,7 +122,9 @@ int main(int argc, char** argv) {
   if (!keys_r.ok()) return die("start_failed", keys_r.error().message);
   const NodeKeys keys = std::move(keys_r).value();
 
-  auto storage_r = open_sqlite_storage(config.data_dir, config.threads + 2);
+  auto storage_r = config.storage == "postgres" ? open_postgres_storage(config.pg_conninfo, config.threads + 2)
+                                                : open_sqlite_storage(config.data_dir, config.threads + 2);
+  wipe(config.pg_conninfo);  // the storage keeps its own copy for reconnecting
   if (!storage_r.ok()) return die("start_failed", storage_r.error().message);
   std::unique_ptr<Storage> storage = std::move(storage_r).value();
 
@@ -126,7 +134,32 @@ int main(int argc, char** argv) {
   Metrics metrics;
   metrics.set_log_position(ledger.last_position());
   RateLimiter limiter(config.rate_limit, config.rate_burst);
-  ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter};
+
+  // The log: embedded (one node), or the NATS JetStream stream every node applies (docs/cluster.md).
+  EmbeddedLog embedded(ledger);
+  std::unique_ptr<NatsLog> nats;
+  if (!config.nats_urls.empty()) {
+    NatsSettings ns;
+    ns.urls = config.nats_urls;
+    ns.creds_path = config.nats_creds_path;
+    ns.stream = config.stream;
+    ns.replicas = config.stream_replicas;
+    ns.node_id = keys.node_id();
+    auto started = NatsLog::start(ns, ledger, *storage, plugin);
+    if (!started.ok()) return die("start_failed", started.error().message);
+    nats = std::move(started).value();
+  }
+  TransactionLog& log = nats ? static_cast<TransactionLog&>(*nats) : embedded;
+  // A peers file that exists must read (a configuration error, like a flag); it is read again
+  // every round, so it may also appear later (scripts/cluster writes it once every node is up).
+  size_t peer_count = 0;
+  if (!config.peers_path.empty() && ::access(config.peers_path.c_str(), F_OK) == 0) {
+    auto p = load_peers(config.peers_path, keys.node_id());
+    if (!p.ok()) return die("start_failed", p.error().message);
+    peer_count = p->size();
+  }
+  ConsistencyMonitor consistency(*storage, metrics, config.peers_path, keys.node_id());
+  ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter, log, &consistency};
 
   httplib::Server server;
   const size_t threads = config.threads, queue = config.queue;
@@ -165,16 +198,30 @@ int main(int argc, char** argv) {
       }
     }
   });
+  // State checks: self-audit of applied rows and, with a peers file, comparison with the peers.
+  std::thread consistency_thread([&] {
+    std::unique_lock<std::mutex> lock(stop_mutex);
+    while (!stopping.load()) {
+      stop_cv.wait_for(lock, std::chrono::seconds(config.peer_check_interval), [&] { return stopping.load(); });
+      if (stopping.load()) break;
+      lock.unlock();
+      consistency.run_once(log.applied_position(), 2000);
+      lock.lock();
+    }
+  });
 
   log_event(LogLevel::info, "listening",
             {{"host", config.listen_host},
              {"port", port},
              {"data", config.data_dir},
+             {"storage", config.storage},
              {"node_id", keys.node_id()},
              {"version", IDOS_VERSION},
              {"plugin_abi", plugin.abi_version()},
              {"plugin_version", plugin.version()},
              {"log_position", ledger.last_position()},
+             {"log", log.kind()},
+             {"peers", peer_count},
              {"threads", config.threads}});
   const bool served = server.listen_after_bind();
 
@@ -185,6 +232,8 @@ int main(int argc, char** argv) {
   stop_cv.notify_all();
   signal_thread.join();
   purge_thread.join();
+  consistency_thread.join();
+  if (nats) nats->stop();
   storage->close();
   log_event(LogLevel::info, "stopped", {{"log_position", ledger.last_position()}});
   return served ? 0 : 1;

@@ -33,6 +33,8 @@ std::string Metrics::render(const std::string& version, int plugin_abi) const {
       << "# TYPE idos_node_log_position gauge\nidos_node_log_position " << log_position_.load() << "\n";
   out << "# HELP idos_node_requests_in_flight Requests being handled.\n"
       << "# TYPE idos_node_requests_in_flight gauge\nidos_node_requests_in_flight " << in_flight_.load() << "\n";
+  out << "# HELP idos_node_divergences_total State checks that found this node diverged (peer state hash or own rows).\n"
+      << "# TYPE idos_node_divergences_total counter\nidos_node_divergences_total " << divergences_.load() << "\n";
   out << "# HELP idos_node_rate_limited_total Requests refused by the per-wallet rate limit.\n"
       << "# TYPE idos_node_rate_limited_total counter\nidos_node_rate_limited_total " << rate_limited_.load()
       << "\n";

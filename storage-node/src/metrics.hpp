@@ -21,6 +21,8 @@ class Metrics {
   void count_rate_limited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
   void set_log_position(int64_t position) { log_position_.store(position, std::memory_order_relaxed); }
   void add_in_flight(int delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
+  // A state hash that differs from a peer's, or a row that no longer matches its log entry.
+  void count_divergence() { divergences_.fetch_add(1, std::memory_order_relaxed); }
 
   std::string render(const std::string& version, int plugin_abi) const;
 
@@ -40,6 +42,7 @@ class Metrics {
   std::atomic<uint64_t> rate_limited_{0};
   std::atomic<int64_t> log_position_{0};
   std::atomic<int64_t> in_flight_{0};
+  std::atomic<uint64_t> divergences_{0};
 };
 
 }  // namespace idos::node

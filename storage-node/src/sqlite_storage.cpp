@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "idos/primitives/encoding.hpp"
+#include "idos/primitives/hash.hpp"
 #include "storage.hpp"
 
 namespace idos::node {
@@ -86,6 +88,25 @@ CREATE TABLE used_dwgs(
   log_position INTEGER NOT NULL
 );
 )SQL",
+    // 2: the replicated log (docs/cluster.md): running state hash, rows digest, applied requests.
+    R"SQL(
+ALTER TABLE log ADD COLUMN rows_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE log ADD COLUMN state_hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE applied_requests(
+  replay_key TEXT PRIMARY KEY,
+  request_sha256 TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  keep_until INTEGER NOT NULL,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX applied_requests_by_expiry ON applied_requests(keep_until);
+CREATE INDEX users_by_position ON users(log_position);
+CREATE INDEX wallets_by_position ON wallets(log_position);
+CREATE INDEX credentials_by_position ON credentials(log_position);
+CREATE INDEX grants_by_position ON grants(log_position);
+CREATE INDEX grants_by_revoked_position ON grants(revoked_position);
+CREATE INDEX used_dwgs_by_position ON used_dwgs(log_position);
+)SQL",
 };
 
 const char* kReplayMigration = R"SQL(
@@ -138,6 +159,7 @@ class Stmt {
   }
   int64_t integer(int i) { return sqlite3_column_int64(s_, i); }
   bool is_null(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+  int columns() { return sqlite3_column_count(s_); }
   Bytes blob(int i) {
     const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(s_, i));
     const int n = sqlite3_column_bytes(s_, i);
@@ -301,6 +323,62 @@ Result<int64_t> q_last_position(Connection& c) {
   return s.integer(0);
 }
 
+// The rows written at a position, as text: one line per row, "<table>" then its columns (decimal
+// integers, "null"), separated by 0x1F, in table order then primary key order. Excluded: the
+// sealed blobs (each node seals under its own key; the sha256 column names the content) and
+// rowids. A revocation is its own section, so revoking later does not change the digest of the
+// position that created the grant. Its SHA-256 is what docs/cluster.md calls rows_sha256.
+Result<std::string> q_rows_digest(Connection& c, int64_t position) {
+  static const std::pair<const char*, const char*> kSections[] = {
+      {"users", "SELECT id, encryption_public_key, created_at, log_position FROM users WHERE log_position = ?1 ORDER BY id"},
+      {"wallets",
+       "SELECT identifier, wallet_type, public_key, user_id, added_at, log_position FROM wallets "
+       "WHERE log_position = ?1 ORDER BY identifier"},
+      {"credentials",
+       "SELECT id, user_id, role, issuer_auth_public_key, sha256, size, inserter, created_at, log_position "
+       "FROM credentials WHERE log_position = ?1 ORDER BY id"},
+      {"grants",
+       "SELECT id, owner, grantee, data_id, locked_until, content_hash, inserter_type, inserter_id, created_at, "
+       "log_position FROM grants WHERE log_position = ?1 ORDER BY id"},
+      {"grant_revocations",
+       "SELECT id, revoked_at, revoked_position FROM grants WHERE revoked_position = ?1 ORDER BY id"},
+      {"used_dwgs", "SELECT id, log_position FROM used_dwgs WHERE log_position = ?1 ORDER BY id"},
+  };
+  std::string text;
+  for (const auto& [table, sql] : kSections) {
+    Stmt s = c.prepare(sql);
+    if (!s.valid()) return db_error(c.db(), "prepare rows digest");
+    s.bind(1, position);
+    int rc = 0;
+    while ((rc = s.step()) == 1) {
+      text += table;
+      for (int i = 0; i < s.columns(); ++i) {
+        text.push_back('\x1f');
+        text += s.is_null(i) ? std::string("null") : s.text(i);
+      }
+      text.push_back('\n');
+    }
+    if (rc < 0) return s.error("rows digest");
+  }
+  return hex_encode(sha256(as_bytes(text)));
+}
+
+constexpr const char* kLogCols = "position, log_time, operation, actor, tx_sha256, result, rows_sha256, state_hash";
+LogRow read_log(Stmt& s) {
+  return LogRow{s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)};
+}
+
+Result<std::optional<AppliedRequest>> q_find_applied_request(Connection& c, const std::string& key) {
+  Stmt s = c.prepare(
+      "SELECT replay_key, request_sha256, position, keep_until, outcome FROM applied_requests WHERE replay_key = ?1");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, key);
+  int rc = s.step();
+  if (rc < 0) return s.error("find applied request");
+  if (rc == 0) return std::optional<AppliedRequest>{};
+  return std::optional<AppliedRequest>{AppliedRequest{s.text(0), s.text(1), s.integer(2), s.integer(3), s.text(4)}};
+}
+
 Status run_done(Stmt& s, const std::string& what) {
   if (!s.valid()) return s.error("prepare " + what);
   if (s.step() != 0) return s.error(what);
@@ -374,12 +452,46 @@ class SqliteWriter final : public StateWriter {
   }
   Status append_log(const LogRow& r) override {
     Stmt s = c_.prepare(
-        "INSERT INTO log(position, log_time, operation, actor, tx_sha256, result) VALUES(?1,?2,?3,?4,?5,?6)");
+        "INSERT INTO log(position, log_time, operation, actor, tx_sha256, result, rows_sha256, state_hash) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
     if (s.valid()) {
       s.bind(1, r.position).bind(2, r.log_time).bind(3, r.operation).bind(4, r.actor).bind(5, r.tx_sha256);
-      s.bind(6, r.result);
+      s.bind(6, r.result).bind(7, r.rows_sha256).bind(8, r.state_hash);
     }
     return run_done(s, "append log");
+  }
+  Result<std::string> last_state_hash() override {
+    Stmt s = c_.prepare("SELECT state_hash FROM log ORDER BY position DESC LIMIT 1");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    int rc = s.step();
+    if (rc < 0) return s.error("last state hash");
+    std::string h = rc == 1 ? s.text(0) : "";
+    // Before the first entry, or entries applied before schema 2: the chain starts at zero.
+    return h.empty() ? std::string(64, '0') : h;
+  }
+  Result<std::string> rows_digest(int64_t position) override { return q_rows_digest(c_, position); }
+  Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {
+    return q_find_applied_request(c_, key);
+  }
+  Status record_applied_request(const AppliedRequest& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO applied_requests(replay_key, request_sha256, position, keep_until, outcome) VALUES(?1,?2,?3,?4,?5)");
+    if (s.valid()) s.bind(1, r.replay_key).bind(2, r.request_sha256).bind(3, r.position).bind(4, r.keep_until).bind(5, r.outcome);
+    return run_done(s, "record applied request");
+  }
+  Status nested(const std::function<Status(StateWriter&)>& fn) override {
+    IDOS_CHECK(c_.exec("SAVEPOINT entry"));
+    Status st = fn(*this);
+    if (st.ok()) return c_.exec("RELEASE entry");
+    Status undone = c_.exec("ROLLBACK TO entry");
+    if (undone.ok()) undone = c_.exec("RELEASE entry");
+    if (!undone.ok()) return undone.error();  // internal: the caller rolls the whole transaction back
+    return st;
+  }
+  Status purge_applied_requests(int64_t log_time) override {
+    Stmt s = c_.prepare("DELETE FROM applied_requests WHERE keep_until < ?1");
+    if (s.valid()) s.bind(1, log_time);
+    return run_done(s, "purge applied requests");
   }
 
  private:
@@ -538,6 +650,24 @@ class SqliteStorage final : public Storage {
     if (!r.ok()) return r.error();
     return ok_status();
   }
+  Result<std::optional<LogRow>> log_entry(int64_t position) override {
+    return with_reader([&](Connection& c) -> Result<std::optional<LogRow>> {
+      static const std::string sql = std::string("SELECT ") + kLogCols + " FROM log WHERE position = ?1";
+      Stmt s = c.prepare(sql.c_str());
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, position);
+      int rc = s.step();
+      if (rc < 0) return s.error("log entry");
+      if (rc == 0) return std::optional<LogRow>{};
+      return std::optional<LogRow>{read_log(s)};
+    });
+  }
+  Result<std::string> rows_digest(int64_t position) override {
+    return with_reader([&](Connection& c) { return q_rows_digest(c, position); });
+  }
+  Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {
+    return with_reader([&](Connection& c) { return q_find_applied_request(c, key); });
+  }
   Result<std::string> integrity_check() override {
     return with_reader([&](Connection& c) -> Result<std::string> {
       sqlite3_stmt* s = nullptr;
@@ -573,6 +703,14 @@ class SqliteStorage final : public Storage {
     Stmt s = replay_.prepare("DELETE FROM nonces WHERE expires_at < ?1");
     if (s.valid()) s.bind(1, now);
     return run_done(s, "purge nonces");
+  }
+
+  Status forget_nonce(const std::string& nonce) override {
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = replay_.prepare("DELETE FROM nonces WHERE nonce = ?1");
+    if (s.valid()) s.bind(1, nonce);
+    return run_done(s, "forget nonce");
   }
 
   void close() override {

@@ -1,5 +1,5 @@
-// The node's storage behind one small interface, so a PostgreSQL backend can follow the SQLite
-// one (sqlite_storage.cpp). Two roles:
+// The node's storage behind one small interface, with two backends: SQLite (sqlite_storage.cpp,
+// the default) and PostgreSQL (pg_storage.cpp). Two roles:
 //
 // - state: users, wallets, credentials (sealed with the node key), access grants, used DWG ids
 //   and the applied log. It changes ONLY through write(), and only apply() (ledger.hpp) calls
@@ -71,7 +71,19 @@ struct LogRow {
   std::string operation;
   std::string actor;
   std::string tx_sha256;
-  std::string result;  // "OK" or an error code name
+  std::string result;  // "OK", an error code name, or "DUPLICATE" (a retried request: docs/cluster.md)
+  std::string rows_sha256;  // digest of the state rows this entry wrote (rows_digest below)
+  std::string state_hash;   // running state hash up to and including this entry (docs/cluster.md)
+};
+
+// A signed request that reached apply() with a valid signature: replicated replay protection and
+// the outcome an identical retry gets again (docs/cluster.md, "Idempotent retry").
+struct AppliedRequest {
+  std::string replay_key;      // the plugin's single-use value of the signed request
+  std::string request_sha256;  // SHA-256 of the signed request document (binds method, path, body)
+  int64_t position = 0;
+  int64_t keep_until = 0;      // log time after which the row may go (the request has expired by then)
+  std::string outcome;         // JSON: {"code", "message", "log_time", "objects", "result"}
 };
 
 struct GrantQuery {
@@ -100,6 +112,17 @@ class StateWriter {
   virtual Status mark_grant_revoked(const std::string& id, int64_t log_time, int64_t position) = 0;
   virtual Status record_dwg(const std::string& id, int64_t position) = 0;
   virtual Status append_log(const LogRow& row) = 0;
+  // The state hash of the last applied entry (64 zeros before the first).
+  virtual Result<std::string> last_state_hash() = 0;
+  // SHA-256 (hex) of the rows written at `position`, in this transaction (docs/cluster.md).
+  virtual Result<std::string> rows_digest(int64_t position) = 0;
+  virtual Result<std::optional<AppliedRequest>> find_applied_request(const std::string& replay_key) = 0;
+  virtual Status record_applied_request(const AppliedRequest& row) = 0;
+  // Drops applied requests whose keep_until < log_time (deterministic: log time, not the clock).
+  virtual Status purge_applied_requests(int64_t log_time) = 0;
+  // Runs `fn` as a nested step (a SAVEPOINT on both backends): its writes are undone when it fails, the rest of
+  // the transaction stays. Lets one transaction hold a batch of log entries, some refused.
+  virtual Status nested(const std::function<Status(StateWriter&)>& fn) = 0;
 };
 
 class Storage {
@@ -109,6 +132,14 @@ class Storage {
   // Runs `fn` in one atomic, durable transaction: committed when fn returns ok, rolled back
   // otherwise (fn's error is returned).
   virtual Status write(const std::function<Status(StateWriter&)>& fn) = 0;
+
+  // Group commit, for a caller that serialises writes (Ledger::submit): like write(), but the commit
+  // may not be durable yet when it returns. Nothing may be acknowledged (no receipt) before
+  // wait_durable() returns ok, which it does once every write_deferred() that returned before the
+  // call is durable; one flush then covers the writes of many waiting callers. Backends without
+  // this (SQLite) commit durably in write_deferred(), and wait_durable() has nothing to do.
+  virtual Status write_deferred(const std::function<Status(StateWriter&)>& fn) { return write(fn); }
+  virtual Status wait_durable() { return ok_status(); }
 
   // --- reads (any thread) ---
   virtual Result<int64_t> last_applied_position() = 0;
@@ -122,6 +153,11 @@ class Storage {
   virtual Result<std::optional<GrantRow>> active_grant(const std::string& grantee, const std::string& data_id) = 0;
   virtual Result<std::vector<GrantRow>> grants(const GrantQuery& query) = 0;
   virtual Status health_check() = 0;
+  // The applied log entry at `position`, and the digest of the rows it wrote as they are now (a
+  // difference from the entry's rows_sha256 means a row changed behind the node's back).
+  virtual Result<std::optional<LogRow>> log_entry(int64_t position) = 0;
+  virtual Result<std::string> rows_digest(int64_t position) = 0;
+  virtual Result<std::optional<AppliedRequest>> find_applied_request(const std::string& replay_key) = 0;
   // "ok" or the problems PRAGMA integrity_check (or the backend's equivalent) reports.
   virtual Result<std::string> integrity_check() = 0;
 
@@ -130,6 +166,9 @@ class Storage {
   // false when the nonce was already there (a concurrent replay lost the race).
   virtual Result<bool> record_nonce(const std::string& nonce, int64_t expires_at) = 0;
   virtual Status purge_nonces(int64_t now) = 0;
+  // Releases a nonce whose write the log could not take (UNAVAILABLE), so the caller's retry of the
+  // same request is not refused here; apply()'s replicated replay check still holds.
+  virtual Status forget_nonce(const std::string& nonce) = 0;
 
   // Flushes and closes; further calls fail.
   virtual void close() = 0;

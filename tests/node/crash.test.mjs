@@ -1,10 +1,10 @@
 // Crash safety: concurrent writers, kill -9 of the node while writes are in flight, restart on the
 // same data folder. Every write that got a receipt must be there, the database must pass
-// PRAGMA integrity_check, and the node must serve (and accept writes) again.
+// PRAGMA integrity_check (amcheck on PostgreSQL), and the node must serve (and accept writes) again.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  idos, startNode, call, faceSignWallet, createUser, makeCredential, verifyReceipt, sqliteIntegrity,
+  idos, startNode, call, faceSignWallet, createUser, makeCredential, verifyReceipt, storageIntegrity, removeStorage,
   tempDir, removeDir,
 } from "./helpers.mjs";
 
@@ -51,7 +51,7 @@ test("kill -9 under concurrent writes loses no receipted write", async (t) => {
     assert.ok(receipted.length > 20, `enough writes before the kill (${receipted.length})`);
     t.diagnostic(`${receipted.length} receipted writes, ${errors} cut off by the kill`);
 
-    assert.equal(sqliteIntegrity(dataDir), "ok", "integrity_check right after the crash");
+    assert.equal(storageIntegrity(dataDir), "ok", "integrity_check right after the crash");
 
     node = await startNode({ dataDir, args: ["--rate-limit", "0"] });
     try {
@@ -73,13 +73,14 @@ test("kill -9 under concurrent writes loses no receipted write", async (t) => {
       const r = await call(node, "POST", "/v1/credentials", { wallet: u.wallet, body: { credential } });
       assert.equal(r.status, 201, r.text);
       assert.ok(r.body.log_position > maxPosition);
-      assert.equal(sqliteIntegrity(dataDir), "ok", "integrity_check with the restarted node running");
+      assert.equal(storageIntegrity(dataDir), "ok", "integrity_check with the restarted node running");
     } finally {
       await node.stop();
     }
-    assert.equal(sqliteIntegrity(dataDir), "ok", "integrity_check after a clean stop");
+    assert.equal(storageIntegrity(dataDir), "ok", "integrity_check after a clean stop");
   } finally {
     removeDir(dataDir);
+    removeStorage(dataDir);
   }
 });
 
@@ -103,5 +104,6 @@ test("a nonce accepted before a crash is still refused after it", async () => {
     }
   } finally {
     removeDir(dataDir);
+    removeStorage(dataDir);
   }
 });

@@ -4,7 +4,7 @@
 // npm package (../../js/dist, assembled by js/scripts/build.mjs).
 import { spawn, execFileSync } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,6 +26,42 @@ export function idos() {
   return idosPromise;
 }
 
+// The storage backend of every node started here. IDOS_TEST_STORAGE=postgres runs them on the
+// throwaway cluster whose folder (unix socket) is IDOS_TEST_PG_HOST (scripts/pg-cluster), one
+// database per data folder, so a node restarted on the same data folder finds its state again.
+export const STORAGE = process.env.IDOS_TEST_STORAGE ?? "sqlite";
+export const PG_HOST = process.env.IDOS_TEST_PG_HOST ?? "";
+export const PG_BIN = process.env.IDOS_PG_BIN ?? (() => {
+  try {
+    const versions = readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a);
+    return versions.length ? `/usr/lib/postgresql/${versions[0]}/bin` : "";
+  } catch { return ""; }
+})();
+if (STORAGE !== "sqlite" && STORAGE !== "postgres") throw new Error(`IDOS_TEST_STORAGE: sqlite or postgres, not ${STORAGE}`);
+if (STORAGE === "postgres" && !PG_HOST) throw new Error("IDOS_TEST_STORAGE=postgres needs IDOS_TEST_PG_HOST (scripts/pg-cluster start)");
+
+/** psql on the test cluster as its superuser; returns the output (unaligned, tuples only). */
+export function psql(database, sql) {
+  return execFileSync(path.join(PG_BIN, "psql"), ["-h", PG_HOST, "-U", "idos", "-d", database, "-v", "ON_ERROR_STOP=1",
+    "-tAq", "-c", sql], { stdio: ["ignore", "pipe", "pipe"], timeout: 30000 }).toString().trim();
+}
+
+/** The database of the node using `dataDir` (created on first use). */
+export function pgDatabaseName(dataDir) {
+  const name = "idos_" + createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 24);
+  // A hex name: safe to write into the statement.
+  if (psql("postgres", `SELECT count(*) FROM pg_database WHERE datname = '${name}'`) === "0") {
+    execFileSync(path.join(PG_BIN, "createdb"), ["-h", PG_HOST, "-U", "idos", name], { stdio: "ignore", timeout: 30000 });
+  }
+  return name;
+}
+export const pgConninfo = (database) => `host=${PG_HOST} user=idos dbname=${database}`;
+
+/** The flags selecting the storage under test for a node on `dataDir` (none for SQLite). */
+export function storageArgs(dataDir) {
+  return STORAGE === "postgres" ? ["--storage", "postgres", "--pg", pgConninfo(pgDatabaseName(dataDir))] : [];
+}
+
 const nodes = new Set();
 process.on("exit", () => { for (const n of nodes) try { n.proc.kill("SIGKILL"); } catch {} });
 
@@ -36,7 +72,8 @@ process.on("exit", () => { for (const n of nodes) try { n.proc.kill("SIGKILL"); 
 export async function startNode({ dataDir, args = [], env = {}, keepData = false } = {}) {
   const ownDir = !dataDir;
   dataDir ??= mkdtempSync(path.join(tmpdir(), "idos-node-test-"));
-  const proc = spawn(NODE_BIN, ["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN, ...args], {
+  const backend = args.includes("--storage") ? [] : storageArgs(dataDir);
+  const proc = spawn(NODE_BIN, ["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN, ...backend, ...args], {
     env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
   });
   const node = { proc, dataDir, logs: [], exited: null };
@@ -75,7 +112,10 @@ export async function startNode({ dataDir, args = [], env = {}, keepData = false
       if (!node.exited) proc.kill("SIGTERM");
       const r = await exit;
       nodes.delete(node);
-      if (ownDir && !keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir && !keepData) {
+        rmSync(dataDir, { recursive: true, force: true });
+        if (backend.length) psql("postgres", `DROP DATABASE IF EXISTS ${pgDatabaseName(dataDir)}`);
+      }
       return r;
     },
     async kill9() {
@@ -261,6 +301,33 @@ export async function makeDag({ owner, grantee, dataId, lockedUntil = 0, content
 
 export function sqliteIntegrity(dataDir) {
   return execFileSync("sqlite3", [path.join(dataDir, "node.db"), "PRAGMA integrity_check;"]).toString().trim();
+}
+
+/**
+ * "ok" when the node's stored state on `dataDir` is intact: SQLite's PRAGMA integrity_check, or on
+ * PostgreSQL amcheck over every table (verify_heapam) and B-tree index (bt_index_check with the
+ * heap cross-check) of the node's database, plus the node's own invariant: log positions 1..N.
+ */
+export function storageIntegrity(dataDir) {
+  if (STORAGE === "sqlite") return sqliteIntegrity(dataDir);
+  const db = pgDatabaseName(dataDir);
+  psql(db, "CREATE EXTENSION IF NOT EXISTS amcheck");
+  const problems = [];
+  const heap = psql(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, " +
+    "LATERAL verify_heapam(c.oid) WHERE n.nspname = 'public' AND c.relkind = 'r'");
+  if (heap !== "0") problems.push(`verify_heapam: ${heap} problems`);
+  try {
+    psql(db, "SELECT bt_index_check(c.oid, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid " +
+      "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam WHERE n.nspname = 'public' AND a.amname = 'btree'");
+  } catch (e) { problems.push(`bt_index_check: ${e.stderr?.toString().trim()}`); }
+  const gaps = psql(db, "SELECT COALESCE(MAX(position), 0) - count(*) FROM log");
+  if (gaps !== "0") problems.push(`log positions with gaps: ${gaps}`);
+  return problems.length ? problems.join("; ") : "ok";
+}
+
+/** Drops the database of a data folder's node (PostgreSQL runs; nothing for SQLite). */
+export function removeStorage(dataDir) {
+  if (STORAGE === "postgres") psql("postgres", `DROP DATABASE IF EXISTS ${pgDatabaseName(dataDir)}`);
 }
 
 export function removeDir(dir) { rmSync(dir, { recursive: true, force: true }); }

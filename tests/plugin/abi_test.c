@@ -666,6 +666,7 @@ static void run_misuse(void) {
   check(!strcmp(P.idos_error_name(IDOS_MISMATCH), "MISMATCH"), "error name 19");
   check(!strcmp(P.idos_error_name(-1), "UNKNOWN"), "error name -1");
   check(!strcmp(P.idos_error_name(IDOS_RATE_LIMITED), "RATE_LIMITED"), "error name 21");
+  check(!strcmp(P.idos_error_name(IDOS_UNAVAILABLE), "UNAVAILABLE"), "error name 22");
   /* Every code up to IDOS_LAST_CODE has its own name; the next one is unknown. */
   for (i = 0; i <= (size_t)IDOS_LAST_CODE; i++) {
     size_t j;

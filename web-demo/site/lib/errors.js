@@ -30,6 +30,7 @@ const GENERAL = {
   CHECKSUM_MISMATCH: "A wallet address has a wrong checksum (a typo?).",
   NOT_FOUND: "Not found: it does not exist, or this wallet may not see it.",
   RATE_LIMITED: "Too many requests from this wallet; wait a second and try again.",
+  UNAVAILABLE: "The node cannot answer this right now (its log is unreachable or it is catching up); try again shortly.",
   INVALID_KEY: "This key cannot be used (it was locked or disposed, or is not a valid key).",
   TOO_LARGE: "Too large for the node's limits.",
   UNSUPPORTED: "Not supported.",

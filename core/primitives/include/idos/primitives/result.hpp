@@ -50,7 +50,8 @@ namespace idos {
   X(internal, INTERNAL, 18)                  /* not the caller's fault (allocation, RNG) */         \
   X(mismatch, MISMATCH, 19)                  /* fields that must agree do not (hash, id, key) */    \
   X(not_found, NOT_FOUND, 20)                /* the object does not exist (or is not visible) */    \
-  X(rate_limited, RATE_LIMITED, 21)          /* too many requests from one caller; retry later */
+  X(rate_limited, RATE_LIMITED, 21)          /* too many requests from one caller; retry later */   \
+  X(unavailable, UNAVAILABLE, 22)            /* not now: the log is unreachable or not applied yet */
 
 enum class ErrorCode : int32_t {
 #define IDOS_ERROR_CODE_ENUMERATOR(id, NAME, number) id = number,
@@ -59,7 +60,7 @@ enum class ErrorCode : int32_t {
 };
 
 // The highest code (the C ABI's IDOS_LAST_CODE): every integer in [0, kLastErrorCode] is a code.
-inline constexpr ErrorCode kLastErrorCode = ErrorCode::rate_limited;
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::unavailable;
 namespace detail {
 #define IDOS_ERROR_CODE_ONE(id, NAME, number) +1
 inline constexpr int32_t kErrorCodeCount = 0 IDOS_ERROR_CODES(IDOS_ERROR_CODE_ONE);
