@@ -27,29 +27,18 @@ int64_t wall_now() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Per-request bookkeeping for the logger (one request is handled by one thread from routing to
-// logging).
-struct RequestState {
-  std::chrono::steady_clock::time_point start{};
-  std::string route = "unmatched";
-  std::string caller;
-  std::string code;  // error code of a failed request
-  bool counted = false;
-};
-thread_local RequestState t_request;
-
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void send_json(httplib::Response& res, int status, const json& body) {
+void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(dump(body), "application/json");
 }
 
-void fail(httplib::Response& res, int status, ErrorCode code, const std::string& message) {
-  t_request.code = std::string(error_code_name(code));
+void fail(http::Response& res, int status, ErrorCode code, const std::string& message) {
+  res.error_code = std::string(error_code_name(code));
   send_json(res, status, json{{"code", error_code_name(code)}, {"message", message}});
 }
-void fail(httplib::Response& res, int status, const Error& e) { fail(res, status, e.code, e.message); }
+void fail(http::Response& res, int status, const Error& e) { fail(res, status, e.code, e.message); }
 
 // The HTTP status of a refused operation (auth failures are always 401, see authenticate()).
 int status_for(const Error& e) {
@@ -64,7 +53,7 @@ int status_for(const Error& e) {
     default: return 400;
   }
 }
-void fail(httplib::Response& res, const Error& e) { fail(res, status_for(e), e); }
+void fail(http::Response& res, const Error& e) { fail(res, status_for(e), e); }
 
 json receipt_json(const Receipt& r) {
   return json{{"node_id", r.node_id},         {"write_operation", r.write_operation},
@@ -96,116 +85,99 @@ struct Caller {
   std::string public_key;
 };
 
-class Api {
+// What the edge learned about a request before its handler runs (Request::edge).
+struct EdgeState {
+  std::string caller;  // the authenticated wallet (access log)
+};
+
+EdgeState& edge_of(const http::Request& req) {
+  if (!req.edge) const_cast<http::Request&>(req).edge = std::make_shared<EdgeState>();
+  return *static_cast<EdgeState*>(req.edge.get());
+}
+
+class Api final : public http::Service {
  public:
-  explicit Api(ApiContext& ctx) : c_(ctx) {}
+  explicit Api(ApiContext& ctx) : c_(ctx) {
+    route("GET", "/health", &Api::health);
+    route("GET", "/metrics", &Api::metrics);
+    route("GET", "/v1/node", &Api::node_info);
+    route("POST", "/v1/users", &Api::create_user);
+    route("GET", "/v1/users/me", &Api::get_me);
+    route("POST", "/v1/users/me/wallets", &Api::add_wallet);
+    route("POST", "/v1/credentials", &Api::put_credential);
+    route("GET", "/v1/credentials", &Api::list_credentials);
+    route("POST", "/v1/credentials/dwg", &Api::write_by_dwg);
+    route("GET", R"(/v1/credentials/([^/]+))", &Api::get_credential);
+    route("POST", "/v1/shares", &Api::share);
+    route("GET", R"(/v1/shared/([^/]+))", &Api::read_shared);
+    route("GET", "/v1/grants", &Api::list_grants);
+    route("POST", "/v1/grants/dag", &Api::delegated_access_grant);
+    route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
+    route("GET", "/v1/public/grants", &Api::public_grants);
+  }
 
-  void install(httplib::Server& s) {
-    s.set_payload_max_length(c_.config.max_body);
-    s.set_read_timeout(c_.config.read_timeout, 0);
-    s.set_write_timeout(c_.config.write_timeout, 0);
-    s.set_keep_alive_timeout(c_.config.keep_alive_timeout);
-    s.set_keep_alive_max_count(c_.config.keep_alive_max);
-    s.set_tcp_nodelay(true);
-
-    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      t_request = RequestState{};
-      t_request.start = std::chrono::steady_clock::now();
-      t_request.counted = true;
-      c_.metrics.add_in_flight(1);
-      // Runs before httplib reads the body: an announced body over the cap is refused without
-      // reading it (httplib 0.11 would otherwise drain it first), and the connection is closed.
-      if (req.has_header("Content-Length")) {
-        int64_t length = 0;
-        const std::string text = req.get_header_value("Content-Length");
-        if (!parse_decimal(text, 0, int64_t{1} << 62, length)) {
-          fail(res, 400, ErrorCode::invalid_input, "Content-Length is not a decimal length");
-          res.set_header("Connection", "close");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        if (static_cast<uint64_t>(length) > c_.config.max_body) {
-          fail(res, 413, ErrorCode::too_large, "request body over the node's limit");
-          res.set_header("Connection", "close");
-          return httplib::Server::HandlerResponse::Handled;
-        }
+  // --- http::Service -------------------------------------------------------------------------------
+  bool on_headers(http::Request& req, http::Response& res) override {
+    c_.metrics.add_in_flight(1);
+    // An announced body over the cap is refused without reading it; the connection is closed.
+    if (req.has_header("Content-Length")) {
+      int64_t length = 0;
+      const std::string text = req.get_header_value("Content-Length");
+      if (!parse_decimal(text, 0, int64_t{1} << 62, length)) {
+        fail(res, 400, ErrorCode::invalid_input, "Content-Length is not a decimal length");
+        res.set_header("Connection", "close");
+        return true;
       }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-    // Statuses httplib produces itself (404 route, 413 body, 400 bad request line, ...), and any
-    // handler response without a body, get the JSON error form.
-    s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      ErrorCode code = ErrorCode::invalid_input;
-      std::string message = "bad request";
-      if (res.status == 404) { code = ErrorCode::not_found; message = "no such route"; }
-      else if (res.status == 413) { code = ErrorCode::too_large; message = "request body over the node's limit"; }
-      else if (res.status == 414) { code = ErrorCode::too_large; message = "request target too long"; }
-      else if (res.status == 405) message = "method not allowed";
-      else if (res.status >= 500) { code = ErrorCode::internal; message = "internal error"; }
-      fail(res, res.status, code, message);
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      // Never expected: every handler checks its input. Logged by the logger with the route.
+      if (static_cast<uint64_t>(length) > c_.config.max_body) {
+        fail(res, 413, ErrorCode::too_large, "request body over the node's limit");
+        res.set_header("Connection", "close");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void handle(http::Request& req, http::Response& res) override {
+    std::vector<std::string> matches;
+    auto m = router_.match(req.method, req.path, matches);
+    if (m.handler == nullptr) {
+      if (m.path_known) return fail(res, 405, ErrorCode::invalid_input, "method not allowed");
+      return fail(res, 404, ErrorCode::not_found, "no such route");
+    }
+    req.route = *m.pattern;
+    req.matches = std::move(matches);
+    try {
+      (this->*(*m.handler))(req, res);
+    } catch (...) {
+      // Never expected: every handler checks its input. Logged by the access log with the route.
       fail(res, 500, ErrorCode::internal, "internal error");
-    });
-    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_request(req, res); });
-
-    route(s, "GET", "/health", &Api::health);
-    route(s, "GET", "/metrics", &Api::metrics);
-    route(s, "GET", "/v1/node", &Api::node_info);
-    route(s, "POST", "/v1/users", &Api::create_user);
-    route(s, "GET", "/v1/users/me", &Api::get_me);
-    route(s, "POST", "/v1/users/me/wallets", &Api::add_wallet);
-    route(s, "POST", "/v1/credentials", &Api::put_credential);
-    route(s, "GET", "/v1/credentials", &Api::list_credentials);
-    route(s, "POST", "/v1/credentials/dwg", &Api::write_by_dwg);
-    route(s, "GET", R"(/v1/credentials/([^/]+))", &Api::get_credential);
-    route(s, "POST", "/v1/shares", &Api::share);
-    route(s, "GET", R"(/v1/shared/([^/]+))", &Api::read_shared);
-    route(s, "GET", "/v1/grants", &Api::list_grants);
-    route(s, "POST", "/v1/grants/dag", &Api::delegated_access_grant);
-    route(s, "DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
-    route(s, "GET", "/v1/public/grants", &Api::public_grants);
+    }
+    if (res.status < 0) fail(res, 500, ErrorCode::internal, "internal error");
   }
 
- private:
-  using Handler = void (Api::*)(const httplib::Request&, httplib::Response&);
-
-  void route(httplib::Server& s, const std::string& method, const std::string& pattern, Handler h) {
-    const std::string label = pattern;
-    auto fn = [this, h, label](const httplib::Request& req, httplib::Response& res) {
-      t_request.route = label;
-      (this->*h)(req, res);
-    };
-    if (method == "GET") s.Get(pattern, fn);
-    else if (method == "POST") s.Post(pattern, fn);
-    else if (method == "DELETE") s.Delete(pattern, fn);
-  }
-
-  void log_request(const httplib::Request& req, const httplib::Response& res) {
-    const double seconds =
-        t_request.counted
-            ? std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request.start).count()
-            : 0.0;
-    if (t_request.counted) c_.metrics.add_in_flight(-1);
-    c_.metrics.observe_request(req.method, t_request.route, res.status, seconds);
+  void on_complete(const http::Request& req, const http::Response& res, double seconds) override {
+    c_.metrics.add_in_flight(-1);
+    c_.metrics.observe_request(req.method, req.route, res.status, seconds);
     // Path only (ids are public); never headers, bodies or query values beyond the path.
-    json fields{{"method", req.method}, {"route", t_request.route}, {"path", req.path}, {"status", res.status},
+    json fields{{"method", req.method}, {"route", req.route}, {"path", req.path}, {"status", res.status},
                 {"ms", static_cast<int64_t>(seconds * 1e6) / 1000.0}};
-    if (!t_request.caller.empty()) fields["caller"] = t_request.caller;
-    if (!t_request.code.empty()) fields["code"] = t_request.code;
+    if (req.edge && !edge_of(req).caller.empty()) fields["caller"] = edge_of(req).caller;
+    if (!res.error_code.empty()) fields["code"] = res.error_code;
     if (c_.config.access_log || res.status >= 500) {
       log_event(res.status >= 500 ? LogLevel::error : LogLevel::info, "request", std::move(fields));
     }
-    t_request = RequestState{};
   }
+
+ private:
+  using Handler = void (Api::*)(const http::Request&, http::Response&);
+
+  void route(const std::string& method, const std::string& pattern, Handler h) { router_.add(method, pattern, h); }
 
   // --- authentication ----------------------------------------------------------------------------
   // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
   // The plugin checks fields, signature and freshness at the wall clock `now`; the node checks that
   // method, path and body hash are those of this request, and that the nonce is new.
-  bool authenticate(const httplib::Request& req, httplib::Response& res, int64_t now, Caller& out) {
+  bool authenticate(const http::Request& req, http::Response& res, int64_t now, Caller& out) {
     auto refuse = [&](ErrorCode code, const std::string& message) {
       c_.metrics.count_auth_failure(std::string(error_code_name(code)));
       fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
@@ -250,7 +222,7 @@ class Api {
     if (!canonical.ok()) return refuse(canonical.code(), canonical.error().message);
     out.wallet = *canonical;
     if (auto pk = doc->find("caller_public_key"); pk != doc->end() && pk->is_string()) out.public_key = pk->get<std::string>();
-    t_request.caller = out.wallet;
+    edge_of(req).caller = out.wallet;
     double retry_after = 0;
     if (!c_.rate_limiter.allow(out.wallet, retry_after)) {
       c_.metrics.count_rate_limited();
@@ -262,7 +234,7 @@ class Api {
   }
 
   // The registered wallet of the caller (403 when the wallet belongs to no user).
-  bool registered(httplib::Response& res, const Caller& caller, WalletRow& out) {
+  bool registered(http::Response& res, const Caller& caller, WalletRow& out) {
     auto w = c_.storage.find_wallet(caller.wallet);
     if (!w.ok()) {
       fail(res, 500, w.error());
@@ -277,7 +249,7 @@ class Api {
   }
 
   // Parses the body strictly and refuses members not in `allowed`.
-  bool parse_body(const httplib::Request& req, httplib::Response& res, std::initializer_list<std::string_view> allowed,
+  bool parse_body(const http::Request& req, http::Response& res, std::initializer_list<std::string_view> allowed,
                   json& out) {
     auto doc = parse_json(req.body, JsonLimits{c_.config.max_body, 32});
     if (!doc.ok()) {
@@ -297,7 +269,7 @@ class Api {
   }
 
   // Submits a transaction and answers with its result and one signed receipt per stored object.
-  void submit(httplib::Response& res, Transaction tx, int64_t now, int success_status) {
+  void submit(http::Response& res, Transaction tx, int64_t now, int success_status) {
     auto outcome = c_.ledger.submit(tx, now);
     c_.metrics.set_log_position(c_.ledger.last_position());
     if (!outcome.ok()) {
@@ -352,7 +324,7 @@ class Api {
   }
 
   // --- public endpoints --------------------------------------------------------------------------
-  void health(const httplib::Request&, httplib::Response& res) {
+  void health(const http::Request&, http::Response& res) {
     Status st = c_.storage.health_check();
     json body{{"status", st.ok() ? "ok" : "degraded"},
               {"version", IDOS_VERSION},
@@ -364,13 +336,13 @@ class Api {
     send_json(res, st.ok() ? 200 : 503, body);
   }
 
-  void metrics(const httplib::Request&, httplib::Response& res) {
+  void metrics(const http::Request&, http::Response& res) {
     c_.metrics.set_log_position(c_.ledger.last_position());
     res.status = 200;
     res.set_content(c_.metrics.render(IDOS_VERSION, c_.plugin.abi_version()), "text/plain; version=0.0.4");
   }
 
-  void node_info(const httplib::Request&, httplib::Response& res) {
+  void node_info(const http::Request&, http::Response& res) {
     send_json(res, 200,
               json{{"node_id", c_.keys.node_id()},
                    {"version", IDOS_VERSION},
@@ -381,7 +353,7 @@ class Api {
   }
 
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
-  void public_grants(const httplib::Request& req, httplib::Response& res) {
+  void public_grants(const http::Request& req, http::Response& res) {
     GrantQuery q;
     for (const auto& [key, value] : req.params) {
       if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
@@ -435,7 +407,7 @@ class Api {
   }
 
   // --- users and wallets -------------------------------------------------------------------------
-  void create_user(const httplib::Request& req, httplib::Response& res) {
+  void create_user(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -457,7 +429,7 @@ class Api {
            now, 201);
   }
 
-  void get_me(const httplib::Request& req, httplib::Response& res) {
+  void get_me(const http::Request& req, http::Response& res) {
     Caller caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
     WalletRow me;
@@ -475,7 +447,7 @@ class Api {
                    {"wallets", ws}});
   }
 
-  void add_wallet(const httplib::Request& req, httplib::Response& res) {
+  void add_wallet(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -500,7 +472,7 @@ class Api {
   }
 
   // --- credentials -------------------------------------------------------------------------------
-  void put_credential(const httplib::Request& req, httplib::Response& res) {
+  void put_credential(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -510,7 +482,7 @@ class Api {
     submit(res, make_tx(kOpPutCredential, caller, std::move(body)), now, 201);
   }
 
-  void write_by_dwg(const httplib::Request& req, httplib::Response& res) {
+  void write_by_dwg(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -523,7 +495,7 @@ class Api {
     submit(res, make_tx(kOpWriteByDwg, caller, std::move(body)), now, 201);
   }
 
-  void list_credentials(const httplib::Request& req, httplib::Response& res) {
+  void list_credentials(const http::Request& req, http::Response& res) {
     Caller caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
     WalletRow me;
@@ -536,7 +508,7 @@ class Api {
   }
 
   // Opens a stored credential (node key) and answers {"credential": <document>, ...extra}.
-  void send_credential(httplib::Response& res, const CredentialRow& row, const json& extra) {
+  void send_credential(http::Response& res, const CredentialRow& row, const json& extra) {
     auto plain = c_.keys.open(row.sealed, credential_associated_data(row.id));
     if (!plain.ok()) {
       log_event(LogLevel::error, "unseal_failed", {{"credential", row.id}});
@@ -552,7 +524,7 @@ class Api {
     res.set_content(out, "application/json");
   }
 
-  bool uuid_param(httplib::Response& res, const std::string& value, const char* what) {
+  bool uuid_param(http::Response& res, const std::string& value, const char* what) {
     if (auto u = parse_uuid(value); !u.ok()) {
       fail(res, 400, u.code(), std::string(what) + ": " + u.error().message);
       return false;
@@ -560,7 +532,7 @@ class Api {
     return true;
   }
 
-  void get_credential(const httplib::Request& req, httplib::Response& res) {
+  void get_credential(const http::Request& req, http::Response& res) {
     Caller caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
     const std::string id = req.matches[1];
@@ -575,7 +547,7 @@ class Api {
   }
 
   // --- sharing and grants ------------------------------------------------------------------------
-  void share(const httplib::Request& req, httplib::Response& res) {
+  void share(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -589,7 +561,7 @@ class Api {
   }
 
   // The grantee reads a shared copy: needs an unrevoked grant naming the calling wallet.
-  void read_shared(const httplib::Request& req, httplib::Response& res) {
+  void read_shared(const http::Request& req, http::Response& res) {
     Caller caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
     const std::string data_id = req.matches[1];
@@ -605,7 +577,7 @@ class Api {
   }
 
   // GET /v1/grants?role=owner|grantee: grants the caller's user owns, or names one of its wallets.
-  void list_grants(const httplib::Request& req, httplib::Response& res) {
+  void list_grants(const http::Request& req, http::Response& res) {
     Caller caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
     std::string role = "owner";
@@ -636,7 +608,7 @@ class Api {
     send_json(res, 200, json{{"role", role}, {"grants", list}});
   }
 
-  void delegated_access_grant(const httplib::Request& req, httplib::Response& res) {
+  void delegated_access_grant(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -646,7 +618,7 @@ class Api {
     submit(res, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
   }
 
-  void revoke(const httplib::Request& req, httplib::Response& res) {
+  void revoke(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Caller caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -656,15 +628,11 @@ class Api {
   }
 
   ApiContext& c_;
+  http::Router<Handler> router_;
 };
 
 }  // namespace
 
-void install_api(httplib::Server& server, ApiContext& ctx) {
-  // Lives as long as the process (the server's handlers point into it).
-  static Api* api = nullptr;
-  api = new Api(ctx);
-  api->install(server);
-}
+std::unique_ptr<http::Service> make_api(ApiContext& ctx) { return std::make_unique<Api>(ctx); }
 
 }  // namespace idos::node

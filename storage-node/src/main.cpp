@@ -16,6 +16,7 @@
 #include <httplib.h>
 
 #include "api.hpp"
+#include "httplib_adapter.hpp"
 #include "config.hpp"
 #include "idos/primitives/init.hpp"
 #include "ledger.hpp"
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
   httplib::Server server;
   const size_t threads = config.threads, queue = config.queue;
   server.new_task_queue = [threads, queue] { return new BoundedThreadPool(threads, queue); };
-  install_api(server, ctx);
+  std::unique_ptr<http::Service> api = make_api(ctx);
+  install_service(server, *api, config);
 
   int port = config.listen_port;
   if (port == 0) {
