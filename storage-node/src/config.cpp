@@ -16,7 +16,10 @@ namespace {
 
 const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     "threads",    "queue",
                                      "max-body",  "read-timeout", "write-timeout", "keep-alive-timeout",
-                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config"};
+                                     "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config",
+                                     // the HTTP edge's limits
+                                     "max-connections", "max-connections-per-ip", "max-headers", "max-header-bytes",
+                                     "header-timeout", "body-timeout", "shutdown-timeout", "tls-cert", "tls-key"};
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -104,6 +107,31 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
   } else if (key == "keep-alive-max") {
     IDOS_TRY(int64_t v, parse_int(key, value, 1, 1000000));
     c.keep_alive_max = static_cast<size_t>(v);
+  } else if (key == "max-connections") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 100000));
+    c.max_connections = static_cast<size_t>(v);
+  } else if (key == "max-connections-per-ip") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 100000));
+    c.max_connections_per_ip = static_cast<size_t>(v);
+  } else if (key == "max-headers") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 8, 1000));
+    c.max_headers = static_cast<size_t>(v);
+  } else if (key == "max-header-bytes") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1024, 1 << 20));
+    c.max_header_bytes = static_cast<size_t>(v);
+  } else if (key == "header-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.header_timeout = static_cast<int>(v);
+  } else if (key == "body-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.body_timeout = static_cast<int>(v);
+  } else if (key == "shutdown-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 0, 600));
+    c.shutdown_timeout = static_cast<int>(v);
+  } else if (key == "tls-cert") {
+    c.tls_cert_path = value;
+  } else if (key == "tls-key") {
+    c.tls_key_path = value;
   } else if (key == "rate-limit") {
     IDOS_TRY(c.rate_limit, parse_double(key, value));
   } else if (key == "rate-burst") {
@@ -135,13 +163,23 @@ flags win over the environment, which wins over the file):
   --data DIR                data folder: node.db, replay.db, at_rest.key, identity.key (default ./data)
   --plugin PATH             libidos_plugin.so to load (required)
   --config FILE             read settings from FILE
-  --threads N               HTTP worker threads (default 8)
-  --queue N                 accepted connections waiting for a worker (default 64)
-  --max-body BYTES          largest request body; larger gets 413 (default 33554432)
-  --read-timeout S          socket read timeout in seconds (default 10)
-  --write-timeout S         socket write timeout in seconds (default 10)
+  --threads N               HTTP event-loop threads; handlers run on them (default 8)
+  --queue N                 kernel backlog of connections not yet accepted (default 64)
+  --max-body BYTES          largest request body, counted while reading (chunked too); larger
+                            gets 413 (default 33554432)
+  --max-connections N       open connections in all (default 1024)
+  --max-connections-per-ip N  open connections from one IP address (default 64)
+  --max-headers N           header fields per request; more gets 431 (default 64)
+  --max-header-bytes BYTES  request line and header fields; more gets 431 (default 8192)
+  --read-timeout S          seconds without a byte received or sent during a request (default 10)
+  --write-timeout S         the same while sending; the larger of the two applies (default 10)
+  --header-timeout S        seconds to send a request's headers (default 10)
+  --body-timeout S          seconds to send a body once the headers are in (default 60)
   --keep-alive-timeout S    idle keep-alive connection timeout (default 2)
   --keep-alive-max N        requests per keep-alive connection (default 1000)
+  --shutdown-timeout S      on SIGTERM, seconds to let requests in flight finish (default 3)
+  --tls-cert FILE           PEM certificate (chain): serve HTTPS only (with --tls-key)
+  --tls-key FILE            PEM private key of --tls-cert
   --rate-limit R            signed requests per second per wallet, 0 = off (default 50)
   --rate-burst B            burst size of the per-wallet limit (default 200)
   --log-level L             debug, info, warn or error (default info)
@@ -196,6 +234,7 @@ Result<Config> load_config(const std::vector<std::string>& args) {
     }
   }
   if (c.plugin_path.empty()) return bad("no plugin: pass --plugin PATH (or IDOS_NODE_PLUGIN)");
+  if (c.tls_cert_path.empty() != c.tls_key_path.empty()) return bad("--tls-cert and --tls-key go together");
   return c;
 }
 

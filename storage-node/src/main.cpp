@@ -13,10 +13,11 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
+#include <fstream>
+#include <sstream>
 
 #include "api.hpp"
-#include "httplib_adapter.hpp"
+#include "http_server.hpp"
 #include "config.hpp"
 #include "idos/primitives/init.hpp"
 #include "ledger.hpp"
@@ -26,7 +27,6 @@
 #include "plugin.hpp"
 #include "rate_limit.hpp"
 #include "storage.hpp"
-#include "thread_pool.hpp"
 
 using namespace idos;
 using namespace idos::node;
@@ -55,6 +55,35 @@ bool make_data_dir(const std::string& dir, std::string& error) {
     return false;
   }
   return true;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+ServerOptions server_options(const Config& c) {
+  ServerOptions o;
+  o.host = c.listen_host;
+  o.port = c.listen_port;
+  o.threads = c.threads;
+  o.backlog = c.queue;
+  o.max_connections = c.max_connections;
+  o.max_connections_per_ip = c.max_connections_per_ip;
+  o.max_headers = c.max_headers;
+  o.max_header_bytes = c.max_header_bytes;
+  o.max_body = c.max_body;
+  o.idle_timeout = std::max(c.read_timeout, c.write_timeout);
+  o.keep_alive_timeout = c.keep_alive_timeout;
+  o.keep_alive_max = c.keep_alive_max;
+  o.header_timeout = c.header_timeout;
+  o.body_timeout = c.body_timeout;
+  o.shutdown_timeout = c.shutdown_timeout;
+  return o;
 }
 
 int64_t wall_now() {
@@ -93,14 +122,24 @@ int main(int argc, char** argv) {
   parse_log_level(config.log_level, level);
   set_log_level(level);
 
-  // SIGTERM/SIGINT are taken by a dedicated thread (sigwait); block them everywhere else, before
-  // any thread starts, so no worker is interrupted. SIGPIPE: a client that hung up is not fatal.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // SIGTERM/SIGINT/SIGHUP are taken by the main thread (sigwait); block them everywhere else,
+  // before any thread starts, so no worker is interrupted. SIGPIPE: a client that hung up is not
+  // fatal.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  ServerOptions http_options = server_options(config);
+  if (!config.tls_cert_path.empty()) {
+    if (!read_file(config.tls_cert_path, http_options.tls_cert_pem))
+      return die("start_failed", "cannot read --tls-cert " + config.tls_cert_path);
+    if (!read_file(config.tls_key_path, http_options.tls_key_pem))
+      return die("start_failed", "cannot read --tls-key " + config.tls_key_path);
+  }
 
   if (!initialize().ok()) return die("start_failed", "libsodium failed to initialise");
 
@@ -129,33 +168,15 @@ int main(int argc, char** argv) {
   RateLimiter limiter(config.rate_limit, config.rate_burst);
   ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter};
 
-  httplib::Server server;
-  const size_t threads = config.threads, queue = config.queue;
-  server.new_task_queue = [threads, queue] { return new BoundedThreadPool(threads, queue); };
   std::unique_ptr<http::Service> api = make_api(ctx);
-  install_service(server, *api, config);
+  auto server_r = HttpServer::start(http_options, *api);
+  if (!server_r.ok()) return die("start_failed", server_r.error().message);
+  std::unique_ptr<HttpServer> server = std::move(server_r).value();
+  const int port = server->port();
 
-  int port = config.listen_port;
-  if (port == 0) {
-    port = server.bind_to_any_port(config.listen_host);
-    if (port <= 0) return die("start_failed", "cannot bind " + config.listen_host);
-  } else if (!server.bind_to_port(config.listen_host, port)) {
-    return die("start_failed", "cannot bind " + config.listen_host + ":" + std::to_string(port));
-  }
-
-  // Stop: the signal thread stops the server; listen_after_bind() then returns after the worker
-  // pool has finished every request in flight.
   std::atomic<bool> stopping{false};
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    if (stopping.exchange(true)) return;
-    log_event(LogLevel::info, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    server.stop();
-    stop_cv.notify_all();
-  });
   // Expired nonces are dropped every 30 s.
   std::thread purge_thread([&] {
     std::unique_lock<std::mutex> lock(stop_mutex);
@@ -177,17 +198,25 @@ int main(int argc, char** argv) {
              {"plugin_abi", plugin.abi_version()},
              {"plugin_version", plugin.version()},
              {"log_position", ledger.last_position()},
-             {"threads", config.threads}});
-  const bool served = server.listen_after_bind();
-
-  if (!stopping.exchange(true)) {
-    // listen ended on its own (socket error): wake the signal thread so it can be joined.
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
+             {"threads", config.threads},
+             {"tls", !http_options.tls_cert_pem.empty()}});
+  // SIGHUP: the logs go to stderr (the service manager keeps them), so there is nothing to reopen;
+  // it is logged and otherwise ignored rather than ending the process.
+  int sig = 0;
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    log_event(LogLevel::info, "sighup", {{"action", "ignored: logs go to stderr, nothing to reopen"}});
+  }
+  log_event(LogLevel::info, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server->stop();
+  {
+    std::lock_guard<std::mutex> lock(stop_mutex);
+    stopping = true;
   }
   stop_cv.notify_all();
-  signal_thread.join();
   purge_thread.join();
   storage->close();
   log_event(LogLevel::info, "stopped", {{"log_position", ledger.last_position()}});
-  return served ? 0 : 1;
+  return 0;
 }
