@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -36,6 +37,12 @@ void send_json(http::Response& res, int status, const json& body) {
 
 void fail(http::Response& res, int status, ErrorCode code, const std::string& message) {
   res.error_code = std::string(error_code_name(code));
+  if (status >= 500) {
+    // The node's fault: the details go to the log only; the client gets the code and a generic text.
+    log_event(LogLevel::error, "internal_error", {{"status", status}, {"message", message}});
+    send_json(res, status, json{{"code", error_code_name(code)}, {"message", "internal error"}});
+    return;
+  }
   send_json(res, status, json{{"code", error_code_name(code)}, {"message", message}});
 }
 void fail(http::Response& res, int status, const Error& e) { fail(res, status, e.code, e.message); }
@@ -79,15 +86,22 @@ json credential_meta_json(const CredentialRow& r) {
               {"log_position", r.log_position}};
 }
 
+
 struct Caller {
   std::string wallet;
   std::string wallet_type;
   std::string public_key;
 };
 
-// What the edge learned about a request before its handler runs (Request::edge).
+// What the edge learned about a request from its headers, before its handler runs (Request::edge).
 struct EdgeState {
-  std::string caller;  // the authenticated wallet (access log)
+  std::string caller;     // the authenticated wallet (access log)
+  bool verified = false;  // the signed-request header passed every check but the body's hash
+  bool registered = false;
+  Caller who;
+  std::string body_sha256;
+  std::string replay_key;
+  int64_t keep_until = 0;
 };
 
 EdgeState& edge_of(const http::Request& req) {
@@ -97,44 +111,88 @@ EdgeState& edge_of(const http::Request& req) {
 
 class Api final : public http::Service {
  public:
-  explicit Api(ApiContext& ctx) : c_(ctx) {
-    route("GET", "/health", &Api::health);
-    route("GET", "/metrics", &Api::metrics);
-    route("GET", "/v1/node", &Api::node_info);
+  explicit Api(ApiContext& ctx)
+      : c_(ctx), address_limiter_(ctx.config.address_rate_limit, ctx.config.address_rate_burst) {
+    // Every route needs a signed request unless it is `kOpen`; `kRegistered` routes are refused at
+    // the edge (403, before the body is read, never a log entry) when the caller's wallet is not
+    // registered: the ledger would refuse them for that first. Query parameters not listed are
+    // refused (400), and so is any parameter given twice.
+    route("GET", "/health", &Api::health, kOpen);
+    route("GET", "/metrics", &Api::metrics, kOpen);
+    route("GET", "/v1/node", &Api::node_info, kOpen);
     route("POST", "/v1/users", &Api::create_user);
     route("GET", "/v1/users/me", &Api::get_me);
-    route("POST", "/v1/users/me/wallets", &Api::add_wallet);
-    route("POST", "/v1/credentials", &Api::put_credential);
+    route("POST", "/v1/users/me/wallets", &Api::add_wallet, kRegistered);
+    route("POST", "/v1/credentials", &Api::put_credential, kRegistered);
     route("GET", "/v1/credentials", &Api::list_credentials);
     route("POST", "/v1/credentials/dwg", &Api::write_by_dwg);
     route("GET", R"(/v1/credentials/([^/]+))", &Api::get_credential);
-    route("POST", "/v1/shares", &Api::share);
+    route("POST", "/v1/shares", &Api::share, kRegistered);
     route("GET", R"(/v1/shared/([^/]+))", &Api::read_shared);
-    route("GET", "/v1/grants", &Api::list_grants);
+    route("GET", "/v1/grants", &Api::list_grants, kSigned, {"role"});
     route("POST", "/v1/grants/dag", &Api::delegated_access_grant);
-    route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
-    route("GET", "/v1/public/grants", &Api::public_grants);
+    route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke, kRegistered, {}, &Api::revoke_at_edge);
+    route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
+          {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
   }
 
   // --- http::Service -------------------------------------------------------------------------------
   bool on_headers(http::Request& req, http::Response& res) override {
     c_.metrics.add_in_flight(1);
-    (void)req;
-    (void)res;
+    std::vector<std::string> matches;
+    auto m = router_.match(req.method, req.path, matches);
+    if (m.handler == nullptr) {
+      if (m.path_known) {
+        std::string allow;
+        for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+        res.set_header("Allow", allow);
+        fail(res, 405, ErrorCode::invalid_input, "method not allowed");
+      } else {
+        fail(res, 404, ErrorCode::not_found, "no such route");
+      }
+      return true;
+    }
+    req.route = *m.pattern;
+    req.matches = std::move(matches);
+    const RouteSpec& spec = *m.handler;
+    for (auto it = req.params.begin(); it != req.params.end(); it = req.params.upper_bound(it->first)) {
+      const std::string key = it->first.substr(0, 64);
+      if (std::find(spec.query.begin(), spec.query.end(), it->first) == spec.query.end()) {
+        fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key);
+        return true;
+      }
+      if (req.params.count(it->first) > 1) {
+        fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
+        return true;
+      }
+    }
+    if (spec.access == kOpen) return false;
+    const int64_t now = wall_now();
+    if (!pre_authenticate(req, res, now)) return true;
+    const EdgeState& edge = edge_of(req);
+    // A request decided here is still used up: its nonce is recorded as if it had been handled.
+    if (spec.access == kRegistered && !edge.registered) {
+      if (!consume_nonce(req, res, now)) return true;
+      fail(res, 403, ErrorCode::forbidden, "the calling wallet is not registered to a user on this node");
+      return true;
+    }
+    if (spec.edge_check != nullptr && (this->*spec.edge_check)(req, res)) {
+      http::Response refusal = std::move(res);
+      res = http::Response{};
+      if (consume_nonce(req, res, now)) res = std::move(refusal);
+      return true;
+    }
     return false;
   }
 
   void handle(http::Request& req, http::Response& res) override {
     std::vector<std::string> matches;
     auto m = router_.match(req.method, req.path, matches);
-    if (m.handler == nullptr) {
-      if (m.path_known) return fail(res, 405, ErrorCode::invalid_input, "method not allowed");
-      return fail(res, 404, ErrorCode::not_found, "no such route");
-    }
+    if (m.handler == nullptr) return fail(res, 404, ErrorCode::not_found, "no such route");
     req.route = *m.pattern;
     req.matches = std::move(matches);
     try {
-      (this->*(*m.handler))(req, res);
+      (this->*(m.handler->handler))(req, res);
     } catch (...) {
       // Never expected: every handler checks its input. Logged by the access log with the route.
       fail(res, 500, ErrorCode::internal, "internal error");
@@ -157,16 +215,48 @@ class Api final : public http::Service {
 
  private:
   using Handler = void (Api::*)(const http::Request&, http::Response&);
+  // Answers at the edge (true) when the state already decides the request; runs after pre-authentication.
+  using EdgeCheck = bool (Api::*)(const http::Request&, http::Response&);
+  enum Access { kOpen, kSigned, kRegistered };
+  struct RouteSpec {
+    Handler handler;
+    Access access;
+    std::vector<std::string> query;
+    EdgeCheck edge_check;
+  };
 
-  void route(const std::string& method, const std::string& pattern, Handler h) { router_.add(method, pattern, h); }
+  void route(const std::string& method, const std::string& pattern, Handler h, Access access = kSigned,
+             std::vector<std::string> query = {}, EdgeCheck edge_check = nullptr) {
+    router_.add(method, pattern, RouteSpec{h, access, std::move(query), edge_check});
+  }
+
+  // DELETE /v1/grants/{id} of a grant that does not exist or is already revoked: 404 at the edge,
+  // as the ledger would answer (after the caller's registration, checked before this).
+  bool revoke_at_edge(const http::Request& req, http::Response& res) {
+    const std::string& id = req.matches[1];
+    if (!parse_uuid(id).ok()) return false;  // the handler's 400
+    auto grant = c_.storage.find_grant(id);
+    if (!grant.ok()) return false;  // decided by the ledger
+    if (!*grant || (*grant)->revoked_at) {
+      fail(res, 404, ErrorCode::not_found, "not found: no active grant " + id);
+      return true;
+    }
+    return false;
+  }
 
   // --- authentication ----------------------------------------------------------------------------
   // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
   // The plugin checks fields, signature and freshness at the wall clock `now`; the node checks that
   // method, path and body hash are those of this request, and that the nonce is new.
-  bool authenticate(const http::Request& req, http::Response& res, int64_t now, Caller& out) {
+  // Phase 1, from the headers alone (before any body byte is read): the header's signature,
+  // freshness and unused nonce (plugin), method and path, the wallet's registration and the
+  // budgets. What passes is kept in the request's edge state for phase 2.
+  bool pre_authenticate(const http::Request& req, http::Response& res, int64_t now) {
+    EdgeState& edge = edge_of(req);
+    bool charged = false;  // this request already took a token from its address's budget
     auto refuse = [&](ErrorCode code, const std::string& message) {
       c_.metrics.count_auth_failure(std::string(error_code_name(code)));
+      if (code != ErrorCode::internal && !charged && !charge_address(req, res)) return false;
       fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
       return false;
     };
@@ -179,6 +269,25 @@ class Api final : public http::Service {
     auto doc = parse_json(text, JsonLimits{8192, 4});
     if (!doc.ok()) return refuse(doc.code(), "Idos-Signed-Request: " + doc.error().message);
     if (!doc->is_object()) return refuse(ErrorCode::invalid_input, "Idos-Signed-Request: not a JSON object");
+    // Who the request claims to come from, before its signature costs anything: a wallet that is
+    // not registered here spends its address's budget first (fresh key pairs are free to make).
+    std::optional<WalletRow> claimed;
+    {
+      const auto type = doc->find("caller_wallet_type");
+      const auto id = doc->find("caller_wallet_identifier");
+      if (type != doc->end() && id != doc->end() && type->is_string() && id->is_string()) {
+        if (auto canonical = c_.plugin.canonical_wallet_identifier(type->get<std::string>(), id->get<std::string>());
+            canonical.ok()) {
+          auto w = c_.storage.find_wallet(*canonical);
+          if (!w.ok()) return refuse(ErrorCode::internal, w.error().message);
+          claimed = *w;
+        }
+      }
+    }
+    if (!claimed) {
+      charged = true;
+      if (!charge_address(req, res)) return false;
+    }
     // The plugin names the request's single-use value and how long it matters.
     auto replay = c_.plugin.replay_key("signed_request", text);
     bool seen = false;
@@ -194,22 +303,16 @@ class Api final : public http::Service {
     // The validator accepted it, so these members exist and are strings.
     const std::string method = (*doc)["method"].get<std::string>();
     const std::string path = (*doc)["path"].get<std::string>();
-    const std::string body_sha = (*doc)["body_sha256"].get<std::string>();
     if (method != req.method) return refuse(ErrorCode::mismatch, "signed method is not this request's method");
     if (path != req.target) return refuse(ErrorCode::mismatch, "signed path is not this request's path");
-    if (body_sha != hex_encode(sha256(as_bytes(req.body)))) {
-      return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
-    }
-    auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
-    if (!recorded.ok()) return refuse(ErrorCode::internal, recorded.error().message);
-    if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
+    Caller out;
     out.wallet_type = (*doc)["caller_wallet_type"].get<std::string>();
     // Signed as the wallet spells it (e.g. EIP-55); known to the node by its canonical spelling.
     auto canonical = c_.plugin.canonical_wallet_identifier(out.wallet_type, (*doc)["caller_wallet_identifier"].get<std::string>());
     if (!canonical.ok()) return refuse(canonical.code(), canonical.error().message);
     out.wallet = *canonical;
     if (auto pk = doc->find("caller_public_key"); pk != doc->end() && pk->is_string()) out.public_key = pk->get<std::string>();
-    edge_of(req).caller = out.wallet;
+    edge.caller = out.wallet;
     double retry_after = 0;
     if (!c_.rate_limiter.allow(out.wallet, retry_after)) {
       c_.metrics.count_rate_limited();
@@ -217,6 +320,62 @@ class Api final : public http::Service {
       fail(res, 429, ErrorCode::rate_limited, "rate limit for this wallet exceeded; retry later");
       return false;
     }
+    edge.verified = true;
+    edge.who = out;
+    edge.registered = claimed.has_value();
+    edge.body_sha256 = (*doc)["body_sha256"].get<std::string>();
+    edge.replay_key = replay->key;
+    edge.keep_until = replay->keep_until;
+    return true;
+  }
+
+  // Records the nonce of a pre-authenticated request answered at the edge (false: answered with
+  // the refusal instead).
+  bool consume_nonce(const http::Request& req, http::Response& res, int64_t now) {
+    const EdgeState& edge = edge_of(req);
+    auto recorded = c_.storage.record_nonce(edge.replay_key, std::max(now, edge.keep_until));
+    if (!recorded.ok()) {
+      fail(res, 500, ErrorCode::internal, recorded.error().message);
+      return false;
+    }
+    if (!*recorded) {
+      c_.metrics.count_auth_failure(std::string(error_code_name(ErrorCode::replayed)));
+      fail(res, 401, ErrorCode::replayed, "nonce seen before");
+      return false;
+    }
+    return true;
+  }
+
+  // A token from the budget of the request's address (unauthenticated and unregistered callers);
+  // false with a 429 when there is none.
+  bool charge_address(const http::Request& req, http::Response& res) {
+    double retry_after = 0;
+    if (address_limiter_.allow(req.remote_addr, retry_after)) return true;
+    c_.metrics.count_rate_limited();
+    res.set_header("Retry-After", std::to_string(static_cast<int64_t>(retry_after) + 1));
+    fail(res, 429, ErrorCode::rate_limited,
+         "rate limit for unauthenticated and unregistered callers from this address exceeded; retry later");
+    return false;
+  }
+
+  // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
+  // Phase 2, with the body: its SHA-256 must be the signed one, and the nonce is then recorded
+  // (once: a concurrent replay loses the race). Phase 1 ran at the headers (pre_authenticate).
+  bool authenticate(const http::Request& req, http::Response& res, int64_t now, Caller& out) {
+    auto refuse = [&](ErrorCode code, const std::string& message) {
+      c_.metrics.count_auth_failure(std::string(error_code_name(code)));
+      fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
+      return false;
+    };
+    EdgeState& edge = edge_of(req);
+    if (!edge.verified && !pre_authenticate(req, res, now)) return false;
+    if (edge.body_sha256 != hex_encode(sha256(as_bytes(req.body)))) {
+      return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
+    }
+    auto recorded = c_.storage.record_nonce(edge.replay_key, std::max(now, edge.keep_until));
+    if (!recorded.ok()) return refuse(ErrorCode::internal, recorded.error().message);
+    if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
+    out = edge.who;
     return true;
   }
 
@@ -615,7 +774,8 @@ class Api final : public http::Service {
   }
 
   ApiContext& c_;
-  http::Router<Handler> router_;
+  RateLimiter address_limiter_;  // unauthenticated and unregistered callers, per IP address
+  http::Router<RouteSpec> router_;
 };
 
 }  // namespace

@@ -19,7 +19,8 @@ const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     
                                      "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config",
                                      // the HTTP edge's limits
                                      "max-connections", "max-connections-per-ip", "max-headers", "max-header-bytes",
-                                     "header-timeout", "body-timeout", "shutdown-timeout", "tls-cert", "tls-key"};
+                                     "header-timeout", "body-timeout", "shutdown-timeout", "tls-cert", "tls-key",
+                                     "address-rate-limit", "address-rate-burst"};
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -136,6 +137,10 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
     IDOS_TRY(c.rate_limit, parse_double(key, value));
   } else if (key == "rate-burst") {
     IDOS_TRY(c.rate_burst, parse_double(key, value));
+  } else if (key == "address-rate-limit") {
+    IDOS_TRY(c.address_rate_limit, parse_double(key, value));
+  } else if (key == "address-rate-burst") {
+    IDOS_TRY(c.address_rate_burst, parse_double(key, value));
   } else if (key == "access-log") {
     if (value != "true" && value != "false") return bad("access-log: true or false");
     c.access_log = value == "true";
@@ -182,6 +187,9 @@ flags win over the environment, which wins over the file):
   --tls-key FILE            PEM private key of --tls-cert
   --rate-limit R            signed requests per second per wallet, 0 = off (default 50)
   --rate-burst B            burst size of the per-wallet limit (default 200)
+  --address-rate-limit R    per IP address: requests/s of callers that are not authenticated or
+                            whose wallet is not registered here, 0 = off (default 50)
+  --address-rate-burst B    burst size of the per-address limit (default 200)
   --log-level L             debug, info, warn or error (default info)
   --access-log BOOL         one JSON log line per request: true or false (default true)
   --issuer-delegates FILE   issuer keys per inserter, JSON {"inserter": ["hex key", ...]}: a DWG

@@ -35,6 +35,8 @@ struct Config {
   std::string tls_cert_path, tls_key_path;  // both: serve HTTPS only
   double rate_limit = 50;        // signed requests per second per wallet (0: off)
   double rate_burst = 200;
+  double address_rate_limit = 50;  // per IP address: unauthenticated and unregistered requests/s (0: off)
+  double address_rate_burst = 200;
   std::string log_level = "info";
   std::string issuer_delegates_path;  // "" = no issuer delegation (docs/node.md)
   bool access_log = true;  // one JSON line per request (event "request")
