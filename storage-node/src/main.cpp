@@ -1,7 +1,10 @@
 // idos-node: the reference storage node. See docs/node.md (operation, security model) and
 // docs/api.md (HTTP API).
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -86,6 +89,70 @@ ServerOptions server_options(const Config& c) {
   return o;
 }
 
+// An exclusive lock on the data folder for the life of the process (never released: the kernel
+// drops it when the process ends, however it ends). A second node on the same folder fails.
+bool lock_data_dir(const std::string& dir, std::string& error) {
+  const std::string path = dir + "/node.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    error = "the data folder " + dir + " is in use by another idos-node (" + path +
+            " is locked): stop that node, or give this one another --data";
+    ::close(fd);
+    return false;
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
+  return true;
+}
+
+// The keys of the data folder, checked against what the state recorded about them: a node never
+// starts with key files that are not those its database was written with (docs/node.md).
+Result<NodeKeys> keys_for_state(const std::string& dir, Storage& storage, int64_t last_position) {
+  auto refuse = [](const std::string& message) { return make_error(ErrorCode::forbidden, message); };
+  IDOS_TRY(auto node_id, storage.node_meta("node_id"));
+  IDOS_TRY(auto check, storage.node_meta("at_rest_key_check"));
+  const bool has_at_rest = NodeKeys::file_exists(dir, "at_rest.key");
+  const bool has_identity = NodeKeys::file_exists(dir, "identity.key");
+  const std::string db = dir + "/node.db";
+  if (!node_id && last_position == 0) {
+    if (has_at_rest || has_identity) {
+      return refuse(db + " holds no state and no record of the key files in " + dir +
+                    " (at_rest.key, identity.key): node.db was deleted or replaced. Restore node.db from a "
+                    "backup (idos-node restore), or, to start a new and empty node, move the key files away");
+    }
+  } else if (node_id) {
+    if (!has_at_rest) {
+      return refuse(dir + "/at_rest.key is missing, but " + db + " holds data sealed with it: restore at_rest.key "
+                    "from your backup of the key files (a new key would leave every stored credential unreadable)");
+    }
+    if (!has_identity) {
+      return refuse(dir + "/identity.key is missing, but " + db + " belongs to node " + *node_id +
+                    ": restore identity.key from your backup of the key files (a new key would be another node)");
+    }
+  } else if (!has_at_rest || !has_identity) {
+    return refuse(dir + "/" + (has_at_rest ? "identity.key" : "at_rest.key") + " is missing, but " + db +
+                  " holds state: restore it from your backup of the key files");
+  }
+  IDOS_TRY(NodeKeys keys, NodeKeys::load_or_create(dir));
+  if (node_id && *node_id != keys.node_id()) {
+    return refuse(dir + "/identity.key is the key of node " + keys.node_id() + ", but " + db + " belongs to node " +
+                  *node_id + ": put back the identity.key of that node");
+  }
+  if (check && *check != keys.at_rest_check()) {
+    return refuse(dir + "/at_rest.key does not match " + db +
+                  " (its check value differs): put back the at_rest.key this database was written with");
+  }
+  if (!node_id) {  // first start, or state from before the node recorded its keys
+    IDOS_CHECK(storage.set_node_meta("node_id", keys.node_id()));
+    IDOS_CHECK(storage.set_node_meta("at_rest_key_check", keys.at_rest_check()));
+  }
+  return keys;
+}
+
 int64_t wall_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -152,13 +219,17 @@ int main(int argc, char** argv) {
   ::umask(077);
   std::string dir_error;
   if (!make_data_dir(config.data_dir, dir_error)) return die("start_failed", dir_error);
-  auto keys_r = NodeKeys::load_or_create(config.data_dir);
-  if (!keys_r.ok()) return die("start_failed", keys_r.error().message);
-  const NodeKeys keys = std::move(keys_r).value();
+  if (!lock_data_dir(config.data_dir, dir_error)) return die("start_refused", dir_error);
 
   auto storage_r = open_sqlite_storage(config.data_dir, config.threads + 2);
   if (!storage_r.ok()) return die("start_failed", storage_r.error().message);
   std::unique_ptr<Storage> storage = std::move(storage_r).value();
+  auto last_r = storage->last_applied_position();
+  if (!last_r.ok()) return die("start_failed", last_r.error().message);
+  auto keys_r = keys_for_state(config.data_dir, *storage, *last_r);
+  if (!keys_r.ok()) return die(keys_r.code() == ErrorCode::forbidden ? "start_refused" : "start_failed",
+                               keys_r.error().message);
+  const NodeKeys keys = std::move(keys_r).value();
 
   Ledger ledger(*storage, plugin, keys, delegates);
   if (auto st = ledger.open(); !st.ok()) return die("start_failed", st.error().message);

@@ -1,6 +1,7 @@
 #include "node_keys.hpp"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,20 @@ Result<NodeKeys> NodeKeys::load_or_create(const std::string& data_dir) {
   }
   keys.node_id_ = hex_encode(keys.identity_.public_key);
   return keys;
+}
+
+bool NodeKeys::file_exists(const std::string& data_dir, const std::string& name) {
+  struct stat st {};
+  return ::lstat((data_dir + "/" + name).c_str(), &st) == 0;
+}
+
+std::string NodeKeys::at_rest_check() const {
+  static constexpr std::string_view kLabel = "idos-node/v1 at-rest key check";
+  uint8_t out[32];
+  ByteView key = at_rest_.expose();
+  crypto_generichash(out, sizeof out, reinterpret_cast<const uint8_t*>(kLabel.data()), kLabel.size(), key.data(),
+                     key.size());
+  return hex_encode(ByteView(out, sizeof out));
 }
 
 Result<Bytes> NodeKeys::seal(ByteView plaintext, std::string_view associated_data) const {

@@ -86,6 +86,14 @@ CREATE TABLE used_dwgs(
   log_position INTEGER NOT NULL
 );
 )SQL",
+    // v2: the node's own records (node id, check value of the at-rest key): a start with key files
+    // that do not belong to this state is refused (docs/node.md).
+    R"SQL(
+CREATE TABLE node_meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)SQL",
 };
 
 const char* kReplayMigration = R"SQL(
@@ -551,6 +559,25 @@ class SqliteStorage final : public Storage {
       sqlite3_finalize(s);
       return out;
     });
+  }
+
+  Result<std::optional<std::string>> node_meta(const std::string& key) override {
+    return with_reader([&](Connection& c) -> Result<std::optional<std::string>> {
+      Stmt s = c.prepare("SELECT value FROM node_meta WHERE key = ?1");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, key);
+      int rc = s.step();
+      if (rc < 0) return s.error("node meta");
+      if (rc == 0) return std::optional<std::string>{};
+      return std::optional<std::string>{s.text(0)};
+    });
+  }
+  Status set_node_meta(const std::string& key, const std::string& value) override {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = writer_.prepare("INSERT INTO node_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");
+    if (s.valid()) s.bind(1, key).bind(2, value);
+    return run_done(s, "set node meta");
   }
 
   Result<bool> nonce_seen(const std::string& nonce) override {

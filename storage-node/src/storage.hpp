@@ -125,6 +125,12 @@ class Storage {
   // "ok" or the problems PRAGMA integrity_check (or the backend's equivalent) reports.
   virtual Result<std::string> integrity_check() = 0;
 
+  // --- the node's own records (not replicated): which keys this state belongs to ---
+  // Keys: "node_id" (64 hex), "at_rest_key_check" (64 hex keyed hash of at_rest.key). A value not
+  // recorded is nullopt.
+  virtual Result<std::optional<std::string>> node_meta(const std::string& key) = 0;
+  virtual Status set_node_meta(const std::string& key, const std::string& value) = 0;
+
   // --- replay store ---
   virtual Result<bool> nonce_seen(const std::string& nonce) = 0;
   // false when the nonce was already there (a concurrent replay lost the race).
