@@ -1,6 +1,9 @@
 #include "api.hpp"
 
 #include <sodium.h>
+#include <sys/statvfs.h>
+
+#include "idos_plugin.h"
 
 #include <algorithm>
 #include <chrono>
@@ -470,16 +473,29 @@ class Api final : public http::Service {
   }
 
   // --- public endpoints --------------------------------------------------------------------------
+  // Ok only when the node can do its work: the storage answers and takes a test write, the data
+  // folder has min-free-disk bytes free, the plugin is the one loaded at start, and the key files
+  // still hold the keys in use. Details of a failure go to the log.
   void health(const http::Request&, http::Response& res) {
     Status st = c_.storage.health_check();
-    json body{{"status", st.ok() ? "ok" : "degraded"},
+    if (!st.ok()) log_event(LogLevel::error, "health_storage", {{"message", st.error().message}});
+    struct statvfs fs {};
+    const bool disk_ok = ::statvfs(c_.config.data_dir.c_str(), &fs) == 0 &&
+                         static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize >= c_.config.min_free_disk;
+    const bool plugin_ok = c_.plugin.abi_version() == IDOS_PLUGIN_ABI_VERSION;
+    const bool keys_ok = c_.keys.files_unchanged(c_.config.data_dir);
+    const bool ok = st.ok() && disk_ok && plugin_ok && keys_ok;
+    json body{{"status", ok ? "ok" : "degraded"},
               {"version", IDOS_VERSION},
               {"plugin_abi", c_.plugin.abi_version()},
               {"plugin_version", c_.plugin.version()},
               {"storage", st.ok() ? "ok" : "error"},
+              {"disk", disk_ok ? "ok" : "low"},
+              {"plugin", plugin_ok ? "ok" : "error"},
+              {"keys", keys_ok ? "ok" : "changed"},
               {"node_id", c_.keys.node_id()},
               {"log_position", c_.ledger.last_position()}};
-    send_json(res, st.ok() ? 200 : 503, body);
+    send_json(res, ok ? 200 : 503, body);
   }
 
   void metrics(const http::Request&, http::Response& res) {

@@ -103,6 +103,23 @@ std::string NodeKeys::at_rest_check() const {
   return hex_encode(ByteView(out, sizeof out));
 }
 
+bool NodeKeys::files_unchanged(const std::string& data_dir) const {
+  auto same = [&](const std::string& name, ByteView expected) {
+    const std::string path = data_dir + "/" + name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    uint8_t buf[kKeyFileBytes + 1];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    const bool equal = n == static_cast<ssize_t>(expected.size()) &&
+                       sodium_memcmp(buf, expected.data(), expected.size()) == 0;
+    sodium_memzero(buf, sizeof buf);
+    return equal;
+  };
+  auto seed = ed25519_seed(identity_);
+  return seed.ok() && same("at_rest.key", at_rest_.expose()) && same("identity.key", seed->expose());
+}
+
 Result<Bytes> NodeKeys::seal(ByteView plaintext, std::string_view associated_data) const {
   return aead_seal(plaintext, as_bytes(associated_data), at_rest_);
 }

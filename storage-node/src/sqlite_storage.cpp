@@ -541,10 +541,16 @@ class SqliteStorage final : public Storage {
       return out;
     });
   }
+  // A read of the state and a test write (the replay store, which every authenticated request
+  // writes to; the probe row expires at once and the next purge drops it).
   Status health_check() override {
     auto r = with_reader([&](Connection& c) { return c.query_int("SELECT count(*) FROM sqlite_master"); });
     if (!r.ok()) return r.error();
-    return ok_status();
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = replay_.prepare(
+        "INSERT INTO nonces(nonce, expires_at) VALUES('health-probe', 0) ON CONFLICT(nonce) DO UPDATE SET expires_at = 0");
+    return run_done(s, "health probe write");
   }
   Result<std::string> integrity_check() override {
     return with_reader([&](Connection& c) -> Result<std::string> {
