@@ -1,7 +1,9 @@
 # Sourced by scripts/test after the builds: the storage node (storage-node/, tests/node/).
 # Runs a real idos-node on 127.0.0.1 (port chosen by the node, temp data folders, every process
-# killed at the end) through node --test: the whole flow, the authorisation matrix, bad input and
-# crash safety. Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
+# killed at the end) through node --test: the whole flow, the authorisation matrix, bad input,
+# crash safety and the edge under attack (attack.test.mjs: slow sockets, oversized and chunked
+# bodies, header floods, key mismatches, a small tmpfs filled to test /health; needs root for the
+# mount, else that one case is skipped). Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
 
 log "storage node"
 IDOS_NODE_BIN="$ROOT/build/native/storage-node/idos-node"
@@ -24,6 +26,6 @@ else
   if [ "$node_deps_ok" -eq 1 ]; then
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
       --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs \
-      delegation.test.mjs
+      delegation.test.mjs attack.test.mjs
   fi
 fi

@@ -45,7 +45,13 @@ struct Pending {
   Clock::time_point start{};
   bool started = false;   // the headers were complete and the service saw them
   bool answered = false;  // a response was queued
+  bool body_refused = false;  // 413 written directly; the rest of the body is being discarded
+  size_t discarded = 0;
 };
+
+// After a 413 written mid-body, this much more of the body is read and thrown away before the
+// connection is closed, so the client (still sending) reads the answer before a reset.
+constexpr size_t kDrainAfterRefusal = 8u << 20;
 
 std::string json_error(const char* code, const char* message) {
   return std::string("{\"code\":\"") + code + "\",\"message\":\"" + message + "\"}";
@@ -230,6 +236,11 @@ class MhdServer final : public HttpServer {
     }
     ConnState* conn = conn_state(connection);
     if (!p->started) return self->on_headers(connection, conn, *p, method, version);
+    if (p->body_refused) {  // discarding what follows a mid-body 413
+      p->discarded += *upload_data_size;
+      *upload_data_size = 0;
+      return p->discarded > kDrainAfterRefusal ? MHD_NO : MHD_YES;
+    }
     if (*upload_data_size > 0) {
       const size_t n = *upload_data_size;
       *upload_data_size = 0;
@@ -237,6 +248,7 @@ class MhdServer final : public HttpServer {
       p->req.body.append(upload_data, n);
       return MHD_YES;
     }
+    if (p->body_refused) return MHD_NO;  // answered already: close
     // The whole request is here.
     if (conn != nullptr) conn->deadline_ms = 0;
     try {
@@ -319,7 +331,7 @@ class MhdServer final : public HttpServer {
 
   // A body past max_body while reading it (chunked, or a Content-Length the cap did not catch): the
   // refusal is written on the connection directly (MHD only queues answers before or after the
-  // body) and the connection is closed; nothing more of the body is read.
+  // body); at most kDrainAfterRefusal more bytes are read (and dropped), then the connection closes.
   MHD_Result refuse_body(MHD_Connection* connection, Pending& p) {
     set_error(p.res, 413, "TOO_LARGE", "request body over the node's limit");
     p.answered = true;
@@ -333,11 +345,11 @@ class MhdServer final : public HttpServer {
     } else if (const MHD_ConnectionInfo* f = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
                f != nullptr) {
       (void)::send(f->connect_fd, raw.data(), raw.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      ::shutdown(f->connect_fd, SHUT_WR);
     }
     p.req.body.clear();
     p.req.body.shrink_to_fit();
-    return MHD_NO;
+    p.body_refused = true;
+    return MHD_YES;
   }
 
   MHD_Result respond(MHD_Connection* connection, ConnState* conn, Pending& p) {
@@ -349,6 +361,10 @@ class MhdServer final : public HttpServer {
     for (const auto& [k, v] : p.res.headers) MHD_add_response_header(r, k.c_str(), v.c_str());
     if (conn != nullptr && conn->requests >= o_.keep_alive_max && !p.res.has_header("Connection")) {
       MHD_add_response_header(r, "Connection", "close");
+    } else if (!p.res.has_header("Connection")) {
+      // Tells clients how long an idle connection stays open, so they do not reuse one the node is
+      // closing (undici, for one, keeps them for this many seconds minus one).
+      MHD_add_response_header(r, "Keep-Alive", ("timeout=" + std::to_string(o_.keep_alive_timeout)).c_str());
     }
     const MHD_Result queued = MHD_queue_response(connection, static_cast<unsigned int>(p.res.status), r);
     MHD_destroy_response(r);
