@@ -47,7 +47,7 @@ trap cleanup EXIT
 
 # Access log off (--access-log false): one JSON line per request would be measured too.
 "$NODE_BIN" --listen 127.0.0.1:0 --data "$WORK/data" --plugin "$PLUGIN" --threads "$NODE_THREADS" \
-  --rate-limit 0 --access-log false 2>"$WORK/node.log" &
+  --rate-limit 0 --address-rate-limit 0 --access-log false 2>"$WORK/node.log" &
 NODE_PID=$!
 PORT=""
 for _ in $(seq 1 100); do
