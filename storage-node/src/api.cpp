@@ -113,6 +113,18 @@ EdgeState& edge_of(const http::Request& req) {
 }
 
 class Api final : public http::Service {
+ private:
+  using Handler = void (Api::*)(const http::Request&, http::Response&);
+  // Answers at the edge (true) when the state already decides the request; runs after pre-authentication.
+  using EdgeCheck = bool (Api::*)(const http::Request&, http::Response&);
+  enum Access { kOpen, kSigned, kRegistered };
+  struct RouteSpec {
+    Handler handler;
+    Access access;
+    std::vector<std::string> query;
+    EdgeCheck edge_check;
+  };
+
  public:
   explicit Api(ApiContext& ctx)
       : c_(ctx), address_limiter_(ctx.config.address_rate_limit, ctx.config.address_rate_burst) {
@@ -142,6 +154,16 @@ class Api final : public http::Service {
   // --- http::Service -------------------------------------------------------------------------------
   bool on_headers(http::Request& req, http::Response& res) override {
     c_.metrics.add_in_flight(1);
+    if (req.method == "OPTIONS" && req.has_header("Origin") && req.has_header("Access-Control-Request-Method")) {
+      preflight(req, res);
+      return true;
+    }
+    const bool answered = check_at_edge(req, res);
+    if (answered) add_cors(req, res);
+    return answered;
+  }
+
+  bool check_at_edge(http::Request& req, http::Response& res) {
     std::vector<std::string> matches;
     auto m = router_.match(req.method, req.path, matches);
     if (m.handler == nullptr) {
@@ -201,6 +223,58 @@ class Api final : public http::Service {
       fail(res, 500, ErrorCode::internal, "internal error");
     }
     if (res.status < 0) fail(res, 500, ErrorCode::internal, "internal error");
+    add_cors(req, res);
+  }
+
+  // --- CORS (--cors-origins) -------------------------------------------------------------------------
+  // An origin on the list may call every endpoint; "*" on the list lets any origin call the public
+  // read-only ones (GET of an open route). Signed requests carry no cookies or ambient
+  // credentials, so CORS only decides which pages may read the answers.
+  enum class CorsGrant { none, origin, any };
+  CorsGrant cors_grant(const std::string& origin, const std::string& method, const RouteSpec* spec) const {
+    const auto& list = c_.config.cors_origins;
+    if (std::find(list.begin(), list.end(), origin) != list.end()) return CorsGrant::origin;
+    if (spec != nullptr && spec->access == kOpen && (method == "GET" || method == "HEAD") &&
+        std::find(list.begin(), list.end(), "*") != list.end()) {
+      return CorsGrant::any;
+    }
+    return CorsGrant::none;
+  }
+
+  void add_cors(const http::Request& req, http::Response& res) const {
+    if (c_.config.cors_origins.empty() || !req.has_header("Origin")) return;
+    std::vector<std::string> unused;
+    auto m = router_.match(req.method, req.path, unused);
+    const std::string origin = req.get_header_value("Origin");
+    const CorsGrant grant = cors_grant(origin, req.method, m.handler);
+    if (grant == CorsGrant::none) return;
+    res.set_header("Access-Control-Allow-Origin", grant == CorsGrant::any ? "*" : origin);
+    res.set_header("Access-Control-Expose-Headers", "Retry-After");
+    if (grant == CorsGrant::origin) res.set_header("Vary", "Origin");
+  }
+
+  // OPTIONS with Origin and Access-Control-Request-Method: 204 with what the origin may do, 403
+  // for an origin not allowed, 404/405 as the route would answer.
+  void preflight(http::Request& req, http::Response& res) {
+    req.route = "preflight";
+    const std::string method = req.get_header_value("Access-Control-Request-Method");
+    std::vector<std::string> unused;
+    auto m = router_.match(method, req.path, unused);
+    if (m.handler == nullptr) {
+      if (m.path_known) return fail(res, 405, ErrorCode::invalid_input, "method not allowed");
+      return fail(res, 404, ErrorCode::not_found, "no such route");
+    }
+    const std::string origin = req.get_header_value("Origin");
+    const CorsGrant grant = cors_grant(origin, method, m.handler);
+    if (grant == CorsGrant::none) return fail(res, 403, ErrorCode::forbidden, "origin not allowed (--cors-origins)");
+    std::string methods;
+    for (const auto& a : m.allowed) methods += (methods.empty() ? "" : ", ") + a;
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Origin", grant == CorsGrant::any ? "*" : origin);
+    res.set_header("Access-Control-Allow-Methods", methods);
+    res.set_header("Access-Control-Allow-Headers", std::string("Content-Type, ") + kSignedRequestHeader);
+    res.set_header("Access-Control-Max-Age", "600");
+    if (grant == CorsGrant::origin) res.set_header("Vary", "Origin");
   }
 
   void on_complete(const http::Request& req, const http::Response& res, double seconds) override {
@@ -217,17 +291,6 @@ class Api final : public http::Service {
   }
 
  private:
-  using Handler = void (Api::*)(const http::Request&, http::Response&);
-  // Answers at the edge (true) when the state already decides the request; runs after pre-authentication.
-  using EdgeCheck = bool (Api::*)(const http::Request&, http::Response&);
-  enum Access { kOpen, kSigned, kRegistered };
-  struct RouteSpec {
-    Handler handler;
-    Access access;
-    std::vector<std::string> query;
-    EdgeCheck edge_check;
-  };
-
   void route(const std::string& method, const std::string& pattern, Handler h, Access access = kSigned,
              std::vector<std::string> query = {}, EdgeCheck edge_check = nullptr) {
     router_.add(method, pattern, RouteSpec{h, access, std::move(query), edge_check});

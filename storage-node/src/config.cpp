@@ -20,7 +20,7 @@ const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     
                                      // the HTTP edge's limits
                                      "max-connections", "max-connections-per-ip", "max-headers", "max-header-bytes",
                                      "header-timeout", "body-timeout", "shutdown-timeout", "tls-cert", "tls-key",
-                                     "address-rate-limit", "address-rate-burst", "min-free-disk"};
+                                     "address-rate-limit", "address-rate-burst", "min-free-disk", "cors-origins"};
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -129,6 +129,17 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
   } else if (key == "shutdown-timeout") {
     IDOS_TRY(int64_t v, parse_int(key, value, 0, 600));
     c.shutdown_timeout = static_cast<int>(v);
+  } else if (key == "cors-origins") {
+    c.cors_origins.clear();
+    std::stringstream list(value);
+    for (std::string item; std::getline(list, item, ',');) {
+      item = trim(item);
+      if (item.empty()) continue;
+      const bool origin = (item.rfind("https://", 0) == 0 || item.rfind("http://", 0) == 0) &&
+                          item.find('/', item.find("//") + 2) == std::string::npos;
+      if (item != "*" && !origin) return bad("cors-origins: '" + item + "' is not an origin (scheme://host[:port]) or *");
+      c.cors_origins.push_back(item);
+    }
   } else if (key == "min-free-disk") {
     IDOS_TRY(int64_t v, parse_int(key, value, 0, int64_t{1} << 50));
     c.min_free_disk = static_cast<uint64_t>(v);
@@ -193,6 +204,9 @@ flags win over the environment, which wins over the file):
   --address-rate-limit R    per IP address: requests/s of callers that are not authenticated or
                             whose wallet is not registered here, 0 = off (default 50)
   --address-rate-burst B    burst size of the per-address limit (default 200)
+  --cors-origins LIST       comma-separated origins (https://app.example) whose pages may call
+                            every endpoint; * lets any page read the public endpoints
+                            (default: none)
   --min-free-disk BYTES     free space the data folder needs for /health to say ok
                             (default 67108864)
   --log-level L             debug, info, warn or error (default info)

@@ -33,7 +33,8 @@ struct Config {
   int body_timeout = 60;           // s to send a request's body once its headers are in
   int shutdown_timeout = 3;        // s SIGTERM waits for requests in flight
   std::string tls_cert_path, tls_key_path;  // both: serve HTTPS only
-  uint64_t min_free_disk = 64u << 20;  // bytes free in the data folder's file system, else /health is 503
+  uint64_t min_free_disk = 64u << 20;
+  std::vector<std::string> cors_origins;  // origins ("https://app.example") or "*" (public reads only)  // bytes free in the data folder's file system, else /health is 503
   double rate_limit = 50;        // signed requests per second per wallet (0: off)
   double rate_burst = 200;
   double address_rate_limit = 50;  // per IP address: unauthenticated and unregistered requests/s (0: off)

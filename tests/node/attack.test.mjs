@@ -349,3 +349,42 @@ test("TLS: --tls-cert/--tls-key serve HTTPS (self-signed certificate made here)"
     removeDir(dir);
   }
 });
+
+test("row 12: CORS: preflight answered for allowed origins, the signed-request header allowed, * only for public reads", async () => {
+  const app = "http://app.example:8080";
+  const cors = await startNode({ args: ["--cors-origins", `${app},*`] });
+  try {
+    const pre = await fetch(cors.url + "/v1/credentials", {
+      method: "OPTIONS",
+      headers: { origin: app, "access-control-request-method": "POST", "access-control-request-headers": "idos-signed-request, content-type" },
+    });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get("access-control-allow-origin"), app);
+    assert.match(pre.headers.get("access-control-allow-methods"), /POST/);
+    assert.match(pre.headers.get("access-control-allow-headers"), /Idos-Signed-Request/i);
+    // Another origin: only the public read-only endpoints, through "*".
+    const other = "https://elsewhere.example";
+    const refused = await fetch(cors.url + "/v1/credentials", {
+      method: "OPTIONS", headers: { origin: other, "access-control-request-method": "POST" },
+    });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.headers.get("access-control-allow-origin"), null);
+    const publicRead = await fetch(cors.url + "/v1/public/grants", { headers: { origin: other } });
+    assert.equal(publicRead.status, 200);
+    assert.equal(publicRead.headers.get("access-control-allow-origin"), "*");
+    // An allowed origin's signed call carries the CORS answer headers, also on refusals (429 needs Retry-After).
+    const wallet = faceSignWallet();
+    const u = await createUser(cors, wallet);
+    const me = await call(cors, "GET", "/v1/users/me", { wallet, headers: { origin: app } });
+    assert.equal(me.status, 200);
+    assert.equal(me.headers.get("access-control-allow-origin"), app);
+    assert.match(me.headers.get("access-control-expose-headers"), /Retry-After/);
+    const anon = await call(cors, "GET", "/v1/users/me", { headers: { origin: app } });
+    assert.equal(anon.status, 401);
+    assert.equal(anon.headers.get("access-control-allow-origin"), app);
+    assert.equal(u.response.status, 201);
+  } finally {
+    await cors.stop();
+  }
+  assert.equal(runNodeOnce(["--plugin", PLUGIN, "--cors-origins", "app.example"]).status, 2);
+});
