@@ -25,7 +25,7 @@ else
   fi
   if [ "$node_deps_ok" -eq 1 ]; then
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
-      --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs \
+      --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs packaging.test.mjs \
       delegation.test.mjs attack.test.mjs
   fi
 fi
