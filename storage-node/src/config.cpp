@@ -219,6 +219,11 @@ flags win over the environment, which wins over the file):
 
 Example:
   idos-node --listen 127.0.0.1:8787 --data ./data --plugin build/native/plugin/libidos_plugin.so
+
+Backup and restore (docs/node.md):
+  idos-node backup --data DIR --out FILE     online, consistent copy of DIR's state (node may run)
+  idos-node restore --data DIR --from FILE   FILE becomes DIR/node.db under a new node identity;
+                                             DIR holds the backup's at_rest.key and no node.db
 )";
 }
 

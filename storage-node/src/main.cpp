@@ -113,6 +113,11 @@ bool lock_data_dir(const std::string& dir, std::string& error) {
 // starts with key files that are not those its database was written with (docs/node.md).
 Result<NodeKeys> keys_for_state(const std::string& dir, Storage& storage, int64_t last_position) {
   auto refuse = [](const std::string& message) { return make_error(ErrorCode::forbidden, message); };
+  IDOS_TRY(auto backup_of, storage.node_meta("backup_of"));
+  if (backup_of && !backup_of->empty()) {
+    return refuse(dir + "/node.db is a backup copy of node " + *backup_of +
+                  ": a node starts on it only after `idos-node restore` gave it a new identity");
+  }
   IDOS_TRY(auto node_id, storage.node_meta("node_id"));
   IDOS_TRY(auto check, storage.node_meta("at_rest_key_check"));
   const bool has_at_rest = NodeKeys::file_exists(dir, "at_rest.key");
@@ -153,6 +158,107 @@ Result<NodeKeys> keys_for_state(const std::string& dir, Storage& storage, int64_
   return keys;
 }
 
+// `idos-node backup --data DIR --out FILE`: an online, consistent copy of DIR's state (the node may
+// be running: no folder lock). The key files are not in it: back them up once, separately.
+int run_backup(const std::string& dir, const std::string& out) {
+  auto storage_r = open_sqlite_storage(dir, 1);
+  if (!storage_r.ok()) return die("backup_failed", storage_r.error().message);
+  if (auto st = (*storage_r)->backup_to(out); !st.ok()) return die("backup_failed", st.error().message);
+  auto last = (*storage_r)->last_applied_position();
+  log_event(LogLevel::info, "backup_written", {{"out", out}, {"log_position", last.ok() ? *last : 0}});
+  return 0;
+}
+
+// `idos-node restore --data DIR --from FILE`: the backup becomes DIR/node.db under a NEW identity
+// (docs/node.md says why): the old identity.key is kept aside as identity.key.retired-<id>, so the
+// positions after the backup, already receipted by the old identity, are never signed again by it.
+// DIR must hold the at_rest.key the backup was written with, and no node.db.
+int run_restore(const std::string& dir, const std::string& from) {
+  std::string error;
+  if (!make_data_dir(dir, error)) return die("restore_failed", error);
+  if (!lock_data_dir(dir, error)) return die("restore_failed", error);
+  struct stat st {};
+  if (::stat((dir + "/node.db").c_str(), &st) == 0) {
+    return die("restore_failed", dir + "/node.db exists: move it (and node.db-wal, node.db-shm) away first");
+  }
+  if (!NodeKeys::file_exists(dir, "at_rest.key")) {
+    return die("restore_failed", dir + "/at_rest.key is missing: put the at_rest.key the backup was written with there");
+  }
+  {
+    std::ifstream in(from, std::ios::binary);
+    std::ofstream out(dir + "/node.db", std::ios::binary);
+    if (!in || !out || !(out << in.rdbuf()) || !out.flush()) return die("restore_failed", "cannot copy " + from);
+  }
+  auto fail = [&](const std::string& message) {
+    ::unlink((dir + "/node.db").c_str());
+    return die("restore_failed", message);
+  };
+  auto storage_r = open_sqlite_storage(dir, 1);
+  if (!storage_r.ok()) return fail(storage_r.error().message);
+  Storage& storage = **storage_r;
+  auto backup_of = storage.node_meta("backup_of");
+  auto check = storage.node_meta("at_rest_key_check");
+  if (!backup_of.ok() || !*backup_of || (*backup_of)->empty() || !check.ok() || !*check) {
+    storage.close();
+    return fail(from + " is not a backup written by `idos-node backup`");
+  }
+  const std::string old_id = **backup_of;
+  if (NodeKeys::file_exists(dir, "identity.key")) {
+    const std::string retired = dir + "/identity.key.retired-" + old_id;
+    if (::rename((dir + "/identity.key").c_str(), retired.c_str()) != 0) {
+      storage.close();
+      return fail("cannot move identity.key aside");
+    }
+  }
+  auto keys = NodeKeys::load_or_create(dir);  // at_rest.key as it is, a new identity.key
+  if (!keys.ok()) {
+    storage.close();
+    return fail(keys.error().message);
+  }
+  if (keys->at_rest_check() != **check) {
+    storage.close();
+    return fail(dir + "/at_rest.key does not match the backup: put the at_rest.key it was written with there");
+  }
+  auto previous = storage.node_meta("previous_node_ids");
+  const std::string chain = previous.ok() && *previous ? **previous + "," + old_id : old_id;
+  for (const auto& [k, v] : {std::pair<std::string, std::string>{"previous_node_ids", chain},
+                             {"node_id", keys->node_id()},
+                             {"backup_of", ""}}) {
+    if (auto st2 = storage.set_node_meta(k, v); !st2.ok()) {
+      storage.close();
+      return fail(st2.error().message);
+    }
+  }
+  auto last = storage.last_applied_position();
+  storage.close();
+  log_event(LogLevel::info, "restored",
+            {{"data", dir}, {"node_id", keys->node_id()}, {"previous_node_id", old_id},
+             {"log_position", last.ok() ? *last : 0}});
+  return 0;
+}
+
+// The subcommands: argv[1] is "backup" or "restore"; their flags only.
+int run_subcommand(const std::vector<std::string>& args) {
+  std::string dir, file;
+  const bool backup = args[0] == "backup";
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (i + 1 >= args.size()) break;
+    if (args[i] == "--data") dir = args[++i];
+    else if (args[i] == (backup ? "--out" : "--from")) file = args[++i];
+    else {
+      std::fprintf(stderr, "idos-node %s: unknown option %s\n", args[0].c_str(), args[i].c_str());
+      return 2;
+    }
+  }
+  if (dir.empty() || file.empty()) {
+    std::fprintf(stderr, "usage: idos-node backup --data DIR --out FILE | idos-node restore --data DIR --from FILE\n");
+    return 2;
+  }
+  if (!initialize().ok()) return die("start_failed", "libsodium failed to initialise");
+  ::umask(077);
+  return backup ? run_backup(dir, file) : run_restore(dir, file);
+}
+
 int64_t wall_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -161,6 +267,7 @@ int64_t wall_now() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "backup" || args[0] == "restore")) return run_subcommand(args);
   auto config_r = load_config(args);
   if (!config_r.ok()) {
     std::fprintf(stderr, "idos-node: %s\n", config_r.error().message.c_str());

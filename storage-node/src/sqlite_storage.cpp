@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -584,6 +585,40 @@ class SqliteStorage final : public Storage {
     Stmt s = writer_.prepare("INSERT INTO node_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");
     if (s.valid()) s.bind(1, key).bind(2, value);
     return run_done(s, "set node meta");
+  }
+
+  Status backup_to(const std::string& out_path) override {
+    IDOS_TRY(auto node_id, node_meta("node_id"));
+    if (!node_id) return make_error(ErrorCode::invalid_input, "storage: this database records no node id to back up");
+    const std::string tmp = out_path + ".tmp";
+    std::remove(tmp.c_str());
+    Status copied = with_reader([&](Connection& src) -> Status {
+      Connection dst;
+      IDOS_CHECK(dst.open(tmp, false));
+      // One step over all pages: the copy is the snapshot of one read transaction.
+      sqlite3_backup* b = sqlite3_backup_init(dst.db(), "main", src.db(), "main");
+      if (b == nullptr) return db_error(dst.db(), "backup init");
+      const int rc = sqlite3_backup_step(b, -1);
+      sqlite3_backup_finish(b);
+      if (rc != SQLITE_DONE) return db_error(dst.db(), "backup step");
+      IDOS_CHECK(dst.exec("PRAGMA journal_mode=DELETE"));
+      IDOS_CHECK(dst.exec("BEGIN IMMEDIATE"));
+      Stmt mark = dst.prepare("INSERT INTO node_meta(key, value) VALUES('backup_of', ?1) "
+                              "ON CONFLICT(key) DO UPDATE SET value = ?1");
+      if (mark.valid()) mark.bind(1, *node_id);
+      IDOS_CHECK(run_done(mark, "mark backup"));
+      IDOS_CHECK(dst.exec("DELETE FROM node_meta WHERE key = 'node_id'"));
+      IDOS_CHECK(dst.exec("COMMIT"));
+      return ok_status();
+    });
+    if (!copied.ok()) {
+      std::remove(tmp.c_str());
+      return copied;
+    }
+    if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+      return make_error(ErrorCode::internal, "storage: cannot rename " + tmp + " to " + out_path);
+    }
+    return ok_status();
   }
 
   Result<bool> nonce_seen(const std::string& nonce) override {

@@ -388,3 +388,55 @@ test("row 12: CORS: preflight answered for allowed origins, the signed-request h
   }
   assert.equal(runNodeOnce(["--plugin", PLUGIN, "--cors-origins", "app.example"]).status, 2);
 });
+
+test("backup while serving, restore under a new identity: no log position is ever signed twice by one node id", async () => {
+  const dir = tempDir();
+  const restored = tempDir();
+  const file = path.join(dir, "..", path.basename(dir) + ".backup");
+  let a;
+  let b;
+  try {
+    a = await startNode({ dataDir: path.join(dir, "data") });
+    const wallet = faceSignWallet();
+    const u = await createUser(a, wallet);
+    assert.equal(u.response.status, 201);
+    const backup = runNodeOnce(["backup", "--data", a.dataDir, "--out", file]);
+    assert.equal(backup.status, 0, backup.stderr);
+    const atBackup = (await call(a, "GET", "/health")).body.log_position;
+    // Writes after the backup: receipted by the old identity at positions the backup lacks.
+    assert.equal((await call(a, "POST", "/v1/users", { wallet: faceSignWallet(), body: {} })).status, 201);
+    const oldId = a.nodeId;
+    // The raw backup file is not a node.db a node starts on.
+    const raw = path.join(dir, "raw");
+    mkdirSync(raw, { mode: 0o700 });
+    for (const f of ["at_rest.key", "identity.key"]) writeFileSync(path.join(raw, f), readFileSync(path.join(a.dataDir, f)), { mode: 0o600 });
+    writeFileSync(path.join(raw, "node.db"), readFileSync(file), { mode: 0o600 });
+    const direct = runNodeOnce(["--listen", "127.0.0.1:0", "--data", raw, "--plugin", PLUGIN]);
+    assert.equal(direct.status, 1);
+    assert.match(direct.stderr, /is a backup copy of node/);
+    // Restore needs the at-rest key it was written with.
+    const target = path.join(restored, "data");
+    mkdirSync(target, { mode: 0o700 });
+    writeFileSync(path.join(target, "at_rest.key"), randomBytes(32), { mode: 0o600 });
+    assert.equal(runNodeOnce(["restore", "--data", target, "--from", file]).status, 1);
+    writeFileSync(path.join(target, "at_rest.key"), readFileSync(path.join(a.dataDir, "at_rest.key")), { mode: 0o600 });
+    writeFileSync(path.join(target, "identity.key"), readFileSync(path.join(a.dataDir, "identity.key")), { mode: 0o600 });
+    const r = runNodeOnce(["restore", "--data", target, "--from", file]);
+    assert.equal(r.status, 0, r.stderr);
+    b = await startNode({ dataDir: target });
+    assert.notEqual(b.nodeId, oldId, "a restored node has a new identity");
+    const me = await call(b, "GET", "/v1/users/me", { wallet });
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.user.id, u.userId);
+    const next = await call(b, "POST", "/v1/users", { wallet: faceSignWallet(), body: {} });
+    assert.equal(next.status, 201);
+    assert.equal(next.body.log_position, atBackup + 1, "positions continue from the backup ...");
+    assert.equal(next.body.receipts[0].node_id, b.nodeId, "... signed by the new identity");
+  } finally {
+    if (a) await a.stop();
+    if (b) await b.stop();
+    removeDir(dir);
+    removeDir(restored);
+    rmSync(file, { force: true });
+  }
+});
