@@ -83,12 +83,12 @@ SECTION=$(cat <<MD
 - Date: $(date -u +%Y-%m-%d); $(nproc) cores ($CPU); node and wrk on the same machine, loopback;
   1-minute load average ${LOAD_START} at start, ${LOAD_END} at end (other work on the machine skews p99)
 - idos-node $("$NODE_BIN" --version | awk '{print $2}'): --threads $NODE_THREADS, --access-log false, SQLite WAL synchronous=FULL;
-  wrk -t $WRK_THREADS -c $CONNECTIONS; every request pre-signed with its own nonce (FaceSign / Ed25519 wallet)
+  wrk -t $WRK_THREADS -c $CONNECTIONS --timeout 5s; every request pre-signed with its own nonce (FaceSign / Ed25519 wallet)
 
-| endpoint | requests | requests/s | p50 | p99 | non-2xx |
-|---|---:|---:|---:|---:|---:|
-| GET /v1/shared/{id} (grantee read: signature, nonce, grant, unseal) | $(field "$READ_LINE" requests) | $(field "$READ_LINE" rps) | $(field "$READ_LINE" p50_ms) ms | $(field "$READ_LINE" p99_ms) ms | $(field "$READ_LINE" non2xx) |
-| POST /v1/credentials (validate, apply, fsync, receipt; ~$(echo "$PREP" | grep -oE '"body_bytes":[0-9]+' | cut -d: -f2) B body) | $(field "$WRITE_LINE" requests) | $(field "$WRITE_LINE" rps) | $(field "$WRITE_LINE" p50_ms) ms | $(field "$WRITE_LINE" p99_ms) ms | $(field "$WRITE_LINE" non2xx) |
+| endpoint | requests | requests/s | p50 | p99 | non-2xx | socket errors (incl. timeouts) |
+|---|---:|---:|---:|---:|---:|---:|
+| GET /v1/shared/{id} (grantee read: signature, nonce, grant, unseal) | $(field "$READ_LINE" requests) | $(field "$READ_LINE" rps) | $(field "$READ_LINE" p50_ms) ms | $(field "$READ_LINE" p99_ms) ms | $(field "$READ_LINE" non2xx) | $(field "$READ_LINE" socket_errors) |
+| POST /v1/credentials (validate, apply, fsync, receipt; ~$(echo "$PREP" | grep -oE '"body_bytes":[0-9]+' | cut -d: -f2) B body) | $(field "$WRITE_LINE" requests) | $(field "$WRITE_LINE" rps) | $(field "$WRITE_LINE" p50_ms) ms | $(field "$WRITE_LINE" p99_ms) ms | $(field "$WRITE_LINE" non2xx) | $(field "$WRITE_LINE" socket_errors) |
 
 Target for reads on 2 cores: at least 2,000 requests/s with p99 under 50 ms.
 MD

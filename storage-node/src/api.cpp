@@ -279,6 +279,10 @@ class Api final : public http::Service {
 
   void on_complete(const http::Request& req, const http::Response& res, double seconds) override {
     c_.metrics.add_in_flight(-1);
+    if (res.status < 0) {  // the connection ended before an answer was sent (client gone, deadline, stop)
+      log_event(LogLevel::info, "request_aborted", {{"method", req.method}, {"route", req.route}, {"path", req.path}});
+      return;
+    }
     c_.metrics.observe_request(req.method, req.route, res.status, seconds);
     // Path only (ids are public); never headers, bodies or query values beyond the path.
     json fields{{"method", req.method}, {"route", req.route}, {"path", req.path}, {"status", res.status},

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -177,11 +179,11 @@ class MhdServer final : public HttpServer {
   }
 
   // --- MHD callbacks (each runs on the event-loop thread of its connection) -----------------------
-  static void* uri_logged(void* cls, const char* uri, MHD_Connection*) {
-    auto* self = static_cast<MhdServer*>(cls);
+  // Called once the request line is in: the raw target (before MHD unescapes it), kept for the
+  // signed-request check ("path exactly as sent").
+  static void* uri_logged(void*, const char* uri, MHD_Connection*) {
     auto* p = new Pending;
     p->req.target = uri != nullptr ? uri : "";
-    (void)self;
     return p;
   }
 
@@ -385,7 +387,7 @@ class MhdServer final : public HttpServer {
       }
       self->in_flight_.fetch_sub(1);
     }
-    if (ConnState* conn = conn_state(connection); conn != nullptr) {
+    if (ConnState* conn = conn_state(connection); conn != nullptr && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
       // Waiting for the next request: it must come within keep_alive_timeout of silence, and its
       // headers within header_timeout.
       conn->deadline_ms = now_ms() + self->o_.header_timeout * 1000;
