@@ -27,5 +27,12 @@ else
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
       --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs packaging.test.mjs \
       delegation.test.mjs attack.test.mjs
+    # CORS from a page on another origin, in Debian's Chromium (like the package's browser test).
+    if [ "$QUICK" -eq 1 ]; then
+      echo "   node CORS browser test skipped (--quick)"
+    else
+      IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node-browser "$ROOT/tests/node" \
+        --test-concurrency=1 cors.browser.test.mjs
+    fi
   fi
 fi
