@@ -1,7 +1,10 @@
 # Sourced by scripts/test after the builds: the storage node (storage-node/, tests/node/).
 # Runs a real idos-node on 127.0.0.1 (port chosen by the node, temp data folders, every process
-# killed at the end) through node --test: the whole flow, the authorisation matrix, bad input and
-# crash safety, on SQLite and then on PostgreSQL. Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
+# killed at the end) through node --test: the whole flow, the authorisation matrix, bad input,
+# crash safety and the edge under attack (attack.test.mjs: slow sockets, oversized and chunked
+# bodies, header floods, key mismatches, a small tmpfs filled to test /health; needs root for the
+# mount, else that one case is skipped), on SQLite and then on PostgreSQL. Uses scripts/test's
+# `log`, `must`, `record`, $ROOT and $OUT.
 
 log "storage node"
 IDOS_NODE_BIN="$ROOT/build/native/storage-node/idos-node"
@@ -23,8 +26,15 @@ else
   fi
   if [ "$node_deps_ok" -eq 1 ]; then
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
-      --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs \
-      delegation.test.mjs dapp.test.mjs
+      --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs packaging.test.mjs \
+      delegation.test.mjs attack.test.mjs dapp.test.mjs
+    # CORS from a page on another origin, in Debian's Chromium (like the package's browser test).
+    if [ "$QUICK" -eq 1 ]; then
+      echo "   node CORS browser test skipped (--quick)"
+    else
+      IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node-browser "$ROOT/tests/node" \
+        --test-concurrency=1 cors.browser.test.mjs
+    fi
     # The same suites on PostgreSQL (--storage postgres), on a throwaway cluster started here and
     # removed after (scripts/pg-cluster), plus the backend's own tests (restart under load, ...).
     log "storage node on PostgreSQL"

@@ -1,7 +1,11 @@
 #include "api.hpp"
 
 #include <sodium.h>
+#include <sys/statvfs.h>
 
+#include "idos_plugin.h"
+
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -29,29 +33,24 @@ int64_t wall_now() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Per-request bookkeeping for the logger (one request is handled by one thread from routing to
-// logging).
-struct RequestState {
-  std::chrono::steady_clock::time_point start{};
-  std::string route = "unmatched";
-  std::string caller;
-  std::string code;  // error code of a failed request
-  bool counted = false;
-};
-thread_local RequestState t_request;
-
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void send_json(httplib::Response& res, int status, const json& body) {
+void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(dump(body), "application/json");
 }
 
-void fail(httplib::Response& res, int status, ErrorCode code, const std::string& message) {
-  t_request.code = std::string(error_code_name(code));
+void fail(http::Response& res, int status, ErrorCode code, const std::string& message) {
+  res.error_code = std::string(error_code_name(code));
+  if (status >= 500 && code == ErrorCode::internal) {
+    // The node's fault: the details go to the log only; the client gets the code and a generic text.
+    log_event(LogLevel::error, "internal_error", {{"status", status}, {"message", message}});
+    send_json(res, status, json{{"code", error_code_name(code)}, {"message", "internal error"}});
+    return;
+  }
   send_json(res, status, json{{"code", error_code_name(code)}, {"message", message}});
 }
-void fail(httplib::Response& res, int status, const Error& e) { fail(res, status, e.code, e.message); }
+void fail(http::Response& res, int status, const Error& e) { fail(res, status, e.code, e.message); }
 
 // The HTTP status of a refused operation (auth failures are always 401, see authenticate()).
 int status_for(const Error& e) {
@@ -66,14 +65,15 @@ int status_for(const Error& e) {
     default: return 400;
   }
 }
-void fail(httplib::Response& res, const Error& e) { fail(res, status_for(e), e); }
+void fail(http::Response& res, const Error& e) { fail(res, status_for(e), e); }
 
-// The storage failed (a PostgreSQL restart, a full disk): 503 with a retry hint, never the
-// backend's message (logged instead). A write answered this way was not stored.
-void storage_failed(httplib::Response& res, const Error& e, const char* what = "storage unavailable; retry later") {
-  log_event(LogLevel::warn, "storage_failed", {{"route", t_request.route}, {"message", e.message}});
+// The storage failed (a PostgreSQL restart, a full disk): 503 with a retry hint and a generic
+// message, never the backend's (logged instead). A write answered this way was not stored.
+void storage_failed(http::Response& res, const Error& e, const char* what = "storage unavailable; retry later") {
+  log_event(LogLevel::warn, "storage_failed", {{"message", e.message}});
+  res.error_code = std::string(error_code_name(ErrorCode::internal));
   res.set_header("Retry-After", "1");
-  fail(res, 503, ErrorCode::internal, what);
+  send_json(res, 503, json{{"code", error_code_name(ErrorCode::internal)}, {"message", what}});
 }
 
 json receipt_json(const Receipt& r) {
@@ -112,120 +112,242 @@ struct Authenticated {
   std::optional<AppliedRequest> retry;
 };
 
-class Api {
- public:
-  explicit Api(ApiContext& ctx) : c_(ctx) {}
+// What the edge learned about a request from its headers, before its handler runs (Request::edge).
+struct EdgeState {
+  std::string caller;     // the authenticated wallet (access log)
+  bool verified = false;  // the signed-request header passed every check but the body's hash
+  bool registered = false;
+  Authenticated who;
+  std::string body_sha256;
+  std::string replay_key;
+  int64_t keep_until = 0;
+};
 
-  void install(httplib::Server& s) {
-    s.set_payload_max_length(c_.config.max_body);
-    s.set_read_timeout(c_.config.read_timeout, 0);
-    s.set_write_timeout(c_.config.write_timeout, 0);
-    s.set_keep_alive_timeout(c_.config.keep_alive_timeout);
-    s.set_keep_alive_max_count(c_.config.keep_alive_max);
-    s.set_tcp_nodelay(true);
+EdgeState& edge_of(const http::Request& req) {
+  if (!req.edge) const_cast<http::Request&>(req).edge = std::make_shared<EdgeState>();
+  return *static_cast<EdgeState*>(req.edge.get());
+}
 
-    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      t_request = RequestState{};
-      t_request.start = std::chrono::steady_clock::now();
-      t_request.counted = true;
-      c_.metrics.add_in_flight(1);
-      // Runs before httplib reads the body: an announced body over the cap is refused without
-      // reading it (httplib 0.11 would otherwise drain it first), and the connection is closed.
-      if (req.has_header("Content-Length")) {
-        int64_t length = 0;
-        const std::string text = req.get_header_value("Content-Length");
-        if (!parse_decimal(text, 0, int64_t{1} << 62, length)) {
-          fail(res, 400, ErrorCode::invalid_input, "Content-Length is not a decimal length");
-          res.set_header("Connection", "close");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        if (static_cast<uint64_t>(length) > c_.config.max_body) {
-          fail(res, 413, ErrorCode::too_large, "request body over the node's limit");
-          res.set_header("Connection", "close");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-    // Statuses httplib produces itself (404 route, 413 body, 400 bad request line, ...), and any
-    // handler response without a body, get the JSON error form.
-    s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      ErrorCode code = ErrorCode::invalid_input;
-      std::string message = "bad request";
-      if (res.status == 404) { code = ErrorCode::not_found; message = "no such route"; }
-      else if (res.status == 413) { code = ErrorCode::too_large; message = "request body over the node's limit"; }
-      else if (res.status == 414) { code = ErrorCode::too_large; message = "request target too long"; }
-      else if (res.status == 405) message = "method not allowed";
-      else if (res.status >= 500) { code = ErrorCode::internal; message = "internal error"; }
-      fail(res, res.status, code, message);
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      // Never expected: every handler checks its input. Logged by the logger with the route.
-      fail(res, 500, ErrorCode::internal, "internal error");
-    });
-    s.set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_request(req, res); });
-
-    route(s, "GET", "/health", &Api::health);
-    route(s, "GET", "/metrics", &Api::metrics);
-    route(s, "GET", "/v1/node", &Api::node_info);
-    route(s, "POST", "/v1/users", &Api::create_user);
-    route(s, "GET", "/v1/users/me", &Api::get_me);
-    route(s, "POST", "/v1/users/me/wallets", &Api::add_wallet);
-    route(s, "POST", "/v1/credentials", &Api::put_credential);
-    route(s, "GET", "/v1/credentials", &Api::list_credentials);
-    route(s, "POST", "/v1/credentials/dwg", &Api::write_by_dwg);
-    route(s, "GET", R"(/v1/credentials/([^/]+))", &Api::get_credential);
-    route(s, "POST", "/v1/shares", &Api::share);
-    route(s, "GET", R"(/v1/shared/([^/]+))", &Api::read_shared);
-    route(s, "GET", "/v1/grants", &Api::list_grants);
-    route(s, "POST", "/v1/grants/dag", &Api::delegated_access_grant);
-    route(s, "DELETE", R"(/v1/grants/([^/]+))", &Api::revoke);
-    route(s, "GET", "/v1/public/grants", &Api::public_grants);
-    route(s, "GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key);
-    route(s, "GET", R"(/v1/log/([0-9]{1,18}))", &Api::log_entry);
-  }
-
+class Api final : public http::Service {
  private:
-  using Handler = void (Api::*)(const httplib::Request&, httplib::Response&);
+  using Handler = void (Api::*)(const http::Request&, http::Response&);
+  // Answers at the edge (true) when the state already decides the request; runs after pre-authentication.
+  using EdgeCheck = bool (Api::*)(const http::Request&, http::Response&);
+  enum Access { kOpen, kSigned, kRegistered };
+  struct RouteSpec {
+    Handler handler;
+    Access access;
+    std::vector<std::string> query;
+    EdgeCheck edge_check;
+  };
 
-  void route(httplib::Server& s, const std::string& method, const std::string& pattern, Handler h) {
-    const std::string label = pattern;
-    auto fn = [this, h, label](const httplib::Request& req, httplib::Response& res) {
-      t_request.route = label;
-      (this->*h)(req, res);
-    };
-    if (method == "GET") s.Get(pattern, fn);
-    else if (method == "POST") s.Post(pattern, fn);
-    else if (method == "DELETE") s.Delete(pattern, fn);
+ public:
+  explicit Api(ApiContext& ctx)
+      : c_(ctx), address_limiter_(ctx.config.address_rate_limit, ctx.config.address_rate_burst) {
+    // Every route needs a signed request unless it is `kOpen`; `kRegistered` routes are refused at
+    // the edge (403, before the body is read, never a log entry) when the caller's wallet is not
+    // registered: the ledger would refuse them for that first. Query parameters not listed are
+    // refused (400), and so is any parameter given twice.
+    route("GET", "/health", &Api::health, kOpen);
+    route("GET", "/metrics", &Api::metrics, kOpen);
+    route("GET", "/v1/node", &Api::node_info, kOpen);
+    route("POST", "/v1/users", &Api::create_user);
+    route("GET", "/v1/users/me", &Api::get_me);
+    route("POST", "/v1/users/me/wallets", &Api::add_wallet, kRegistered);
+    route("POST", "/v1/credentials", &Api::put_credential, kRegistered);
+    route("GET", "/v1/credentials", &Api::list_credentials);
+    route("POST", "/v1/credentials/dwg", &Api::write_by_dwg);
+    route("GET", R"(/v1/credentials/([^/]+))", &Api::get_credential);
+    route("POST", "/v1/shares", &Api::share, kRegistered);
+    route("GET", R"(/v1/shared/([^/]+))", &Api::read_shared);
+    route("GET", "/v1/grants", &Api::list_grants, kSigned, {"role"});
+    route("POST", "/v1/grants/dag", &Api::delegated_access_grant);
+    route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke, kRegistered, {}, &Api::revoke_at_edge);
+    route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
+          {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
+    route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
+    route("GET", R"(/v1/log/([0-9]{1,18}))", &Api::log_entry, kOpen);
   }
 
-  void log_request(const httplib::Request& req, const httplib::Response& res) {
-    const double seconds =
-        t_request.counted
-            ? std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request.start).count()
-            : 0.0;
-    if (t_request.counted) c_.metrics.add_in_flight(-1);
-    c_.metrics.observe_request(req.method, t_request.route, res.status, seconds);
+  // --- http::Service -------------------------------------------------------------------------------
+  bool on_headers(http::Request& req, http::Response& res) override {
+    c_.metrics.add_in_flight(1);
+    if (req.method == "OPTIONS" && req.has_header("Origin") && req.has_header("Access-Control-Request-Method")) {
+      preflight(req, res);
+      return true;
+    }
+    const bool answered = check_at_edge(req, res);
+    if (answered) add_cors(req, res);
+    return answered;
+  }
+
+  bool check_at_edge(http::Request& req, http::Response& res) {
+    std::vector<std::string> matches;
+    auto m = router_.match(req.method, req.path, matches);
+    if (m.handler == nullptr) {
+      if (m.path_known) {
+        std::string allow;
+        for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+        res.set_header("Allow", allow);
+        fail(res, 405, ErrorCode::invalid_input, "method not allowed");
+      } else {
+        fail(res, 404, ErrorCode::not_found, "no such route");
+      }
+      return true;
+    }
+    req.route = *m.pattern;
+    req.matches = std::move(matches);
+    const RouteSpec& spec = *m.handler;
+    for (auto it = req.params.begin(); it != req.params.end(); it = req.params.upper_bound(it->first)) {
+      const std::string key = it->first.substr(0, 64);
+      if (std::find(spec.query.begin(), spec.query.end(), it->first) == spec.query.end()) {
+        fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key);
+        return true;
+      }
+      if (req.params.count(it->first) > 1) {
+        fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
+        return true;
+      }
+    }
+    // Idos-Min-Position: this node must have applied that position before it answers (reads) or
+    // judges a write at the edge (e.g. the caller's registration made through another node).
+    if (!min_position_reached(req, res)) return true;
+    if (spec.access == kOpen) return false;
+    const int64_t now = wall_now();
+    if (!pre_authenticate(req, res, now)) return true;
+    const EdgeState& edge = edge_of(req);
+    // A request decided here is still used up: its nonce is recorded as if it had been handled.
+    if (spec.access == kRegistered && !edge.registered) {
+      if (!consume_nonce(req, res, now)) return true;
+      fail(res, 403, ErrorCode::forbidden, "the calling wallet is not registered to a user on this node");
+      return true;
+    }
+    if (spec.edge_check != nullptr && (this->*spec.edge_check)(req, res)) {
+      http::Response refusal = std::move(res);
+      res = http::Response{};
+      if (consume_nonce(req, res, now)) res = std::move(refusal);
+      return true;
+    }
+    return false;
+  }
+
+  void handle(http::Request& req, http::Response& res) override {
+    std::vector<std::string> matches;
+    auto m = router_.match(req.method, req.path, matches);
+    if (m.handler == nullptr) return fail(res, 404, ErrorCode::not_found, "no such route");
+    req.route = *m.pattern;
+    req.matches = std::move(matches);
+    try {
+      (this->*(m.handler->handler))(req, res);
+    } catch (...) {
+      // Never expected: every handler checks its input. Logged by the access log with the route.
+      fail(res, 500, ErrorCode::internal, "internal error");
+    }
+    if (res.status < 0) fail(res, 500, ErrorCode::internal, "internal error");
+    add_cors(req, res);
+  }
+
+  // --- CORS (--cors-origins) -------------------------------------------------------------------------
+  // An origin on the list may call every endpoint; "*" on the list lets any origin call the public
+  // read-only ones (GET of an open route). Signed requests carry no cookies or ambient
+  // credentials, so CORS only decides which pages may read the answers.
+  enum class CorsGrant { none, origin, any };
+  CorsGrant cors_grant(const std::string& origin, const std::string& method, const RouteSpec* spec) const {
+    const auto& list = c_.config.cors_origins;
+    if (std::find(list.begin(), list.end(), origin) != list.end()) return CorsGrant::origin;
+    if (spec != nullptr && spec->access == kOpen && (method == "GET" || method == "HEAD") &&
+        std::find(list.begin(), list.end(), "*") != list.end()) {
+      return CorsGrant::any;
+    }
+    return CorsGrant::none;
+  }
+
+  void add_cors(const http::Request& req, http::Response& res) const {
+    if (c_.config.cors_origins.empty() || !req.has_header("Origin")) return;
+    std::vector<std::string> unused;
+    auto m = router_.match(req.method, req.path, unused);
+    const std::string origin = req.get_header_value("Origin");
+    const CorsGrant grant = cors_grant(origin, req.method, m.handler);
+    if (grant == CorsGrant::none) return;
+    res.set_header("Access-Control-Allow-Origin", grant == CorsGrant::any ? "*" : origin);
+    res.set_header("Access-Control-Expose-Headers", "Retry-After");
+    if (grant == CorsGrant::origin) res.set_header("Vary", "Origin");
+  }
+
+  // OPTIONS with Origin and Access-Control-Request-Method: 204 with what the origin may do, 403
+  // for an origin not allowed, 404/405 as the route would answer.
+  void preflight(http::Request& req, http::Response& res) {
+    req.route = "preflight";
+    const std::string method = req.get_header_value("Access-Control-Request-Method");
+    std::vector<std::string> unused;
+    auto m = router_.match(method, req.path, unused);
+    if (m.handler == nullptr) {
+      if (m.path_known) return fail(res, 405, ErrorCode::invalid_input, "method not allowed");
+      return fail(res, 404, ErrorCode::not_found, "no such route");
+    }
+    const std::string origin = req.get_header_value("Origin");
+    const CorsGrant grant = cors_grant(origin, method, m.handler);
+    if (grant == CorsGrant::none) return fail(res, 403, ErrorCode::forbidden, "origin not allowed (--cors-origins)");
+    std::string methods;
+    for (const auto& a : m.allowed) methods += (methods.empty() ? "" : ", ") + a;
+    res.status = 204;
+    res.set_header("Access-Control-Allow-Origin", grant == CorsGrant::any ? "*" : origin);
+    res.set_header("Access-Control-Allow-Methods", methods);
+    res.set_header("Access-Control-Allow-Headers", std::string("Content-Type, ") + kSignedRequestHeader + ", " + kMinPositionHeader);
+    res.set_header("Access-Control-Max-Age", "600");
+    if (grant == CorsGrant::origin) res.set_header("Vary", "Origin");
+  }
+
+  void on_complete(const http::Request& req, const http::Response& res, double seconds) override {
+    c_.metrics.add_in_flight(-1);
+    if (res.status < 0) {  // the connection ended before an answer was sent (client gone, deadline, stop)
+      log_event(LogLevel::info, "request_aborted", {{"method", req.method}, {"route", req.route}, {"path", req.path}});
+      return;
+    }
+    c_.metrics.observe_request(req.method, req.route, res.status, seconds);
     // Path only (ids are public); never headers, bodies or query values beyond the path.
-    json fields{{"method", req.method}, {"route", t_request.route}, {"path", req.path}, {"status", res.status},
+    json fields{{"method", req.method}, {"route", req.route}, {"path", req.path}, {"status", res.status},
                 {"ms", static_cast<int64_t>(seconds * 1e6) / 1000.0}};
-    if (!t_request.caller.empty()) fields["caller"] = t_request.caller;
-    if (!t_request.code.empty()) fields["code"] = t_request.code;
+    if (req.edge && !edge_of(req).caller.empty()) fields["caller"] = edge_of(req).caller;
+    if (!res.error_code.empty()) fields["code"] = res.error_code;
     if (c_.config.access_log || res.status >= 500) {
       log_event(res.status >= 500 ? LogLevel::error : LogLevel::info, "request", std::move(fields));
     }
-    t_request = RequestState{};
+  }
+
+ private:
+  void route(const std::string& method, const std::string& pattern, Handler h, Access access = kSigned,
+             std::vector<std::string> query = {}, EdgeCheck edge_check = nullptr) {
+    router_.add(method, pattern, RouteSpec{h, access, std::move(query), edge_check});
+  }
+
+  // DELETE /v1/grants/{id} of a grant that does not exist or is already revoked: 404 at the edge,
+  // as the ledger would answer (after the caller's registration, checked before this).
+  bool revoke_at_edge(const http::Request& req, http::Response& res) {
+    const std::string& id = req.matches[1];
+    if (!parse_uuid(id).ok()) return false;  // the handler's 400
+    auto grant = c_.storage.find_grant(id);
+    if (!grant.ok()) return false;  // decided by the ledger
+    if (!*grant || (*grant)->revoked_at) {
+      fail(res, 404, ErrorCode::not_found, "not found: no active grant " + id);
+      return true;
+    }
+    return false;
   }
 
   // --- authentication ----------------------------------------------------------------------------
   // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
   // The plugin checks fields, signature and freshness at the wall clock `now`; the node checks that
   // method, path and body hash are those of this request, and that the nonce is new.
-  bool authenticate(const httplib::Request& req, httplib::Response& res, int64_t now, Authenticated& out) {
+  // Phase 1, from the headers alone (before any body byte is read): the header's signature,
+  // freshness and unused nonce (plugin), method and path, the wallet's registration and the
+  // budgets. What passes is kept in the request's edge state for phase 2.
+  bool pre_authenticate(const http::Request& req, http::Response& res, int64_t now) {
+    EdgeState& edge = edge_of(req);
+    bool charged = false;  // this request already took a token from its address's budget
     auto refuse = [&](ErrorCode code, const std::string& message) {
       c_.metrics.count_auth_failure(std::string(error_code_name(code)));
+      if (code != ErrorCode::internal && !charged && !charge_address(req, res)) return false;
       fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
       return false;
     };
@@ -235,9 +357,34 @@ class Api {
     const std::string header = req.get_header_value(kSignedRequestHeader);
     auto request = decode_signed_request(header);
     if (!request.ok()) return refuse(request.code(), request.error().message);
+    const std::string& text = request->text;
+    const json* doc = &request->doc;
+    // Who the request claims to come from, before its signature costs anything: a wallet that is
+    // not registered here spends its address's budget first (fresh key pairs are free to make).
+    std::optional<WalletRow> claimed;
+    {
+      const auto type = doc->find("caller_wallet_type");
+      const auto id = doc->find("caller_wallet_identifier");
+      if (type != doc->end() && id != doc->end() && type->is_string() && id->is_string()) {
+        if (auto canonical = c_.plugin.canonical_wallet_identifier(type->get<std::string>(), id->get<std::string>());
+            canonical.ok()) {
+          auto w = c_.storage.find_wallet(*canonical);
+          if (!w.ok()) {
+            storage_failed(res, w.error());
+            return false;
+          }
+          claimed = *w;
+        }
+      }
+    }
+    if (!claimed) {
+      charged = true;
+      if (!charge_address(req, res)) return false;
+    }
     // The plugin names the request's single-use value and how long it matters.
-    auto replay = c_.plugin.replay_key("signed_request", request->text);
+    auto replay = c_.plugin.replay_key("signed_request", text);
     bool seen = false;
+    std::optional<AppliedRequest> retry;
     if (replay.ok()) {
       auto s = c_.storage.nonce_seen(replay->key);
       if (!s.ok()) {
@@ -246,36 +393,39 @@ class Api {
       }
       seen = *s;
       if (seen) {
-        // A client's retry of a write this network applied: the same outcome again, not REPLAYED.
+        // A client's retry of a write this network applied: the same outcome again, not REPLAYED
+        // (the request's hash binds method, path, body and nonce: docs/cluster.md).
         auto applied = c_.storage.find_applied_request(replay->key);
         if (!applied.ok()) {
           storage_failed(res, applied.error());
           return false;
         }
         if (*applied && (*applied)->request_sha256 == request->request_sha256) {
-          out.retry = **applied;
+          retry = **applied;
           seen = false;
         }
       }
     }
-    auto caller = verify_signed_request(c_.plugin, *request, now, seen, req.method, req.target, req.body);
-    if (!caller.ok()) return refuse(caller.code(), caller.error().message);
-    if (!replay.ok()) return refuse(replay.code(), replay.error().message);  // unreachable after validation
-    if (!out.retry) {
-      auto recorded = c_.storage.record_nonce(replay->key, std::max(now, replay->keep_until));
-      if (!recorded.ok()) {
-        storage_failed(res, recorded.error());
-        return false;
-      }
-      if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
+    if (auto v = c_.plugin.validate("signed_request", text, now, seen); !v.ok()) {
+      return refuse(v.code(), v.error().message);
     }
-    out.wallet = caller->wallet;
-    out.wallet_type = caller->wallet_type;
-    out.public_key = caller->public_key;
+    if (!replay.ok()) return refuse(replay.code(), replay.error().message);  // unreachable after validation
+    // The validator accepted it, so these members exist and are strings.
+    const std::string method = (*doc)["method"].get<std::string>();
+    const std::string path = (*doc)["path"].get<std::string>();
+    if (method != req.method) return refuse(ErrorCode::mismatch, "signed method is not this request's method");
+    if (path != req.target) return refuse(ErrorCode::mismatch, "signed path is not this request's path");
+    Authenticated out;
+    out.wallet_type = (*doc)["caller_wallet_type"].get<std::string>();
+    // Signed as the wallet spells it (e.g. EIP-55); known to the node by its canonical spelling.
+    auto canonical = c_.plugin.canonical_wallet_identifier(out.wallet_type, (*doc)["caller_wallet_identifier"].get<std::string>());
+    if (!canonical.ok()) return refuse(canonical.code(), canonical.error().message);
+    out.wallet = *canonical;
+    if (auto pk = doc->find("caller_public_key"); pk != doc->end() && pk->is_string()) out.public_key = pk->get<std::string>();
     out.signed_request = header;
     out.nonce_key = replay->key;
-    if (req.method != "GET") out.body = req.body;
-    t_request.caller = out.wallet;
+    out.retry = std::move(retry);
+    edge.caller = out.wallet;
     double retry_after = 0;
     if (!c_.rate_limiter.allow(out.wallet, retry_after)) {
       c_.metrics.count_rate_limited();
@@ -283,11 +433,74 @@ class Api {
       fail(res, 429, ErrorCode::rate_limited, "rate limit for this wallet exceeded; retry later");
       return false;
     }
+    edge.verified = true;
+    edge.who = out;
+    edge.registered = claimed.has_value();
+    edge.body_sha256 = (*doc)["body_sha256"].get<std::string>();
+    edge.replay_key = replay->key;
+    edge.keep_until = replay->keep_until;
+    return true;
+  }
+
+  // Records the nonce of a pre-authenticated request answered at the edge (false: answered with
+  // the refusal instead).
+  bool consume_nonce(const http::Request& req, http::Response& res, int64_t now) {
+    const EdgeState& edge = edge_of(req);
+    if (edge.who.retry) return true;  // already recorded when the request was first applied
+    auto recorded = c_.storage.record_nonce(edge.replay_key, std::max(now, edge.keep_until));
+    if (!recorded.ok()) {
+      storage_failed(res, recorded.error());
+      return false;
+    }
+    if (!*recorded) {
+      c_.metrics.count_auth_failure(std::string(error_code_name(ErrorCode::replayed)));
+      fail(res, 401, ErrorCode::replayed, "nonce seen before");
+      return false;
+    }
+    return true;
+  }
+
+  // A token from the budget of the request's address (unauthenticated and unregistered callers);
+  // false with a 429 when there is none.
+  bool charge_address(const http::Request& req, http::Response& res) {
+    double retry_after = 0;
+    if (address_limiter_.allow(req.remote_addr, retry_after)) return true;
+    c_.metrics.count_rate_limited();
+    res.set_header("Retry-After", std::to_string(static_cast<int64_t>(retry_after) + 1));
+    fail(res, 429, ErrorCode::rate_limited,
+         "rate limit for unauthenticated and unregistered callers from this address exceeded; retry later");
+    return false;
+  }
+
+  // The Idos-Signed-Request header: base64 of a signed_request document (docs/spec/requests.md).
+  // Phase 2, with the body: its SHA-256 must be the signed one, and the nonce is then recorded
+  // (once: a concurrent replay loses the race). Phase 1 ran at the headers (pre_authenticate).
+  bool authenticate(const http::Request& req, http::Response& res, int64_t now, Authenticated& out) {
+    auto refuse = [&](ErrorCode code, const std::string& message) {
+      c_.metrics.count_auth_failure(std::string(error_code_name(code)));
+      fail(res, code == ErrorCode::internal ? 500 : 401, code, message);
+      return false;
+    };
+    EdgeState& edge = edge_of(req);
+    if (!edge.verified && !pre_authenticate(req, res, now)) return false;
+    if (edge.body_sha256 != hex_encode(sha256(as_bytes(req.body)))) {
+      return refuse(ErrorCode::mismatch, "signed body_sha256 is not the SHA-256 of this request's body");
+    }
+    if (!edge.who.retry) {
+      auto recorded = c_.storage.record_nonce(edge.replay_key, std::max(now, edge.keep_until));
+      if (!recorded.ok()) {
+        storage_failed(res, recorded.error());
+        return false;
+      }
+      if (!*recorded) return refuse(ErrorCode::replayed, "nonce seen before");
+    }
+    out = edge.who;
+    if (req.method != "GET") out.body = req.body;
     return true;
   }
 
   // The registered wallet of the caller (403 when the wallet belongs to no user).
-  bool registered(httplib::Response& res, const Authenticated& caller, WalletRow& out) {
+  bool registered(http::Response& res, const Authenticated& caller, WalletRow& out) {
     auto w = c_.storage.find_wallet(caller.wallet);
     if (!w.ok()) {
       storage_failed(res, w.error());
@@ -302,7 +515,7 @@ class Api {
   }
 
   // Parses the body strictly and refuses members not in `allowed`.
-  bool parse_body(const httplib::Request& req, httplib::Response& res, std::initializer_list<std::string_view> allowed,
+  bool parse_body(const http::Request& req, http::Response& res, std::initializer_list<std::string_view> allowed,
                   json& out) {
     auto doc = parse_json(req.body, JsonLimits{c_.config.max_body, 32});
     if (!doc.ok()) {
@@ -323,7 +536,7 @@ class Api {
 
   // Submits a transaction and answers with its result and one signed receipt per stored object.
   // A retry of an applied request gets the first outcome again (same position, same receipts).
-  void submit(httplib::Response& res, const Authenticated& caller, Transaction tx, int64_t now, int success_status) {
+  void submit(http::Response& res, const Authenticated& caller, Transaction tx, int64_t now, int success_status) {
     Result<ApplyOutcome> outcome = caller.retry ? outcome_of(*caller.retry) : c_.log.append(tx, now);
     c_.metrics.set_log_position(c_.log.applied_position());
     if (!outcome.ok()) {
@@ -390,29 +603,42 @@ class Api {
   }
 
   // --- public endpoints --------------------------------------------------------------------------
-  void health(const httplib::Request&, httplib::Response& res) {
+  // Ok only when the node can do its work: the storage answers and takes a test write, the data
+  // folder has min-free-disk bytes free, the plugin is the one loaded at start, and the key files
+  // still hold the keys in use. Details of a failure go to the log.
+  void health(const http::Request&, http::Response& res) {
     Status st = c_.storage.health_check();
+    if (!st.ok()) log_event(LogLevel::error, "health_storage", {{"message", st.error().message}});
+    struct statvfs fs {};
+    const bool disk_ok = ::statvfs(c_.config.data_dir.c_str(), &fs) == 0 &&
+                         static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize >= c_.config.min_free_disk;
+    const bool plugin_ok = c_.plugin.abi_version() == IDOS_PLUGIN_ABI_VERSION;
+    const bool keys_ok = c_.keys.files_unchanged(c_.config.data_dir);
+    const bool ok = st.ok() && disk_ok && plugin_ok && keys_ok;
     const bool diverged = c_.consistency != nullptr && c_.consistency->diverged();
-    json body{{"status", diverged ? "diverged" : (st.ok() ? "ok" : "degraded")},
+    json body{{"status", diverged ? "diverged" : (ok ? "ok" : "degraded")},
               {"version", IDOS_VERSION},
               {"plugin_abi", c_.plugin.abi_version()},
               {"plugin_version", c_.plugin.version()},
               {"storage", st.ok() ? "ok" : "error"},
+              {"disk", disk_ok ? "ok" : "low"},
+              {"plugin", plugin_ok ? "ok" : "error"},
+              {"keys", keys_ok ? "ok" : "changed"},
               {"node_id", c_.keys.node_id()},
               {"log_position", c_.log.applied_position()},
               {"log", c_.log.kind()},
               {"log_writable", c_.log.writable()}};
     if (c_.consistency != nullptr) body["consistency"] = c_.consistency->status();
-    send_json(res, st.ok() && !diverged ? 200 : 503, body);
+    send_json(res, ok && !diverged ? 200 : 503, body);
   }
 
-  void metrics(const httplib::Request&, httplib::Response& res) {
+  void metrics(const http::Request&, http::Response& res) {
     c_.metrics.set_log_position(c_.log.applied_position());
     res.status = 200;
     res.set_content(c_.metrics.render(IDOS_VERSION, c_.plugin.abi_version()), "text/plain; version=0.0.4");
   }
 
-  void node_info(const httplib::Request&, httplib::Response& res) {
+  void node_info(const http::Request&, http::Response& res) {
     send_json(res, 200,
               json{{"node_id", c_.keys.node_id()},
                    {"version", IDOS_VERSION},
@@ -421,11 +647,10 @@ class Api {
                    {"log_position", c_.log.applied_position()},
                    {"max_body", c_.config.max_body}});
   }
-
   // GET /v1/public/wallets/{identifier}/encryption-key: the X25519 public key of the user a wallet
   // is registered to (public data, as idOS's get_user), so a sharer needs nothing else. The
   // identifier in any accepted spelling (type inferred from its shape, the plugin's rule).
-  void public_encryption_key(const httplib::Request& req, httplib::Response& res) {
+  void public_encryption_key(const http::Request& req, http::Response& res) {
     const std::string given = req.matches[1];
     if (given.empty() || given.size() > kMaxIdChars || !is_valid_utf8(given))
       return fail(res, 400, ErrorCode::invalid_input, "wallet identifier: 1..128 bytes");
@@ -446,7 +671,7 @@ class Api {
 
   // GET /v1/log/{position}: this node's applied entry at `position`, signed with its identity key
   // (docs/cluster.md): what peers compare and what a client collects for a quorum of receipts.
-  void log_entry(const httplib::Request& req, httplib::Response& res) {
+  void log_entry(const http::Request& req, http::Response& res) {
     int64_t position = 0;
     if (!parse_decimal(req.matches[1], 1, int64_t{1} << 62, position)) {
       return fail(res, 400, ErrorCode::invalid_input, "position: a decimal integer from 1");
@@ -459,9 +684,9 @@ class Api {
     send_json(res, 200, *signed_entry);
   }
 
-  // Idos-Min-Position on a read: waits up to 2 s for this node to apply that position, then
+  // Idos-Min-Position (any route): waits up to 2 s for this node to apply that position, then
   // refuses (503 UNAVAILABLE, Retry-After) rather than answer from an older state.
-  bool min_position_reached(const httplib::Request& req, httplib::Response& res) {
+  bool min_position_reached(const http::Request& req, http::Response& res) {
     if (!req.has_header(kMinPositionHeader)) return true;
     int64_t position = 0;
     if (!parse_decimal(req.get_header_value(kMinPositionHeader), 0, int64_t{1} << 62, position)) {
@@ -475,9 +700,9 @@ class Api {
     return false;
   }
 
+
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
-  void public_grants(const httplib::Request& req, httplib::Response& res) {
-    if (!min_position_reached(req, res)) return;
+  void public_grants(const http::Request& req, http::Response& res) {
     GrantQuery q;
     for (const auto& [key, value] : req.params) {
       if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
@@ -534,7 +759,7 @@ class Api {
   }
 
   // --- users and wallets -------------------------------------------------------------------------
-  void create_user(const httplib::Request& req, httplib::Response& res) {
+  void create_user(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -556,10 +781,9 @@ class Api {
            now, 201);
   }
 
-  void get_me(const httplib::Request& req, httplib::Response& res) {
+  void get_me(const http::Request& req, http::Response& res) {
     Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
-    if (!min_position_reached(req, res)) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto user = c_.storage.find_user(me.user_id);
@@ -577,7 +801,7 @@ class Api {
                    {"wallets", ws}});
   }
 
-  void add_wallet(const httplib::Request& req, httplib::Response& res) {
+  void add_wallet(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -602,7 +826,7 @@ class Api {
   }
 
   // --- credentials -------------------------------------------------------------------------------
-  void put_credential(const httplib::Request& req, httplib::Response& res) {
+  void put_credential(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -612,7 +836,7 @@ class Api {
     submit(res, caller, make_tx(kOpPutCredential, caller, std::move(body)), now, 201);
   }
 
-  void write_by_dwg(const httplib::Request& req, httplib::Response& res) {
+  void write_by_dwg(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -625,10 +849,9 @@ class Api {
     submit(res, caller, make_tx(kOpWriteByDwg, caller, std::move(body)), now, 201);
   }
 
-  void list_credentials(const httplib::Request& req, httplib::Response& res) {
+  void list_credentials(const http::Request& req, http::Response& res) {
     Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
-    if (!min_position_reached(req, res)) return;
     WalletRow me;
     if (!registered(res, caller, me)) return;
     auto rows = c_.storage.credentials_of(me.user_id);
@@ -639,7 +862,7 @@ class Api {
   }
 
   // Opens a stored credential (node key) and answers {"credential": <document>, ...extra}.
-  void send_credential(httplib::Response& res, const CredentialRow& row, const json& extra) {
+  void send_credential(http::Response& res, const CredentialRow& row, const json& extra) {
     auto plain = c_.keys.open(row.sealed, credential_associated_data(row.id));
     if (!plain.ok()) {
       log_event(LogLevel::error, "unseal_failed", {{"credential", row.id}});
@@ -655,7 +878,7 @@ class Api {
     res.set_content(out, "application/json");
   }
 
-  bool uuid_param(httplib::Response& res, const std::string& value, const char* what) {
+  bool uuid_param(http::Response& res, const std::string& value, const char* what) {
     if (auto u = parse_uuid(value); !u.ok()) {
       fail(res, 400, u.code(), std::string(what) + ": " + u.error().message);
       return false;
@@ -663,10 +886,9 @@ class Api {
     return true;
   }
 
-  void get_credential(const httplib::Request& req, httplib::Response& res) {
+  void get_credential(const http::Request& req, http::Response& res) {
     Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
-    if (!min_position_reached(req, res)) return;
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "credential id")) return;
     WalletRow me;
@@ -679,7 +901,7 @@ class Api {
   }
 
   // --- sharing and grants ------------------------------------------------------------------------
-  void share(const httplib::Request& req, httplib::Response& res) {
+  void share(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -699,10 +921,9 @@ class Api {
   }
 
   // The grantee reads a shared copy: needs an unrevoked grant naming the calling wallet.
-  void read_shared(const httplib::Request& req, httplib::Response& res) {
+  void read_shared(const http::Request& req, http::Response& res) {
     Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
-    if (!min_position_reached(req, res)) return;
     const std::string data_id = req.matches[1];
     if (!uuid_param(res, data_id, "data_id")) return;
     auto grant = c_.storage.active_grant(caller.wallet, data_id);
@@ -716,10 +937,9 @@ class Api {
   }
 
   // GET /v1/grants?role=owner|grantee: grants the caller's user owns, or names one of its wallets.
-  void list_grants(const httplib::Request& req, httplib::Response& res) {
+  void list_grants(const http::Request& req, http::Response& res) {
     Authenticated caller;
     if (!authenticate(req, res, wall_now(), caller)) return;
-    if (!min_position_reached(req, res)) return;
     std::string role = "owner";
     for (const auto& [key, value] : req.params) {
       if (key != "role") return fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key.substr(0, 64));
@@ -748,7 +968,7 @@ class Api {
     send_json(res, 200, json{{"role", role}, {"grants", list}});
   }
 
-  void delegated_access_grant(const httplib::Request& req, httplib::Response& res) {
+  void delegated_access_grant(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -758,7 +978,7 @@ class Api {
     submit(res, caller, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
   }
 
-  void revoke(const httplib::Request& req, httplib::Response& res) {
+  void revoke(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
@@ -768,15 +988,12 @@ class Api {
   }
 
   ApiContext& c_;
+  RateLimiter address_limiter_;  // unauthenticated and unregistered callers, per IP address
+  http::Router<RouteSpec> router_;
 };
 
 }  // namespace
 
-void install_api(httplib::Server& server, ApiContext& ctx) {
-  // Lives as long as the process (the server's handlers point into it).
-  static Api* api = nullptr;
-  api = new Api(ctx);
-  api->install(server);
-}
+std::unique_ptr<http::Service> make_api(ApiContext& ctx) { return std::make_unique<Api>(ctx); }
 
 }  // namespace idos::node

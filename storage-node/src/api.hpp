@@ -1,4 +1,4 @@
-// The HTTP/1.1 JSON API (docs/api.md) on cpp-httplib: request authentication (signed requests,
+// The HTTP/1.1 JSON API (docs/api.md) as an http::Service (http.hpp): request authentication (signed requests,
 // checked by the plugin with the wall clock, nonces kept in the replay store), per-wallet rate
 // limits, shape checks of request bodies, transactions submitted to the ledger, receipts signed
 // by the node, reads, the public grant explorer, /health and /metrics.
@@ -7,10 +7,9 @@
 #include <memory>
 #include <string>
 
-#include <httplib.h>
-
 #include "config.hpp"
 #include "consistency.hpp"
+#include "http.hpp"
 #include "ledger.hpp"
 #include "metrics.hpp"
 #include "node_keys.hpp"
@@ -38,7 +37,7 @@ struct ApiContext {
   const ConsistencyMonitor* consistency;  // null without peers (single node): never diverged by peers
 };
 
-// Registers every route, the error handler, the logger and the limits on `server`.
-void install_api(httplib::Server& server, ApiContext& ctx);
+// The API: routes, authentication, handlers, access log. `ctx` must outlive it.
+std::unique_ptr<http::Service> make_api(ApiContext& ctx);
 
 }  // namespace idos::node

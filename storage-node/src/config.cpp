@@ -17,8 +17,14 @@ namespace {
 const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     "threads",    "queue",
                                      "max-body",  "read-timeout", "write-timeout", "keep-alive-timeout",
                                      "keep-alive-max", "rate-limit", "rate-burst", "log-level", "access-log", "issuer-delegates", "config",
+                                     // the HTTP edge's limits
+                                     "max-connections", "max-connections-per-ip", "max-headers", "max-header-bytes",
+                                     "header-timeout", "body-timeout", "shutdown-timeout", "tls-cert", "tls-key",
+                                     "address-rate-limit", "address-rate-burst", "min-free-disk", "cors-origins",
+                                     // storage backend and the replicated log
                                      "storage", "pg",
                                      "nats", "nats-creds", "stream", "stream-replicas", "peers", "peer-check-interval"};
+
 
 std::string env_name(const std::string& key) {
   std::string out = "IDOS_NODE_";
@@ -106,10 +112,53 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
   } else if (key == "keep-alive-max") {
     IDOS_TRY(int64_t v, parse_int(key, value, 1, 1000000));
     c.keep_alive_max = static_cast<size_t>(v);
+  } else if (key == "max-connections") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 100000));
+    c.max_connections = static_cast<size_t>(v);
+  } else if (key == "max-connections-per-ip") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 100000));
+    c.max_connections_per_ip = static_cast<size_t>(v);
+  } else if (key == "max-headers") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 8, 1000));
+    c.max_headers = static_cast<size_t>(v);
+  } else if (key == "max-header-bytes") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1024, 1 << 20));
+    c.max_header_bytes = static_cast<size_t>(v);
+  } else if (key == "header-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.header_timeout = static_cast<int>(v);
+  } else if (key == "body-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
+    c.body_timeout = static_cast<int>(v);
+  } else if (key == "shutdown-timeout") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 0, 600));
+    c.shutdown_timeout = static_cast<int>(v);
+  } else if (key == "cors-origins") {
+    c.cors_origins.clear();
+    std::stringstream list(value);
+    for (std::string item; std::getline(list, item, ',');) {
+      item = trim(item);
+      if (item.empty()) continue;
+      const bool origin = (item.rfind("https://", 0) == 0 || item.rfind("http://", 0) == 0) &&
+                          item.find('/', item.find("//") + 2) == std::string::npos;
+      if (item != "*" && !origin) return bad("cors-origins: '" + item + "' is not an origin (scheme://host[:port]) or *");
+      c.cors_origins.push_back(item);
+    }
+  } else if (key == "min-free-disk") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 0, int64_t{1} << 50));
+    c.min_free_disk = static_cast<uint64_t>(v);
+  } else if (key == "tls-cert") {
+    c.tls_cert_path = value;
+  } else if (key == "tls-key") {
+    c.tls_key_path = value;
   } else if (key == "rate-limit") {
     IDOS_TRY(c.rate_limit, parse_double(key, value));
   } else if (key == "rate-burst") {
     IDOS_TRY(c.rate_burst, parse_double(key, value));
+  } else if (key == "address-rate-limit") {
+    IDOS_TRY(c.address_rate_limit, parse_double(key, value));
+  } else if (key == "address-rate-burst") {
+    IDOS_TRY(c.address_rate_burst, parse_double(key, value));
   } else if (key == "access-log") {
     if (value != "true" && value != "false") return bad("access-log: true or false");
     c.access_log = value == "true";
@@ -171,15 +220,33 @@ flags win over the environment, which wins over the file):
                             with --storage postgres it keeps the two key files only)
   --plugin PATH             libidos_plugin.so to load (required)
   --config FILE             read settings from FILE
-  --threads N               HTTP worker threads (default 8)
-  --queue N                 accepted connections waiting for a worker (default 64)
-  --max-body BYTES          largest request body; larger gets 413 (default 33554432)
-  --read-timeout S          socket read timeout in seconds (default 10)
-  --write-timeout S         socket write timeout in seconds (default 10)
+  --threads N               HTTP event-loop threads; handlers run on them (default 8)
+  --queue N                 kernel backlog of connections not yet accepted (default 64)
+  --max-body BYTES          largest request body, counted while reading (chunked too); larger
+                            gets 413 (default 33554432)
+  --max-connections N       open connections in all (default 1024)
+  --max-connections-per-ip N  open connections from one IP address (default 64)
+  --max-headers N           header fields per request; more gets 431 (default 64)
+  --max-header-bytes BYTES  request line and header fields; more gets 431 (default 8192)
+  --read-timeout S          seconds without a byte received or sent during a request (default 10)
+  --write-timeout S         the same while sending; the larger of the two applies (default 10)
+  --header-timeout S        seconds to send a request's headers (default 10)
+  --body-timeout S          seconds to send a body once the headers are in (default 60)
   --keep-alive-timeout S    idle keep-alive connection timeout (default 2)
   --keep-alive-max N        requests per keep-alive connection (default 1000)
+  --shutdown-timeout S      on SIGTERM, seconds to let requests in flight finish (default 3)
+  --tls-cert FILE           PEM certificate (chain): serve HTTPS only (with --tls-key)
+  --tls-key FILE            PEM private key of --tls-cert
   --rate-limit R            signed requests per second per wallet, 0 = off (default 50)
   --rate-burst B            burst size of the per-wallet limit (default 200)
+  --address-rate-limit R    per IP address: requests/s of callers that are not authenticated or
+                            whose wallet is not registered here, 0 = off (default 50)
+  --address-rate-burst B    burst size of the per-address limit (default 200)
+  --cors-origins LIST       comma-separated origins (https://app.example) whose pages may call
+                            every endpoint; * lets any page read the public endpoints
+                            (default: none)
+  --min-free-disk BYTES     free space the data folder needs for /health to say ok
+                            (default 67108864)
   --log-level L             debug, info, warn or error (default info)
   --access-log BOOL         one JSON log line per request: true or false (default true)
   --issuer-delegates FILE   issuer keys per inserter, JSON {"inserter": ["hex key", ...]}: a DWG
@@ -203,6 +270,11 @@ flags win over the environment, which wins over the file):
 
 Example:
   idos-node --listen 127.0.0.1:8787 --data ./data --plugin build/native/plugin/libidos_plugin.so
+
+Backup and restore (docs/node.md):
+  idos-node backup --data DIR --out FILE     online, consistent copy of DIR's state (node may run)
+  idos-node restore --data DIR --from FILE   FILE becomes DIR/node.db under a new node identity;
+                                             DIR holds the backup's at_rest.key and no node.db
 )";
 }
 
@@ -246,6 +318,7 @@ Result<Config> load_config(const std::vector<std::string>& args) {
   }
   if (c.plugin_path.empty()) return bad("no plugin: pass --plugin PATH (or IDOS_NODE_PLUGIN)");
   if (c.storage == "postgres" && c.pg_conninfo.empty()) return bad("--storage postgres needs --pg CONNINFO (or IDOS_NODE_PG)");
+  if (c.tls_cert_path.empty() != c.tls_key_path.empty()) return bad("--tls-cert and --tls-key go together");
   return c;
 }
 

@@ -17,15 +17,28 @@ struct Config {
   int listen_port = 8787;  // 0: any free port (the "listening" log line says which)
   std::string data_dir = "./data";
   std::string plugin_path;
-  size_t threads = 8;           // HTTP worker threads
-  size_t queue = 64;            // accepted connections waiting for a worker
-  size_t max_body = 32u << 20;  // bytes; larger request bodies get 413
-  int read_timeout = 10;        // seconds
-  int write_timeout = 10;
-  int keep_alive_timeout = 2;
+  size_t threads = 8;           // HTTP event-loop threads (handlers run on them)
+  size_t queue = 64;            // kernel backlog of connections not yet accepted
+  size_t max_body = 32u << 20;  // bytes, counted while reading (also chunked); larger: 413
+  int read_timeout = 10;        // s without a byte received or sent during a request
+  int write_timeout = 10;       // (same inactivity timeout: the larger of the two applies)
+  int keep_alive_timeout = 2;   // s an idle connection waits for its next request
   size_t keep_alive_max = 1000;  // requests per connection
+  // HTTP edge limits (http_server.hpp).
+  size_t max_connections = 1024;
+  size_t max_connections_per_ip = 64;
+  size_t max_headers = 64;         // header fields per request; more: 431
+  size_t max_header_bytes = 8192;  // request line + header fields; more: 431
+  int header_timeout = 10;         // s to send a request's headers
+  int body_timeout = 60;           // s to send a request's body once its headers are in
+  int shutdown_timeout = 3;        // s SIGTERM waits for requests in flight
+  std::string tls_cert_path, tls_key_path;  // both: serve HTTPS only
+  uint64_t min_free_disk = 64u << 20;
+  std::vector<std::string> cors_origins;  // origins ("https://app.example") or "*" (public reads only)  // bytes free in the data folder's file system, else /health is 503
   double rate_limit = 50;        // signed requests per second per wallet (0: off)
   double rate_burst = 200;
+  double address_rate_limit = 50;  // per IP address: unauthenticated and unregistered requests/s (0: off)
+  double address_rate_burst = 200;
   std::string log_level = "info";
   std::string issuer_delegates_path;  // "" = no issuer delegation (docs/node.md)
   std::string storage = "sqlite";     // "sqlite" (in data_dir) or "postgres" (pg_conninfo)

@@ -1,8 +1,10 @@
 // idos-node: the reference storage node. See docs/node.md (operation, security model) and
 // docs/api.md (HTTP API).
+#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -14,9 +16,11 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
+#include <fstream>
+#include <sstream>
 
 #include "api.hpp"
+#include "http_server.hpp"
 #include "config.hpp"
 #include "idos/primitives/init.hpp"
 #include "idos/primitives/secret.hpp"
@@ -31,7 +35,6 @@
 #include "plugin.hpp"
 #include "rate_limit.hpp"
 #include "storage.hpp"
-#include "thread_pool.hpp"
 
 using namespace idos;
 using namespace idos::node;
@@ -62,6 +65,205 @@ bool make_data_dir(const std::string& dir, std::string& error) {
   return true;
 }
 
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+ServerOptions server_options(const Config& c) {
+  ServerOptions o;
+  o.host = c.listen_host;
+  o.port = c.listen_port;
+  o.threads = c.threads;
+  o.backlog = c.queue;
+  o.max_connections = c.max_connections;
+  o.max_connections_per_ip = c.max_connections_per_ip;
+  o.max_headers = c.max_headers;
+  o.max_header_bytes = c.max_header_bytes;
+  o.max_body = c.max_body;
+  o.idle_timeout = std::max(c.read_timeout, c.write_timeout);
+  o.keep_alive_timeout = c.keep_alive_timeout;
+  o.keep_alive_max = c.keep_alive_max;
+  o.header_timeout = c.header_timeout;
+  o.body_timeout = c.body_timeout;
+  o.shutdown_timeout = c.shutdown_timeout;
+  return o;
+}
+
+// An exclusive lock on the data folder for the life of the process (never released: the kernel
+// drops it when the process ends, however it ends). A second node on the same folder fails.
+bool lock_data_dir(const std::string& dir, std::string& error) {
+  const std::string path = dir + "/node.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    error = "the data folder " + dir + " is in use by another idos-node (" + path +
+            " is locked): stop that node, or give this one another --data";
+    ::close(fd);
+    return false;
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
+  return true;
+}
+
+// The keys of the data folder, checked against what the state recorded about them: a node never
+// starts with key files that are not those its database was written with (docs/node.md).
+Result<NodeKeys> keys_for_state(const std::string& dir, Storage& storage, int64_t last_position) {
+  auto refuse = [](const std::string& message) { return make_error(ErrorCode::forbidden, message); };
+  IDOS_TRY(auto backup_of, storage.node_meta("backup_of"));
+  if (backup_of && !backup_of->empty()) {
+    return refuse(dir + "/node.db is a backup copy of node " + *backup_of +
+                  ": a node starts on it only after `idos-node restore` gave it a new identity");
+  }
+  IDOS_TRY(auto node_id, storage.node_meta("node_id"));
+  IDOS_TRY(auto check, storage.node_meta("at_rest_key_check"));
+  const bool has_at_rest = NodeKeys::file_exists(dir, "at_rest.key");
+  const bool has_identity = NodeKeys::file_exists(dir, "identity.key");
+  const std::string db = dir + "/node.db";
+  if (!node_id && last_position == 0) {
+    if (has_at_rest || has_identity) {
+      return refuse(db + " holds no state and no record of the key files in " + dir +
+                    " (at_rest.key, identity.key): node.db was deleted or replaced. Restore node.db from a "
+                    "backup (idos-node restore), or, to start a new and empty node, move the key files away");
+    }
+  } else if (node_id) {
+    if (!has_at_rest) {
+      return refuse(dir + "/at_rest.key is missing, but " + db + " holds data sealed with it: restore at_rest.key "
+                    "from your backup of the key files (a new key would leave every stored credential unreadable)");
+    }
+    if (!has_identity) {
+      return refuse(dir + "/identity.key is missing, but " + db + " belongs to node " + *node_id +
+                    ": restore identity.key from your backup of the key files (a new key would be another node)");
+    }
+  } else if (!has_at_rest || !has_identity) {
+    return refuse(dir + "/" + (has_at_rest ? "identity.key" : "at_rest.key") + " is missing, but " + db +
+                  " holds state: restore it from your backup of the key files");
+  }
+  IDOS_TRY(NodeKeys keys, NodeKeys::load_or_create(dir));
+  if (node_id && *node_id != keys.node_id()) {
+    return refuse(dir + "/identity.key is the key of node " + keys.node_id() + ", but " + db + " belongs to node " +
+                  *node_id + ": put back the identity.key of that node");
+  }
+  if (check && *check != keys.at_rest_check()) {
+    return refuse(dir + "/at_rest.key does not match " + db +
+                  " (its check value differs): put back the at_rest.key this database was written with");
+  }
+  if (!node_id) {  // first start, or state from before the node recorded its keys
+    IDOS_CHECK(storage.set_node_meta("node_id", keys.node_id()));
+    IDOS_CHECK(storage.set_node_meta("at_rest_key_check", keys.at_rest_check()));
+  }
+  return keys;
+}
+
+// `idos-node backup --data DIR --out FILE`: an online, consistent copy of DIR's state (the node may
+// be running: no folder lock). The key files are not in it: back them up once, separately.
+int run_backup(const std::string& dir, const std::string& out) {
+  auto storage_r = open_sqlite_storage(dir, 1);
+  if (!storage_r.ok()) return die("backup_failed", storage_r.error().message);
+  if (auto st = (*storage_r)->backup_to(out); !st.ok()) return die("backup_failed", st.error().message);
+  auto last = (*storage_r)->last_applied_position();
+  log_event(LogLevel::info, "backup_written", {{"out", out}, {"log_position", last.ok() ? *last : 0}});
+  return 0;
+}
+
+// `idos-node restore --data DIR --from FILE`: the backup becomes DIR/node.db under a NEW identity
+// (docs/node.md says why): the old identity.key is kept aside as identity.key.retired-<id>, so the
+// positions after the backup, already receipted by the old identity, are never signed again by it.
+// DIR must hold the at_rest.key the backup was written with, and no node.db.
+int run_restore(const std::string& dir, const std::string& from) {
+  std::string error;
+  if (!make_data_dir(dir, error)) return die("restore_failed", error);
+  if (!lock_data_dir(dir, error)) return die("restore_failed", error);
+  struct stat st {};
+  if (::stat((dir + "/node.db").c_str(), &st) == 0) {
+    return die("restore_failed", dir + "/node.db exists: move it (and node.db-wal, node.db-shm) away first");
+  }
+  if (!NodeKeys::file_exists(dir, "at_rest.key")) {
+    return die("restore_failed", dir + "/at_rest.key is missing: put the at_rest.key the backup was written with there");
+  }
+  {
+    std::ifstream in(from, std::ios::binary);
+    std::ofstream out(dir + "/node.db", std::ios::binary);
+    if (!in || !out || !(out << in.rdbuf()) || !out.flush()) return die("restore_failed", "cannot copy " + from);
+  }
+  auto fail = [&](const std::string& message) {
+    ::unlink((dir + "/node.db").c_str());
+    return die("restore_failed", message);
+  };
+  auto storage_r = open_sqlite_storage(dir, 1);
+  if (!storage_r.ok()) return fail(storage_r.error().message);
+  Storage& storage = **storage_r;
+  auto backup_of = storage.node_meta("backup_of");
+  auto check = storage.node_meta("at_rest_key_check");
+  if (!backup_of.ok() || !*backup_of || (*backup_of)->empty() || !check.ok() || !*check) {
+    storage.close();
+    return fail(from + " is not a backup written by `idos-node backup`");
+  }
+  const std::string old_id = **backup_of;
+  if (NodeKeys::file_exists(dir, "identity.key")) {
+    const std::string retired = dir + "/identity.key.retired-" + old_id;
+    if (::rename((dir + "/identity.key").c_str(), retired.c_str()) != 0) {
+      storage.close();
+      return fail("cannot move identity.key aside");
+    }
+  }
+  auto keys = NodeKeys::load_or_create(dir);  // at_rest.key as it is, a new identity.key
+  if (!keys.ok()) {
+    storage.close();
+    return fail(keys.error().message);
+  }
+  if (keys->at_rest_check() != **check) {
+    storage.close();
+    return fail(dir + "/at_rest.key does not match the backup: put the at_rest.key it was written with there");
+  }
+  auto previous = storage.node_meta("previous_node_ids");
+  const std::string chain = previous.ok() && *previous ? **previous + "," + old_id : old_id;
+  for (const auto& [k, v] : {std::pair<std::string, std::string>{"previous_node_ids", chain},
+                             {"node_id", keys->node_id()},
+                             {"backup_of", ""}}) {
+    if (auto st2 = storage.set_node_meta(k, v); !st2.ok()) {
+      storage.close();
+      return fail(st2.error().message);
+    }
+  }
+  auto last = storage.last_applied_position();
+  storage.close();
+  log_event(LogLevel::info, "restored",
+            {{"data", dir}, {"node_id", keys->node_id()}, {"previous_node_id", old_id},
+             {"log_position", last.ok() ? *last : 0}});
+  return 0;
+}
+
+// The subcommands: argv[1] is "backup" or "restore"; their flags only.
+int run_subcommand(const std::vector<std::string>& args) {
+  std::string dir, file;
+  const bool backup = args[0] == "backup";
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (i + 1 >= args.size()) break;
+    if (args[i] == "--data") dir = args[++i];
+    else if (args[i] == (backup ? "--out" : "--from")) file = args[++i];
+    else {
+      std::fprintf(stderr, "idos-node %s: unknown option %s\n", args[0].c_str(), args[i].c_str());
+      return 2;
+    }
+  }
+  if (dir.empty() || file.empty()) {
+    std::fprintf(stderr, "usage: idos-node backup --data DIR --out FILE | idos-node restore --data DIR --from FILE\n");
+    return 2;
+  }
+  if (!initialize().ok()) return die("start_failed", "libsodium failed to initialise");
+  ::umask(077);
+  return backup ? run_backup(dir, file) : run_restore(dir, file);
+}
+
 int64_t wall_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -70,6 +272,7 @@ int64_t wall_now() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "backup" || args[0] == "restore")) return run_subcommand(args);
   auto config_r = load_config(args);
   if (!config_r.ok()) {
     std::fprintf(stderr, "idos-node: %s\n", config_r.error().message.c_str());
@@ -98,14 +301,24 @@ int main(int argc, char** argv) {
   parse_log_level(config.log_level, level);
   set_log_level(level);
 
-  // SIGTERM/SIGINT are taken by a dedicated thread (sigwait); block them everywhere else, before
-  // any thread starts, so no worker is interrupted. SIGPIPE: a client that hung up is not fatal.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // SIGTERM/SIGINT/SIGHUP are taken by the main thread (sigwait); block them everywhere else,
+  // before any thread starts, so no worker is interrupted. SIGPIPE: a client that hung up is not
+  // fatal.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  ServerOptions http_options = server_options(config);
+  if (!config.tls_cert_path.empty()) {
+    if (!read_file(config.tls_cert_path, http_options.tls_cert_pem))
+      return die("start_failed", "cannot read --tls-cert " + config.tls_cert_path);
+    if (!read_file(config.tls_key_path, http_options.tls_key_pem))
+      return die("start_failed", "cannot read --tls-key " + config.tls_key_path);
+  }
 
   if (!initialize().ok()) return die("start_failed", "libsodium failed to initialise");
 
@@ -118,15 +331,19 @@ int main(int argc, char** argv) {
   ::umask(077);
   std::string dir_error;
   if (!make_data_dir(config.data_dir, dir_error)) return die("start_failed", dir_error);
-  auto keys_r = NodeKeys::load_or_create(config.data_dir);
-  if (!keys_r.ok()) return die("start_failed", keys_r.error().message);
-  const NodeKeys keys = std::move(keys_r).value();
+  if (!lock_data_dir(config.data_dir, dir_error)) return die("start_refused", dir_error);
 
   auto storage_r = config.storage == "postgres" ? open_postgres_storage(config.pg_conninfo, config.threads + 2)
                                                 : open_sqlite_storage(config.data_dir, config.threads + 2);
   wipe(config.pg_conninfo);  // the storage keeps its own copy for reconnecting
   if (!storage_r.ok()) return die("start_failed", storage_r.error().message);
   std::unique_ptr<Storage> storage = std::move(storage_r).value();
+  auto last_r = storage->last_applied_position();
+  if (!last_r.ok()) return die("start_failed", last_r.error().message);
+  auto keys_r = keys_for_state(config.data_dir, *storage, *last_r);
+  if (!keys_r.ok()) return die(keys_r.code() == ErrorCode::forbidden ? "start_refused" : "start_failed",
+                               keys_r.error().message);
+  const NodeKeys keys = std::move(keys_r).value();
 
   Ledger ledger(*storage, plugin, keys, delegates);
   if (auto st = ledger.open(); !st.ok()) return die("start_failed", st.error().message);
@@ -161,32 +378,15 @@ int main(int argc, char** argv) {
   ConsistencyMonitor consistency(*storage, metrics, config.peers_path, keys.node_id());
   ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter, log, &consistency};
 
-  httplib::Server server;
-  const size_t threads = config.threads, queue = config.queue;
-  server.new_task_queue = [threads, queue] { return new BoundedThreadPool(threads, queue); };
-  install_api(server, ctx);
+  std::unique_ptr<http::Service> api = make_api(ctx);
+  auto server_r = HttpServer::start(http_options, *api);
+  if (!server_r.ok()) return die("start_failed", server_r.error().message);
+  std::unique_ptr<HttpServer> server = std::move(server_r).value();
+  const int port = server->port();
 
-  int port = config.listen_port;
-  if (port == 0) {
-    port = server.bind_to_any_port(config.listen_host);
-    if (port <= 0) return die("start_failed", "cannot bind " + config.listen_host);
-  } else if (!server.bind_to_port(config.listen_host, port)) {
-    return die("start_failed", "cannot bind " + config.listen_host + ":" + std::to_string(port));
-  }
-
-  // Stop: the signal thread stops the server; listen_after_bind() then returns after the worker
-  // pool has finished every request in flight.
   std::atomic<bool> stopping{false};
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    if (stopping.exchange(true)) return;
-    log_event(LogLevel::info, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    server.stop();
-    stop_cv.notify_all();
-  });
   // Expired nonces are dropped every 30 s.
   std::thread purge_thread([&] {
     std::unique_lock<std::mutex> lock(stop_mutex);
@@ -222,19 +422,27 @@ int main(int argc, char** argv) {
              {"log_position", ledger.last_position()},
              {"log", log.kind()},
              {"peers", peer_count},
-             {"threads", config.threads}});
-  const bool served = server.listen_after_bind();
-
-  if (!stopping.exchange(true)) {
-    // listen ended on its own (socket error): wake the signal thread so it can be joined.
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
+             {"threads", config.threads},
+             {"tls", !http_options.tls_cert_pem.empty()}});
+  // SIGHUP: the logs go to stderr (the service manager keeps them), so there is nothing to reopen;
+  // it is logged and otherwise ignored rather than ending the process.
+  int sig = 0;
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    log_event(LogLevel::info, "sighup", {{"action", "ignored: logs go to stderr, nothing to reopen"}});
+  }
+  log_event(LogLevel::info, "stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server->stop();
+  {
+    std::lock_guard<std::mutex> lock(stop_mutex);
+    stopping = true;
   }
   stop_cv.notify_all();
-  signal_thread.join();
   purge_thread.join();
   consistency_thread.join();
   if (nats) nats->stop();
   storage->close();
   log_event(LogLevel::info, "stopped", {{"log_position", ledger.last_position()}});
-  return served ? 0 : 1;
+  return 0;
 }

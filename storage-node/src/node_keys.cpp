@@ -1,6 +1,7 @@
 #include "node_keys.hpp"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,37 @@ Result<NodeKeys> NodeKeys::load_or_create(const std::string& data_dir) {
   }
   keys.node_id_ = hex_encode(keys.identity_.public_key);
   return keys;
+}
+
+bool NodeKeys::file_exists(const std::string& data_dir, const std::string& name) {
+  struct stat st {};
+  return ::lstat((data_dir + "/" + name).c_str(), &st) == 0;
+}
+
+std::string NodeKeys::at_rest_check() const {
+  static constexpr std::string_view kLabel = "idos-node/v1 at-rest key check";
+  uint8_t out[32];
+  ByteView key = at_rest_.expose();
+  crypto_generichash(out, sizeof out, reinterpret_cast<const uint8_t*>(kLabel.data()), kLabel.size(), key.data(),
+                     key.size());
+  return hex_encode(ByteView(out, sizeof out));
+}
+
+bool NodeKeys::files_unchanged(const std::string& data_dir) const {
+  auto same = [&](const std::string& name, ByteView expected) {
+    const std::string path = data_dir + "/" + name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    uint8_t buf[kKeyFileBytes + 1];
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    const bool equal = n == static_cast<ssize_t>(expected.size()) &&
+                       sodium_memcmp(buf, expected.data(), expected.size()) == 0;
+    sodium_memzero(buf, sizeof buf);
+    return equal;
+  };
+  auto seed = ed25519_seed(identity_);
+  return seed.ok() && same("at_rest.key", at_rest_.expose()) && same("identity.key", seed->expose());
 }
 
 Result<Bytes> NodeKeys::seal(ByteView plaintext, std::string_view associated_data) const {

@@ -34,6 +34,14 @@ class NodeKeys {
  public:
   // Loads both keys from `data_dir`, creating missing ones.
   static Result<NodeKeys> load_or_create(const std::string& data_dir);
+  // Whether the key file `name` ("at_rest.key", "identity.key") exists in `data_dir`.
+  static bool file_exists(const std::string& data_dir, const std::string& name);
+
+  // A keyed hash of the at-rest key (64 hex): recorded with the state so a start with another key
+  // file is refused, without the record revealing the key.
+  std::string at_rest_check() const;
+  // Whether both key files in `data_dir` still hold the keys loaded at start.
+  bool files_unchanged(const std::string& data_dir) const;
 
   const std::string& node_id() const { return node_id_; }
   Result<Bytes> seal(ByteView plaintext, std::string_view associated_data) const;

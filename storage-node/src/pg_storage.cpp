@@ -156,6 +156,14 @@ CREATE INDEX grants_by_position ON grants(log_position);
 CREATE INDEX grants_by_revoked_position ON grants(revoked_position);
 CREATE INDEX used_dwgs_by_position ON used_dwgs(log_position);
 )SQL",
+    // 3: the node's own records (node id, check value of the at-rest key), as SQLite's schema 3:
+    // a start with key files that do not belong to this state is refused (docs/node.md).
+    R"SQL(
+CREATE TABLE node_meta(
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+)SQL",
 };
 
 const char* kSchemaTable = R"SQL(
@@ -825,6 +833,26 @@ class PgStorage final : public Storage {
       }
       return out.empty() ? std::string("ok") : out;
     });
+  }
+
+  Result<std::optional<std::string>> node_meta(const std::string& key) override {
+    return with_reader([&](PgConnection& c) -> Result<std::optional<std::string>> {
+      IDOS_TRY(Rows r, c.run_sql("SELECT value FROM node_meta WHERE key = $1", {kText}, Params{}.text(key)));
+      if (r.size() == 0) return std::optional<std::string>{};
+      return std::optional<std::string>{r.text(0, 0)};
+    });
+  }
+  // Written once at a node's first start (main.cpp), outside the ledger: an upsert, so a retry
+  // after a lost answer is harmless.
+  Status set_node_meta(const std::string& key, const std::string& value) override {
+    auto r = with_reader([&](PgConnection& c) -> Result<int64_t> {
+      IDOS_TRY(Rows rows, c.run_sql("INSERT INTO node_meta(key, value) VALUES($1, $2) "
+                                    "ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value",
+                                    {kText, kText}, Params{}.text(key).text(value)));
+      return rows.affected();
+    });
+    if (!r.ok()) return r.error();
+    return ok_status();
   }
 
   Result<bool> nonce_seen(const std::string& nonce) override {

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -106,6 +107,14 @@ CREATE INDEX credentials_by_position ON credentials(log_position);
 CREATE INDEX grants_by_position ON grants(log_position);
 CREATE INDEX grants_by_revoked_position ON grants(revoked_position);
 CREATE INDEX used_dwgs_by_position ON used_dwgs(log_position);
+)SQL",
+    // 3: the node's own records (node id, check value of the at-rest key): a start with key files
+    // that do not belong to this state is refused (docs/node.md).
+    R"SQL(
+CREATE TABLE node_meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 )SQL",
 };
 
@@ -645,10 +654,16 @@ class SqliteStorage final : public Storage {
       return out;
     });
   }
+  // A read of the state and a test write (the replay store, which every authenticated request
+  // writes to; the probe row expires at once and the next purge drops it).
   Status health_check() override {
     auto r = with_reader([&](Connection& c) { return c.query_int("SELECT count(*) FROM sqlite_master"); });
     if (!r.ok()) return r.error();
-    return ok_status();
+    std::lock_guard<std::mutex> lock(replay_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = replay_.prepare(
+        "INSERT INTO nonces(nonce, expires_at) VALUES('health-probe', 0) ON CONFLICT(nonce) DO UPDATE SET expires_at = 0");
+    return run_done(s, "health probe write");
   }
   Result<std::optional<LogRow>> log_entry(int64_t position) override {
     return with_reader([&](Connection& c) -> Result<std::optional<LogRow>> {
@@ -681,6 +696,59 @@ class SqliteStorage final : public Storage {
       sqlite3_finalize(s);
       return out;
     });
+  }
+
+  Result<std::optional<std::string>> node_meta(const std::string& key) override {
+    return with_reader([&](Connection& c) -> Result<std::optional<std::string>> {
+      Stmt s = c.prepare("SELECT value FROM node_meta WHERE key = ?1");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, key);
+      int rc = s.step();
+      if (rc < 0) return s.error("node meta");
+      if (rc == 0) return std::optional<std::string>{};
+      return std::optional<std::string>{s.text(0)};
+    });
+  }
+  Status set_node_meta(const std::string& key, const std::string& value) override {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    if (closed_) return make_error(ErrorCode::internal, "storage closed");
+    Stmt s = writer_.prepare("INSERT INTO node_meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");
+    if (s.valid()) s.bind(1, key).bind(2, value);
+    return run_done(s, "set node meta");
+  }
+
+  Status backup_to(const std::string& out_path) override {
+    IDOS_TRY(auto node_id, node_meta("node_id"));
+    if (!node_id) return make_error(ErrorCode::invalid_input, "storage: this database records no node id to back up");
+    const std::string tmp = out_path + ".tmp";
+    std::remove(tmp.c_str());
+    Status copied = with_reader([&](Connection& src) -> Status {
+      Connection dst;
+      IDOS_CHECK(dst.open(tmp, false));
+      // One step over all pages: the copy is the snapshot of one read transaction.
+      sqlite3_backup* b = sqlite3_backup_init(dst.db(), "main", src.db(), "main");
+      if (b == nullptr) return db_error(dst.db(), "backup init");
+      const int rc = sqlite3_backup_step(b, -1);
+      sqlite3_backup_finish(b);
+      if (rc != SQLITE_DONE) return db_error(dst.db(), "backup step");
+      IDOS_CHECK(dst.exec("PRAGMA journal_mode=DELETE"));
+      IDOS_CHECK(dst.exec("BEGIN IMMEDIATE"));
+      Stmt mark = dst.prepare("INSERT INTO node_meta(key, value) VALUES('backup_of', ?1) "
+                              "ON CONFLICT(key) DO UPDATE SET value = ?1");
+      if (mark.valid()) mark.bind(1, *node_id);
+      IDOS_CHECK(run_done(mark, "mark backup"));
+      IDOS_CHECK(dst.exec("DELETE FROM node_meta WHERE key = 'node_id'"));
+      IDOS_CHECK(dst.exec("COMMIT"));
+      return ok_status();
+    });
+    if (!copied.ok()) {
+      std::remove(tmp.c_str());
+      return copied;
+    }
+    if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+      return make_error(ErrorCode::internal, "storage: cannot rename " + tmp + " to " + out_path);
+    }
+    return ok_status();
   }
 
   Result<bool> nonce_seen(const std::string& nonce) override {

@@ -161,6 +161,20 @@ class Storage {
   // "ok" or the problems PRAGMA integrity_check (or the backend's equivalent) reports.
   virtual Result<std::string> integrity_check() = 0;
 
+  // --- the node's own records (not replicated): which keys this state belongs to ---
+  // Keys: "node_id" (64 hex), "at_rest_key_check" (64 hex keyed hash of at_rest.key). A value not
+  // recorded is nullopt.
+  virtual Result<std::optional<std::string>> node_meta(const std::string& key) = 0;
+  virtual Status set_node_meta(const std::string& key, const std::string& value) = 0;
+
+  // An online, consistent copy of the state into a new file `out_path` (replaced if present),
+  // marked as a backup ("backup_of" = the node id, "node_id" removed) so that no node starts on it
+  // until `idos-node restore` gave it a new identity (docs/node.md). Backends without it: unsupported.
+  virtual Status backup_to(const std::string& out_path) {
+    (void)out_path;
+    return make_error(ErrorCode::unsupported, "this storage backend has no backup command");
+  }
+
   // --- replay store ---
   virtual Result<bool> nonce_seen(const std::string& nonce) = 0;
   // false when the nonce was already there (a concurrent replay lost the race).

@@ -144,7 +144,9 @@ test("unknown routes and methods, raw protocol garbage", async () => {
   for (const garbage of ["NONSENSE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\x00\x01\x02\r\n\r\n",
     "GET /health HTTP/1.1\r\nHost: x\r\n" + "X-Long: " + "a".repeat(10000) + "\r\n\r\n"]) {
     const raw = await rawHttp(node, garbage, { timeoutMs: 3000 });
-    if (raw) assert.match(raw, /^HTTP\/1\.1 4\d\d/, JSON.stringify(garbage.slice(0, 30)) + " -> " + raw.slice(0, 80));
+    // An unsupported HTTP major version is answered by the HTTP library itself: 505 (RFC 9110 15.6.6).
+    const expected = garbage.includes("HTTP/9.9") ? /^HTTP\/1\.1 (4\d\d|505) / : /^HTTP\/1\.1 4\d\d/;
+    if (raw) assert.match(raw, expected, JSON.stringify(garbage.slice(0, 30)) + " -> " + raw.slice(0, 80));
   }
   // A signed-request header that is far too large.
   const header = Buffer.from("{\"a\":\"" + "b".repeat(9000) + "\"}").toString("base64");
