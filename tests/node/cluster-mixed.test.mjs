@@ -3,6 +3,7 @@
 // a revocation refused while locked, a revocation, a retried request); at the end every node signs the same
 // entry (tx hash, result, state hash) at every position. The rows digest is backend-neutral, so
 // one differing byte in what a backend stores or hashes shows here as a state hash mismatch.
+// Then the PostgreSQL node is killed (-9) during writes and catches up to the same state hash.
 // Servers (3 nats-servers, the nodes and, unless IDOS_TEST_PG_HOST names one, a throwaway
 // PostgreSQL cluster) are started here and stopped at the end.
 import { test, after, before } from "node:test";
@@ -21,6 +22,7 @@ let ownPg = false;
 let network;
 const nodes = () => network.nodes;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const state = {};  // the users of the first test, writing in the second
 
 before(async () => {
   if (!pgHost) {
@@ -138,4 +140,32 @@ test("two SQLite nodes and one PostgreSQL node on one stream: equal state hashes
     assert.equal(h.body.status, "ok", `${n.name}: ${h.text}`);
   }
   t.diagnostic(`state hash at ${last}: ${(await call(pgNode, "GET", `/v1/log/${last}`)).body.state_hash}`);
+  state.users = users;
+});
+
+test("kill -9 of the PostgreSQL node during writes; restarted, it catches up to the SQLite nodes' state hash", async (t) => {
+  const pgNode = nodes()[2];
+  const writers = [state.users[0], state.users[1]];  // through the SQLite nodes
+  let stop = false;
+  let count = 0;
+  const running = writers.map(async (u) => {
+    for (let i = 0; i < 100 && !stop; i++) {
+      await writeCredential(u, u.node);
+      count++;
+    }
+  });
+  await sleep(500);
+  assert.equal((await pgNode.kill9()).signal, "SIGKILL");
+  await sleep(1500);
+  stop = true;
+  await Promise.all(running);
+  t.diagnostic(`${count} writes around the kill`);
+  await pgNode.restart();
+  assert.equal(pgNode.logs.find((l) => l.event === "listening")?.storage, "postgres");
+  const last = await converged();
+  const entries = await Promise.all(nodes().map(async (n) => (await call(n, "GET", `/v1/log/${last}`)).body));
+  for (const e of entries) assert.equal(e.state_hash, entries[0].state_hash, `state hash at ${last}`);
+  // A write through the restarted node.
+  await writeCredential(state.users[2], pgNode);
+  await converged();
 });

@@ -1,7 +1,7 @@
 // The PostgreSQL backend's own behaviour (run with IDOS_TEST_STORAGE=postgres on a throwaway
 // cluster, scripts/test.d/node.sh): a restart and a crash of PostgreSQL under write load (group
 // commit must never receipt a commit the crash lost), the writer lock, the
-// schema version check, the connection string's password kept out of every log line, and the
+// schema version check and the migration of a schema-1 database, the connection string's password kept out of every log line, and the
 // sealed column.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -137,6 +137,41 @@ test("a database with a newer schema than the binary is refused", { skip }, asyn
     assert.equal(r.status, 1);
     assert.match(r.stderr, /schema version 99, newer than this node knows/);
   } finally {
+    removeDir(dataDir);
+    removeStorage(dataDir);
+  }
+});
+
+test("a schema-1 database with data is migrated to schema 2 and keeps working", { skip }, async () => {
+  const dataDir = tempDir();
+  let node;
+  try {
+    node = await startNode({ dataDir });
+    const wallet = faceSignWallet();
+    const u = await createUser(node, wallet);
+    assert.equal(u.response.status, 201, u.response.text);
+    await node.stop();
+    // Back to schema 1 as the pg branch's node wrote it: no state hash columns, no applied requests.
+    const db = pgDatabaseName(dataDir);
+    psql(db, "BEGIN; DROP TABLE applied_requests; ALTER TABLE log DROP COLUMN rows_sha256, DROP COLUMN state_hash; " +
+      "DROP INDEX users_by_position, wallets_by_position, credentials_by_position, grants_by_position, " +
+      "grants_by_revoked_position, used_dwgs_by_position; UPDATE idos_schema SET version = 1; COMMIT");
+    node = await startNode({ dataDir });
+    assert.ok(node.logs.some((l) => l.event === "storage_migrated" && l.schema_version === 2), "migrated to 2");
+    assert.equal(psql(db, "SELECT version FROM idos_schema"), "2");
+    // The entry from before: kept, with no state hash; the chain starts at zero after it.
+    const before = await call(node, "GET", "/v1/log/1");
+    assert.equal(before.status, 200, before.text);
+    assert.equal(before.body.state_hash, "");
+    const again = await createUser(node, faceSignWallet());
+    assert.equal(again.response.status, 201, again.response.text);
+    const after = await call(node, "GET", "/v1/log/2");
+    assert.equal(after.status, 200, after.text);
+    assert.match(after.body.state_hash, /^[0-9a-f]{64}$/);
+    const health = await call(node, "GET", "/health");
+    assert.equal(health.body.status, "ok", health.text);
+  } finally {
+    if (node) await node.stop();
     removeDir(dataDir);
     removeStorage(dataDir);
   }
