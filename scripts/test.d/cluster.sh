@@ -6,6 +6,10 @@
 # hashes. Uses scripts/test's `log`, `record`, `run_node_test`, $ROOT.
 
 log "storage network (NATS JetStream)"
+# This step runs before node.sh (alphabetical order): the test packages are installed here too.
+if [ ! -d "$ROOT/tests/node/node_modules" ] && [ -f "$ROOT/tests/node/package-lock.json" ]; then
+  must cluster-node-deps bash -c "cd '$ROOT/tests/node' && npm ci --no-audit --no-fund --loglevel=error" || true
+fi
 if ! command -v nats-server >/dev/null; then
   echo "   nats-server missing: scripts/setup installs it"
   record cluster-nats-server 0 1

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 
 #include "idos/primitives/encoding.hpp"
@@ -120,6 +123,17 @@ struct EdgeState {
   Authenticated who;
   std::string body_sha256;
   std::string replay_key;
+  std::string request_sha256;  // names this exact request (the signed document)
+  int64_t keep_until = 0;
+};
+
+// A write refused at the edge (not a log entry, so not in the replicated applied requests): kept
+// so that the caller's identical retry to this node gets the same answer rather than REPLAYED.
+struct EdgeRefusal {
+  std::string request_sha256;
+  int status = 0;
+  std::string code;
+  std::string body;
   int64_t keep_until = 0;
 };
 
@@ -166,7 +180,7 @@ class Api final : public http::Service {
     route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
           {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
-    route("GET", R"(/v1/log/([0-9]{1,18}))", &Api::log_entry, kOpen);
+    route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);  // the handler parses the position
   }
 
   // --- http::Service -------------------------------------------------------------------------------
@@ -220,12 +234,16 @@ class Api final : public http::Service {
     if (spec.access == kRegistered && !edge.registered) {
       if (!consume_nonce(req, res, now)) return true;
       fail(res, 403, ErrorCode::forbidden, "the calling wallet is not registered to a user on this node");
+      remember_refusal(edge, res);
       return true;
     }
     if (spec.edge_check != nullptr && (this->*spec.edge_check)(req, res)) {
       http::Response refusal = std::move(res);
       res = http::Response{};
-      if (consume_nonce(req, res, now)) res = std::move(refusal);
+      if (consume_nonce(req, res, now)) {
+        res = std::move(refusal);
+        remember_refusal(edge, res);
+      }
       return true;
     }
     return false;
@@ -403,6 +421,12 @@ class Api final : public http::Service {
         if (*applied && (*applied)->request_sha256 == request->request_sha256) {
           retry = **applied;
           seen = false;
+        } else if (auto refused = remembered_refusal(replay->key, request->request_sha256, now)) {
+          // The identical retry of a write this edge refused: the same answer again.
+          res.status = refused->status;
+          res.error_code = refused->code;
+          res.set_content(refused->body, "application/json");
+          return false;
         }
       }
     }
@@ -439,7 +463,33 @@ class Api final : public http::Service {
     edge.body_sha256 = (*doc)["body_sha256"].get<std::string>();
     edge.replay_key = replay->key;
     edge.keep_until = replay->keep_until;
+    edge.request_sha256 = request->request_sha256;
     return true;
+  }
+
+  // The edge's refusals of writes, by replay key, for identical retries (bounded; lost at restart,
+  // when a retry is answered REPLAYED: docs/api.md).
+  static constexpr size_t kMaxEdgeRefusals = 10000;
+  void remember_refusal(const EdgeState& edge, const http::Response& res) {
+    if (edge.who.retry || edge.replay_key.empty()) return;
+    std::lock_guard<std::mutex> lock(refusals_mutex_);
+    if (refusals_.size() >= kMaxEdgeRefusals) {
+      refusals_.erase(refusal_order_.front());
+      refusal_order_.pop_front();
+    }
+    if (refusals_.emplace(edge.replay_key, EdgeRefusal{edge.request_sha256, res.status, res.error_code, res.body,
+                                                       edge.keep_until}).second) {
+      refusal_order_.push_back(edge.replay_key);
+    }
+  }
+  std::optional<EdgeRefusal> remembered_refusal(const std::string& replay_key, const std::string& request_sha256,
+                                                int64_t now) {
+    std::lock_guard<std::mutex> lock(refusals_mutex_);
+    auto it = refusals_.find(replay_key);
+    if (it == refusals_.end() || it->second.request_sha256 != request_sha256 || it->second.keep_until < now) {
+      return std::nullopt;
+    }
+    return it->second;
   }
 
   // Records the nonce of a pre-authenticated request answered at the edge (false: answered with
@@ -988,6 +1038,9 @@ class Api final : public http::Service {
   }
 
   ApiContext& c_;
+  std::mutex refusals_mutex_;
+  std::unordered_map<std::string, EdgeRefusal> refusals_;
+  std::deque<std::string> refusal_order_;
   RateLimiter address_limiter_;  // unauthenticated and unregistered callers, per IP address
   http::Router<RouteSpec> router_;
 };

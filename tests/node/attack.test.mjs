@@ -96,7 +96,9 @@ function chunkedUpload(node, { header, chunks = 256 }) {
 let node;
 const owner = faceSignWallet();
 before(async () => {
-  node = await startNode({ args: ["--max-body", String(MiB), "--header-timeout", "3"] });
+  // 80 per address: the 64 slow sockets of row 2 plus keep-alive connections of earlier tests that
+  // a loaded machine has not closed yet (the default, 64, is checked in docs/node.md's table).
+  node = await startNode({ args: ["--max-body", String(MiB), "--header-timeout", "3", "--max-connections-per-ip", "80"] });
   const u = await createUser(node, owner);
   assert.equal(u.response.status, 201, u.response.text);
 });
@@ -121,7 +123,7 @@ test("row 2: 64 slow sockets hold no worker: a normal client is served within 1 
   for (let i = 0; i < 64; i++) slow.push(slowSocket(node.port));
   try {
     await sleep(1000);
-    assert.ok(slow.every((s) => !s.closed), "the per-address limit (64) admits them all");
+    assert.ok(slow.every((s) => !s.closed), "the per-address limit (80) admits them all");
     for (let i = 0; i < 3; i++) {
       const r = await timedHealth(node.port, "127.0.0.2");
       assert.equal(r.status, 200);
