@@ -166,7 +166,8 @@ class Api final : public http::Service {
     route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
           {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
-    route("GET", R"(/v1/log/([0-9]{1,18}))", &Api::log_entry, kOpen);
+    // The router captures whole segments only ("([^/]+)"); log_entry parses the decimal itself.
+    route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);
   }
 
   // --- http::Service -------------------------------------------------------------------------------
