@@ -211,12 +211,13 @@ export async function startClusterNode({ dataDir, natsUrls, creds, peersFile, st
 
 /**
  * Makes a node's data folder and keys by starting it once on its own (no NATS, any free port) and
- * stopping it, and returns its node id. The node makes its own keys and records them in its state:
+ * stopping it, and returns its node id. extraArgs: its storage flags (e.g. --storage postgres), so
+ * the keys are recorded in the state it will run on. The node makes its own keys and records them in its state:
  * a key file written beside an empty node.db would be refused at start (docs/node.md).
  */
-export async function prepareNodeIdentity(dataDir) {
+export async function prepareNodeIdentity(dataDir, extraArgs = []) {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const proc = spawn(NODE_BIN, ["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN],
+  const proc = spawn(NODE_BIN, ["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN, ...extraArgs],
     { stdio: ["ignore", "ignore", "pipe"] });
   children.add(proc);
   const exit = new Promise((resolve) => proc.on("exit", (code, signal) => { children.delete(proc); resolve({ code, signal }); }));
@@ -258,7 +259,7 @@ export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS
   const plan = [];
   for (let i = 0; i < nodes; i++) {
     const dataDir = path.join(dir, `node${i + 1}`);
-    const nodeId = await prepareNodeIdentity(dataDir);
+    const nodeId = await prepareNodeIdentity(dataDir, nodeArgs(i, { name: `node${i + 1}`, dataDir }));
     plan.push({ name: `node${i + 1}`, dataDir, nodeId, durable: "node_" + nodeId.slice(0, 16), port: await freePort() });
   }
   const cluster = await startNatsCluster({ dir: path.join(dir, "nats"), servers, users: plan, stream });
