@@ -80,6 +80,39 @@ export interface Receipt {
 export interface WriteResult {
   log_position: number;
   receipts: Receipt[];
+  /** With `minReceipts` > 1: the verified signed log entries of every node that had one (one per node id). */
+  logEntries?: LogEntry[];
+  /** With `minReceipts` > 1: the position, the state hash the nodes agree on, how many signed it. */
+  quorum?: { position: number; stateHash: string; nodes: number };
+}
+
+/** A network node's signed log entry, GET /v1/log/{position} (docs/spec/receipts.md). */
+export interface LogEntry {
+  node_id: string;
+  position: number;
+  /** Unix seconds: the time the log stored the entry (the same on every node). */
+  log_time: number;
+  tx_sha256: string;
+  /** "OK", the error code apply refused it with, or "DUPLICATE". */
+  result: string;
+  state_hash: string;
+  signature: string;
+}
+
+export interface NodeClientOptions {
+  /** One node ("" = same origin). Not with baseUrls. */
+  baseUrl?: string;
+  /** The nodes of a network (1..64), tried in order; a request fails over on no answer or a 5xx. */
+  baseUrls?: string[];
+  idos?: Idos;
+  permittedNodeKeys?: string[];
+  fetch?: typeof fetch;
+  /** 0..5 rounds of resends (of every node), default 0. */
+  retries?: number;
+  /** 1..64 (default 1): distinct permitted nodes whose signed OK entry a write waits for. */
+  minReceipts?: number;
+  /** 0..120000 ms (default 10000): how long a write waits for minReceipts entries. */
+  quorumWaitMs?: number;
 }
 
 export interface HealthResult {
@@ -307,14 +340,22 @@ export interface RevokeResult extends WriteResult {
 export declare class NodeClient {
   /**
    * permittedNodeKeys: the node ids whose receipts are trusted; without any, every write is
-   * refused (INVALID_INPUT) before it is sent. retries (0..5, default 0): resends of the same
-   * signed bytes when the node gave no answer (or a proxy 502/503/504).
+   * refused (INVALID_INPUT) before it is sent. retries (0..5, default 0): rounds of resends of the
+   * same signed bytes when no node answered (or a 5xx). baseUrls: several nodes, failed over in
+   * order. minReceipts: a write resolves only with that many distinct permitted nodes' signed
+   * entries at its position (else UNAVAILABLE, status 200, with `logEntries`; two state hashes:
+   * VERIFY_FAILED).
    */
-  constructor(options?: { baseUrl?: string; idos?: Idos; permittedNodeKeys?: string[]; fetch?: typeof fetch; retries?: number });
+  constructor(options?: NodeClientOptions);
   /** Trusts the node ids the nodes at `urls` name (GET /v1/node): only with `trust: "first-use"`. */
   static fromNetwork(urls: string | string[],
-    options: { trust: "first-use"; idos?: Idos; fetch?: typeof fetch; retries?: number }): Promise<NodeClient>;
+    options: { trust: "first-use"; idos?: Idos; fetch?: typeof fetch; retries?: number; minReceipts?: number;
+      quorumWaitMs?: number }): Promise<NodeClient>;
+  /** The node tried first (the one that answered last). */
   readonly baseUrl: string;
+  readonly baseUrls: string[];
+  /** The highest log position this client's writes were receipted at; sent as Idos-Min-Position. */
+  readonly minPosition: number;
   readonly permittedNodeKeys: string[];
   /** 64 hex digits, either case, with or without 0x. */
   permitNode(nodeId: string): void;
@@ -350,4 +391,8 @@ export declare function receiptMessage(idos: Idos, receipt: Receipt): string;
 /** Synchronous receipt check with a loaded module: true, or throws IdosError VERIFY_FAILED (or the code of a malformed receipt). */
 export declare function verifyReceipt(idos: Idos, receipt: Receipt, permittedNodeKeys: string[],
   options?: { expectedSha256?: string }): true;
+export declare function logEntryMessage(idos: Idos, entry: LogEntry | Omit<LogEntry, "signature">): string;
+/** Synchronous log entry check with a loaded module: true, or throws IdosError VERIFY_FAILED (or the code of a malformed entry). */
+export declare function verifyLogEntry(idos: Idos, entry: LogEntry, permittedNodeKeys: string[],
+  options?: { expectedPosition?: number }): true;
 export declare function rfc3339(date?: Date): string;

@@ -38,8 +38,37 @@ export function verifyReceipt(idos, receipt, permittedNodeKeys, { expectedSha256
   return idos.validate("node_receipt", receipt, 0);
 }
 
+/**
+ * The exact text a network node signs for a log entry (docs/spec/receipts.md, "Signed log
+ * entries"), built by the core. Needs the loaded module (`await load()`).
+ */
+export function logEntryMessage(idos, entry) {
+  const { signature, ...unsigned } = entry ?? {};
+  return idos.signedMessage("node_log_entry", unsigned);
+}
+
+/**
+ * true when `entry` (a node's GET /v1/log/{position} answer) is signed by one of
+ * `permittedNodeKeys` and, if given, is at `expectedPosition`; otherwise IdosError VERIFY_FAILED
+ * (or the field's code for a malformed entry), as verifyReceipt. Synchronous.
+ */
+export function verifyLogEntry(idos, entry, permittedNodeKeys, { expectedPosition } = {}) {
+  if (!entry || typeof entry !== "object") throw new IdosError("INVALID_INPUT", "a log entry must be an object");
+  if (!permittedNodeKeys.includes(entry.node_id)) {
+    throw new IdosError("VERIFY_FAILED", `the log entry's node ${entry.node_id} is not a permitted node key`);
+  }
+  if (expectedPosition !== undefined && entry.position !== expectedPosition) {
+    throw new IdosError("VERIFY_FAILED", `the log entry is at position ${entry.position}, not ${expectedPosition}`);
+  }
+  // The core's verdict: members, the node_log_entry message and the node's signature.
+  return idos.validate("node_log_entry", entry, 0);
+}
+
 // The most a client retries one request (each retry resends the same signed bytes).
 const MAX_RETRIES = 5;
+// The most nodes one client is given, and the longest it waits for a write's receipt quorum.
+const MAX_NODES = 64;
+const MAX_QUORUM_WAIT_MS = 120000;
 
 function nodeError(status, code, message) {
   const e = new IdosError(code, message);
@@ -66,22 +95,62 @@ export class NodeClient {
   #permitted;
   #retries;
 
+  #urls;
+  #current = 0;
+  #minReceipts;
+  #quorumWaitMs;
+  #minPosition = 0;
+
   /**
-   * baseUrl: the node ("http://127.0.0.1:8787", or "" for same-origin paths).
+   * baseUrl: the node ("http://127.0.0.1:8787", or "" for same-origin paths); or baseUrls: the
+   * nodes of a network, tried in order: a request that gets no answer or a 5xx from one node is
+   * resent (the same signed bytes, so a write is applied once) to the next.
    * permittedNodeKeys: hex Ed25519 node ids whose receipts are trusted.
+   * minReceipts (1..): a write resolves only when that many distinct permitted nodes signed an
+   * `OK` entry with one state hash at its log position (GET /v1/log/{position}), within
+   * quorumWaitMs (default 10000).
    */
-  constructor({ baseUrl = "", idos, permittedNodeKeys = [], fetch: fetchImpl, retries = 0 } = {}) {
-    if (typeof baseUrl !== "string") throw new IdosError("INVALID_INPUT", "baseUrl must be a string");
+  constructor({ baseUrl, baseUrls, idos, permittedNodeKeys = [], fetch: fetchImpl, retries = 0, minReceipts = 1,
+    quorumWaitMs = 10000 } = {}) {
+    if (baseUrl !== undefined && baseUrls !== undefined) throw new IdosError("INVALID_INPUT", "pass baseUrl or baseUrls, not both");
+    const urls = baseUrls ?? [baseUrl ?? ""];
+    if (!Array.isArray(urls) || urls.length === 0 || urls.length > MAX_NODES || !urls.every((u) => typeof u === "string")) {
+      throw new IdosError("INVALID_INPUT", baseUrls !== undefined
+        ? `baseUrls must be a non-empty array of at most ${MAX_NODES} URL strings` : "baseUrl must be a string");
+    }
     if (!Array.isArray(permittedNodeKeys)) throw new IdosError("INVALID_INPUT", "permittedNodeKeys must be an array");
     if (!Number.isSafeInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
       throw new IdosError("INVALID_INPUT", `retries must be an integer in 0..${MAX_RETRIES}`);
     }
-    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    if (!Number.isSafeInteger(minReceipts) || minReceipts < 1 || minReceipts > MAX_NODES) {
+      throw new IdosError("INVALID_INPUT", `minReceipts must be an integer in 1..${MAX_NODES}`);
+    }
+    if (!Number.isSafeInteger(quorumWaitMs) || quorumWaitMs < 0 || quorumWaitMs > MAX_QUORUM_WAIT_MS) {
+      throw new IdosError("INVALID_INPUT", `quorumWaitMs must be an integer in 0..${MAX_QUORUM_WAIT_MS}`);
+    }
+    this.#urls = urls.map((u) => u.replace(/\/+$/, ""));
     this.#idos = idos ?? null;
     this.#fetch = fetchImpl ?? globalThis.fetch.bind(globalThis);
     this.#retries = retries;
+    this.#minReceipts = minReceipts;
+    this.#quorumWaitMs = quorumWaitMs;
     this.#permitted = new Set();
     for (const k of permittedNodeKeys) this.permitNode(k);
+  }
+
+  /** The node requests go to first (the one that answered last). */
+  get baseUrl() {
+    return this.#urls[this.#current];
+  }
+
+  /** Every node of this client, in the order they are tried. */
+  get baseUrls() {
+    return [...this.#urls];
+  }
+
+  /** The highest log position this client's writes were receipted at (sent as Idos-Min-Position). */
+  get minPosition() {
+    return this.#minPosition;
   }
 
   /**
@@ -91,7 +160,7 @@ export class NodeClient {
    * path you trust, and keep the ids (`client.permittedNodeKeys`) for next time. Nodes that do not
    * answer are skipped; none answering is NODE_UNREACHABLE.
    */
-  static async fromNetwork(urls, { trust, idos, fetch: fetchImpl, retries = 0 } = {}) {
+  static async fromNetwork(urls, { trust, idos, fetch: fetchImpl, retries = 0, minReceipts = 1, quorumWaitMs } = {}) {
     const list = typeof urls === "string" ? [urls] : urls;
     if (!Array.isArray(list) || list.length === 0 || !list.every((u) => typeof u === "string")) {
       throw new IdosError("INVALID_INPUT", "urls must be a URL or a non-empty array of URLs");
@@ -100,7 +169,7 @@ export class NodeClient {
       throw new IdosError("INVALID_INPUT",
         'fromNetwork trusts whatever node ids the nodes name: say so with {trust: "first-use"}, or pass permittedNodeKeys to the constructor');
     }
-    let first = null;
+    const answered = [];
     const ids = [];
     const failures = [];
     for (const url of list) {
@@ -109,13 +178,16 @@ export class NodeClient {
         const info = await probe.nodeInfo();
         probe.permitNode(info?.node_id);
         ids.push(info.node_id);
-        first ??= url;
+        answered.push(url);
       } catch (e) {
         failures.push(`${url}: ${e.message}`);
       }
     }
-    if (first === null) throw nodeError(0, "NODE_UNREACHABLE", `no node answered: ${failures.join("; ")}`);
-    return new NodeClient({ baseUrl: first, idos, fetch: fetchImpl, permittedNodeKeys: ids, retries });
+    if (answered.length === 0) throw nodeError(0, "NODE_UNREACHABLE", `no node answered: ${failures.join("; ")}`);
+    // Every URL stays a node to fail over to (those that answered first); only the ids the nodes
+    // named when asked are trusted.
+    const order = [...answered, ...list.filter((u) => !answered.includes(u))];
+    return new NodeClient({ baseUrls: order, idos, fetch: fetchImpl, permittedNodeKeys: ids, retries, minReceipts, quorumWaitMs });
   }
 
   async #module() {
@@ -175,27 +247,52 @@ export class NodeClient {
     const headers = {};
     if (bodyText) headers["content-type"] = "application/json";
     if (signer) headers["idos-signed-request"] = await this.signedRequestHeader(signer, method, target, bodyText);
-    // Signed once: a retry (only when the node gave no answer, or a proxy said 502/503/504)
-    // resends these exact bytes, the same transaction, never a new one.
-    let res;
-    for (let attempt = 0; ; attempt++) {
-      let failure = null;
-      try {
-        res = await this.#fetch(this.baseUrl + target, { method, headers, body: bodyText || undefined, cache: "no-store" });
-        if (res.status === 502 || res.status === 503 || res.status === 504) failure = `HTTP ${res.status}`;
-      } catch (e) {
-        failure = e.message;
-        res = null;
-      }
-      if (failure === null || attempt >= this.#retries) {
-        if (res === null) {
-          throw nodeError(0, "NODE_UNREACHABLE", `the node at ${this.baseUrl || "this origin"} did not answer: ${failure}`);
+    // After a write: no node answers from a state older than it (docs/api.md).
+    if (this.#minPosition > 0) headers["idos-min-position"] = String(this.#minPosition);
+    // Signed once: a resend (only when a node gave no answer, or a 5xx: 502/503/504 from the only
+    // node, any 5xx from one of several) carries these exact bytes, the same transaction, never a
+    // new one; with several nodes it goes to the next node. Bounded: (retries + 1) rounds of
+    // every node.
+    const n = this.#urls.length;
+    const failures = [];
+    let lastFailure = "";
+    let res = null;
+    let answeredBy = this.#current;
+    outer: for (let round = 0; round <= this.#retries; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 200 * round));
+      for (let i = 0; i < n; i++) {
+        const at = (this.#current + i) % n;
+        const url = this.#urls[at];
+        let failure = null;
+        let r = null;
+        try {
+          r = await this.#fetch(url + target, { method, headers, body: bodyText || undefined, cache: "no-store" });
+          if (r.status === 502 || r.status === 503 || r.status === 504 || (n > 1 && r.status >= 500)) failure = `HTTP ${r.status}`;
+        } catch (e) {
+          failure = e.message;
         }
-        break;
+        if (failure === null) {
+          res = r;
+          answeredBy = at;
+          break outer;
+        }
+        failures.push(`${url || "this origin"}: ${failure}`);
+        lastFailure = failure;
+        const last = round === this.#retries && i === n - 1;
+        if (last) {
+          res = r;
+          answeredBy = at;
+          break outer;
+        }
+        if (r) await r.arrayBuffer().catch(() => {});
       }
-      if (res) await res.arrayBuffer().catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
     }
+    if (res === null) {
+      throw nodeError(0, "NODE_UNREACHABLE", n === 1
+        ? `the node at ${this.#urls[0] || "this origin"} did not answer: ${lastFailure}`
+        : `no node answered: ${failures.slice(-n).join("; ")}`);
+    }
+    this.#current = answeredBy;
     const text = await res.text();
     let json = null;
     try {
@@ -238,6 +335,10 @@ export class NodeClient {
         "(the node's node_id, from its operator or from GET /v1/node over a path you trust), call permitNode(id), " +
         'or use NodeClient.fromNetwork(urls, {trust: "first-use"})');
     }
+    if (this.#minReceipts > this.#permitted.size || this.#minReceipts > this.#urls.length) {
+      throw new IdosError("INVALID_INPUT",
+        `minReceipts ${this.#minReceipts} needs at least as many permitted node keys (${this.#permitted.size}) and nodes (${this.#urls.length})`);
+    }
     const answer = await this.request(method, target, { signer, body });
     const receipts = Array.isArray(answer.receipts) ? answer.receipts : [];
     if (receipts.length === 0) throw nodeError(200, "VERIFY_FAILED", "the node answered a write without receipts");
@@ -266,7 +367,76 @@ export class NodeClient {
         throw nodeError(200, "VERIFY_FAILED", `the node answered without a receipt for ${id}`);
       }
     }
+    // One write, one log position: every receipt names the same.
+    const position = receipts[0].log_position;
+    if (!receipts.every((r) => r.log_position === position)) {
+      throw nodeError(200, "VERIFY_FAILED", "the receipts of one write name different log positions");
+    }
+    if (position > this.#minPosition) this.#minPosition = position;
+    if (this.#minReceipts > 1) {
+      const quorum = await this.#quorum(position);
+      answer.logEntries = quorum.entries;
+      answer.quorum = { position, stateHash: quorum.stateHash, nodes: quorum.count };
+    }
     return answer;
+  }
+
+  // The signed log entries (GET /v1/log/{position}) of every node of this client, until
+  // minReceipts distinct permitted node ids signed an OK entry with one state hash at `position`,
+  // within quorumWaitMs. Each entry is checked by the core (verifyLogEntry); an entry of a node
+  // key not permitted, at another position or badly signed does not count. Two state hashes at
+  // one position: the nodes diverged, VERIFY_FAILED. Not enough entries in time: UNAVAILABLE
+  // (status 200: the write was applied by the node that answered), with the entries seen.
+  async #quorum(position) {
+    const idos = await this.#module();
+    const permitted = [...this.#permitted];
+    const entries = new Map();   // node_id -> verified entry
+    const refused = new Map();   // url -> why its last answer did not count
+    const done = new Set();      // urls whose entry counts
+    const deadline = Date.now() + this.#quorumWaitMs;
+    const hashes = () => new Set([...entries.values()].map((e) => e.state_hash));
+    const maxRounds = Math.ceil(this.#quorumWaitMs / 250) + 1;
+    for (let round = 0; round < maxRounds; round++) {
+      const pending = this.#urls.filter((u) => !done.has(u));
+      await Promise.all(pending.map(async (url) => {
+        try {
+          const left = Math.max(1, deadline - Date.now());
+          const r = await this.#fetch(`${url}/v1/log/${position}`, {
+            method: "GET", headers: { "idos-min-position": String(position) }, cache: "no-store",
+            signal: AbortSignal.timeout(Math.min(left, 5000)),
+          });
+          const text = await r.text();
+          if (r.status !== 200) {
+            refused.set(url, `HTTP ${r.status}`);
+            return;
+          }
+          const entry = JSON.parse(text);
+          verifyLogEntry(idos, entry, permitted, { expectedPosition: position });
+          if (entry.result !== "OK") throw new IdosError("VERIFY_FAILED", `the entry's result is ${entry.result}, not OK`);
+          entries.set(entry.node_id, entry);
+          done.add(url);
+        } catch (e) {
+          refused.set(url, e.message);
+        }
+      }));
+      if (hashes().size > 1) {
+        const e = nodeError(200, "VERIFY_FAILED", `the nodes signed different state hashes at position ${position}: they diverged`);
+        e.logEntries = [...entries.values()];
+        throw e;
+      }
+      if (entries.size >= this.#minReceipts || Date.now() >= deadline || done.size === this.#urls.length) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
+    if (entries.size < this.#minReceipts) {
+      const why = [...refused].filter(([u]) => !done.has(u)).map(([u, m]) => `${u || "this origin"}: ${m}`).join("; ");
+      const e = nodeError(200, "UNAVAILABLE",
+        `${entries.size} of ${this.#minReceipts} permitted nodes signed position ${position} in ${this.#quorumWaitMs} ms${why ? ` (${why})` : ""}`);
+      e.logEntries = [...entries.values()];
+      e.position = position;
+      throw e;
+    }
+    const all = [...entries.values()];
+    return { entries: all, stateHash: all[0].state_hash, count: all.length };
   }
 
   // Hex SHA-256 of the RFC 8785 canonical JSON of `value`: what a receipt's sha256 names.

@@ -209,19 +209,40 @@ export async function startClusterNode({ dataDir, natsUrls, creds, peersFile, st
   return node;
 }
 
-/** Makes a node's identity key (the 32-byte Ed25519 seed, 0600) and returns its node id. */
-export async function prepareNodeIdentity(dataDir) {
+/**
+ * Makes a node's data folder and keys by starting it once on its own (no NATS, any free port) and
+ * stopping it, and returns its node id. extraArgs: its storage flags (e.g. --storage postgres), so
+ * the keys are recorded in the state it will run on. The node makes its own keys and records them in its state:
+ * a key file written beside an empty node.db would be refused at start (docs/node.md).
+ */
+export async function prepareNodeIdentity(dataDir, extraArgs = []) {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const keyFile = path.join(dataDir, "identity.key");
-  if (!existsSync(keyFile)) {
-    writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
-    chmodSync(keyFile, 0o600);
-  }
-  const { createPrivateKey, createPublicKey } = await import("node:crypto");
-  // PKCS#8 of an Ed25519 seed: a fixed 16-byte prefix and the seed.
-  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), readFileSync(keyFile)]);
-  const pub = createPublicKey(createPrivateKey({ key: der, format: "der", type: "pkcs8" })).export({ format: "der", type: "spki" });
-  return pub.subarray(pub.length - 32).toString("hex");
+  const proc = spawn(NODE_BIN, ["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN, ...extraArgs],
+    { stdio: ["ignore", "ignore", "pipe"] });
+  children.add(proc);
+  const exit = new Promise((resolve) => proc.on("exit", (code, signal) => { children.delete(proc); resolve({ code, signal }); }));
+  let buffered = "";
+  const lines = [];
+  const nodeId = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill("SIGKILL"); reject(new Error("idos-node did not start in 20 s:\n" + lines.join("\n"))); }, 20000);
+    proc.stderr.on("data", (chunk) => {
+      buffered += chunk.toString();
+      let i;
+      while ((i = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        lines.push(line);
+        let entry = null;
+        try { entry = JSON.parse(line); } catch { /* not a log line */ }
+        if (entry?.event === "listening") { clearTimeout(timer); resolve(entry.node_id); }
+      }
+    });
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`idos-node exited (${code}) while making its keys:\n${lines.join("\n")}`)); });
+  });
+  proc.kill("SIGTERM");
+  await exit;
+  if (typeof nodeId !== "string" || !/^[0-9a-f]{64}$/.test(nodeId)) throw new Error(`idos-node named no node id: ${nodeId}`);
+  return nodeId;
 }
 
 export function writePeersFile(file, nodes) {
@@ -238,7 +259,7 @@ export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS
   const plan = [];
   for (let i = 0; i < nodes; i++) {
     const dataDir = path.join(dir, `node${i + 1}`);
-    const nodeId = await prepareNodeIdentity(dataDir);
+    const nodeId = await prepareNodeIdentity(dataDir, nodeArgs(i, { name: `node${i + 1}`, dataDir }));
     plan.push({ name: `node${i + 1}`, dataDir, nodeId, durable: "node_" + nodeId.slice(0, 16), port: await freePort() });
   }
   const cluster = await startNatsCluster({ dir: path.join(dir, "nats"), servers, users: plan, stream });

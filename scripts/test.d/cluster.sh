@@ -3,7 +3,8 @@
 # 127.0.0.1 (free ports, a temp folder) and stops them; about 45 s, most of it the stream-leader
 # failover it measures. cluster-mixed.test.mjs: two SQLite nodes and one PostgreSQL node on one
 # stream (its own nats-servers and throwaway PostgreSQL cluster, scripts/pg-cluster), equal state
-# hashes. Uses scripts/test's `log`, `record`, `run_node_test`, $ROOT.
+# hashes. cluster-quorum.test.mjs: the issue's test 8, the client's quorum receipts (minReceipts,
+# failover) on its own 3 + 3 network. Uses scripts/test's `log`, `record`, `run_node_test`, $ROOT.
 
 log "storage network (NATS JetStream)"
 # This step runs before node.sh (alphabetical order): the test packages are installed here too.
@@ -19,5 +20,5 @@ elif [ ! -x "$ROOT/build/native/storage-node/idos-node" ] || [ ! -f "$ROOT/js/di
 else
   IDOS_NODE_BIN="$ROOT/build/native/storage-node/idos-node" IDOS_PLUGIN="$ROOT/build/native/plugin/libidos_plugin.so" \
     IDOS_CLUSTER_PAUSE_FILE="$OUT/cluster-leader-pause-ms.txt" \
-    run_node_test cluster "$ROOT/tests/node" --test-concurrency=1 cluster.test.mjs cluster-mixed.test.mjs
+    run_node_test cluster "$ROOT/tests/node" --test-concurrency=1 cluster.test.mjs cluster-mixed.test.mjs cluster-quorum.test.mjs
 fi

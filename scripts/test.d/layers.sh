@@ -59,5 +59,14 @@ for op in addWallet nodeReceipt delegatedAccessGrant delegatedWriteGrant readReq
   n=$(echo "$files" | wc -w)
   layer_check "message template '$op' in $n product files (want 1)" "$([ "$n" -eq 1 ] && echo 0 || echo 1)" "$files"
 done
+# The signed log entry's template starts with its version line instead of an operation.
+files=""
+for f in $product_files; do
+  if sed -E '/^[[:space:]]*(\/\/|\*|\/\*)/d' "$ROOT/$f" | grep -qE "[\"'\`]idos-log-entry/v1"; then
+    files="$files $f"
+  fi
+done
+n=$(echo "$files" | wc -w)
+layer_check "message template 'idos-log-entry/v1' in $n product files (want 1)" "$([ "$n" -eq 1 ] && echo 0 || echo 1)" "$files"
 
 record layers "$layers_pass" "$layers_fail"

@@ -158,7 +158,7 @@ plugin_fuzz_seeds() {
     select writefile('$corpus/ed25519_verify/zero', zeroblob(96));
     select sum(writefile('$corpus/signed_message/' || key, kind || char(31) || doc)) from g
       where kind in ('delegated_access_grant', 'delegated_write_grant', 'read_request', 'signed_request',
-                     'add_wallet', 'node_receipt');
+                     'add_wallet', 'node_receipt', 'node_log_entry');
     select sum(writefile('$corpus/replay_key/' || key, kind || char(31) || doc)) from g
       where kind in ('delegated_access_grant', 'delegated_write_grant', 'read_request', 'signed_request');
     select sum(writefile('$corpus/derive_access_grant/' || key,

@@ -180,7 +180,8 @@ class Api final : public http::Service {
     route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
           {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
-    route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);  // the handler parses the position
+    // The router captures whole segments only ("([^/]+)"); log_entry parses the decimal itself.
+    route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);
   }
 
   // --- http::Service -------------------------------------------------------------------------------
@@ -729,7 +730,7 @@ class Api final : public http::Service {
     auto row = c_.storage.log_entry(position);
     if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: this node has not applied position " + std::to_string(position));
-    auto signed_entry = signed_log_entry(c_.keys, **row);
+    auto signed_entry = signed_log_entry(c_.plugin, c_.keys, **row);
     if (!signed_entry.ok()) return fail(res, 500, ErrorCode::internal, "cannot sign the log entry");
     send_json(res, 200, *signed_entry);
   }

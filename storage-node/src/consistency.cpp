@@ -7,7 +7,6 @@
 
 #include "idos/primitives/encoding.hpp"
 #include "idos/primitives/json_dom.hpp"
-#include "idos/primitives/sign.hpp"
 #include "log.hpp"
 
 namespace idos::node {
@@ -18,33 +17,34 @@ namespace {
 bool is_hex64(const std::string& s) { return hex_decode_exact(s, 32).ok(); }
 }  // namespace
 
-std::string log_entry_message(const std::string& node_id, const LogRow& row) {
-  return "idos-log-entry/v1\nnode_id: " + node_id + "\nposition: " + std::to_string(row.position) +
-         "\nlog_time: " + std::to_string(row.log_time) + "\ntx_sha256: " + row.tx_sha256 + "\nresult: " + row.result +
-         "\nstate_hash: " + row.state_hash + "\n";
+namespace {
+json unsigned_entry(const std::string& node_id, const LogRow& row) {
+  return json{{"node_id", node_id},         {"position", row.position}, {"log_time", row.log_time},
+              {"tx_sha256", row.tx_sha256}, {"result", row.result},     {"state_hash", row.state_hash}};
+}
+}  // namespace
+
+Result<json> signed_log_entry(const Plugin& plugin, const NodeKeys& keys, const LogRow& row) {
+  json entry = unsigned_entry(keys.node_id(), row);
+  // The bytes come from the plugin (core/protocol's node_log_entry message), as for receipts.
+  IDOS_TRY(std::string message, plugin.signed_message("node_log_entry", entry.dump()));
+  IDOS_TRY(std::string signature, keys.sign_hex(message));
+  entry["signature"] = signature;
+  return entry;
 }
 
-Result<json> signed_log_entry(const NodeKeys& keys, const LogRow& row) {
-  IDOS_TRY(std::string signature, keys.sign_hex(log_entry_message(keys.node_id(), row)));
-  return json{{"node_id", keys.node_id()}, {"position", row.position},   {"log_time", row.log_time},
-              {"tx_sha256", row.tx_sha256}, {"result", row.result},      {"state_hash", row.state_hash},
-              {"signature", signature}};
-}
-
-Result<LogRow> verify_log_entry(const json& entry, const std::string& expected_node_id) {
+Result<LogRow> verify_log_entry(const Plugin& plugin, const json& entry, const std::string& expected_node_id) {
   if (!entry.is_object()) return make_error(ErrorCode::invalid_input, "log entry: not an object");
   IDOS_TRY(std::string node_id, get_string_field(entry, "node_id", 64));
   if (node_id != expected_node_id) return make_error(ErrorCode::mismatch, "log entry: signed by another node");
+  // The core's verdict: members, message and the node's Ed25519 signature.
+  IDOS_CHECK(plugin.validate("node_log_entry", entry.dump(), 0, false));
   LogRow row;
   IDOS_TRY(row.position, get_int_field(entry, "position", 1, int64_t{1} << 62));
   IDOS_TRY(row.log_time, get_int_field(entry, "log_time", 0, int64_t{1} << 40));
   IDOS_TRY(row.tx_sha256, get_string_field(entry, "tx_sha256", 64));
   IDOS_TRY(row.result, get_string_field(entry, "result", 64));
   IDOS_TRY(row.state_hash, get_string_field(entry, "state_hash", 64));
-  IDOS_TRY(std::string signature, get_string_field(entry, "signature", 128));
-  IDOS_TRY(Bytes sig, hex_decode_exact(signature, 64));
-  IDOS_TRY(Bytes key, hex_decode_exact(node_id, 32));
-  IDOS_CHECK(ed25519_verify(as_bytes(log_entry_message(node_id, row)), sig, key));
   return row;
 }
 
@@ -113,7 +113,7 @@ void ConsistencyMonitor::run_once(int64_t last_position, size_t audit_batch) {
     json seen = nullptr;
     if (res && res->status == 200) {
       auto doc = parse_json(res->body, JsonLimits{4096, 4});
-      auto row = doc.ok() ? verify_log_entry(*doc, peer.node_id) : Result<LogRow>(doc.error());
+      auto row = doc.ok() ? verify_log_entry(plugin_, *doc, peer.node_id) : Result<LogRow>(doc.error());
       if (!row.ok()) {
         log_event(LogLevel::warn, "peer_entry_refused", {{"peer", peer.node_id}, {"code", error_code_name(row.code())}});
       } else if (row->position != last_position) {

@@ -18,16 +18,17 @@
 #include "idos/primitives/result.hpp"
 #include "metrics.hpp"
 #include "node_keys.hpp"
+#include "plugin.hpp"
 #include "storage.hpp"
 
 namespace idos::node {
 
-// The exact bytes a node signs for a log entry (docs/cluster.md, "Signed log entries").
-std::string log_entry_message(const std::string& node_id, const LogRow& row);
-// {"node_id", "position", "log_time", "tx_sha256", "result", "state_hash", "signature"}.
-Result<nlohmann::json> signed_log_entry(const NodeKeys& keys, const LogRow& row);
-// Checks a peer's signed entry against the node id it must come from: the LogRow it names.
-Result<LogRow> verify_log_entry(const nlohmann::json& entry, const std::string& expected_node_id);
+// {"node_id", "position", "log_time", "tx_sha256", "result", "state_hash", "signature"}: the
+// signature over the plugin's node_log_entry message (docs/cluster.md, "Signed log entries").
+Result<nlohmann::json> signed_log_entry(const Plugin& plugin, const NodeKeys& keys, const LogRow& row);
+// Checks a peer's signed entry (the plugin's node_log_entry verdict) against the node id it must
+// come from: the LogRow it names.
+Result<LogRow> verify_log_entry(const Plugin& plugin, const nlohmann::json& entry, const std::string& expected_node_id);
 
 struct Peer {
   std::string node_id;  // 64 hex Ed25519 public key
@@ -41,8 +42,13 @@ class ConsistencyMonitor {
  public:
   // `peers_path` ("" = none) is read again every round, so nodes can be added or removed without
   // a restart; a file that does not read keeps the previous list (and logs why).
-  ConsistencyMonitor(Storage& storage, Metrics& metrics, std::string peers_path, std::string own_node_id)
-      : storage_(storage), metrics_(metrics), peers_path_(std::move(peers_path)), own_node_id_(std::move(own_node_id)) {}
+  ConsistencyMonitor(const Plugin& plugin, Storage& storage, Metrics& metrics, std::string peers_path,
+                     std::string own_node_id)
+      : plugin_(plugin),
+        storage_(storage),
+        metrics_(metrics),
+        peers_path_(std::move(peers_path)),
+        own_node_id_(std::move(own_node_id)) {}
   // One round: audits up to `audit_batch` entries (cycling over the log), then asks every peer.
   void run_once(int64_t last_position, size_t audit_batch);
   bool diverged() const { return diverged_.load(); }
@@ -50,6 +56,7 @@ class ConsistencyMonitor {
 
  private:
   void mark_diverged(const nlohmann::json& fields);
+  const Plugin& plugin_;
   Storage& storage_;
   Metrics& metrics_;
   std::string peers_path_;

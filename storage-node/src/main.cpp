@@ -375,7 +375,7 @@ int main(int argc, char** argv) {
     if (!p.ok()) return die("start_failed", p.error().message);
     peer_count = p->size();
   }
-  ConsistencyMonitor consistency(*storage, metrics, config.peers_path, keys.node_id());
+  ConsistencyMonitor consistency(plugin, *storage, metrics, config.peers_path, keys.node_id());
   ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter, log, &consistency};
 
   std::unique_ptr<http::Service> api = make_api(ctx);

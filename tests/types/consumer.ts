@@ -7,6 +7,8 @@ import {
   NodeClient,
   signerFrom,
   verifyReceipt,
+  verifyLogEntry,
+  type LogEntry,
   type Eip1193Provider,
   type EncryptionKeyEntry,
   type Receipt,
@@ -114,6 +116,18 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   const receipt: Receipt = put.receipts[0]!;
   const ok: true = await node.verifyReceipt(receipt, { expectedSha256: receipt.sha256 });
   const okSync: true = verifyReceipt(idos, receipt, node.permittedNodeKeys);
+
+  // A network: failover over baseUrls, a write resolved by a quorum of signed log entries.
+  const network = new NodeClient({ baseUrls: ["http://127.0.0.1:8801", "http://127.0.0.1:8802"], idos,
+    permittedNodeKeys: ["00".repeat(32), "11".repeat(32)], minReceipts: 2, quorumWaitMs: 5000 });
+  const quorumPut = await network.putCredential(signer, credential);
+  const entries: LogEntry[] = quorumPut.logEntries ?? [];
+  const agreed: string | undefined = quorumPut.quorum?.stateHash;
+  const entryOk: true = verifyLogEntry(idos, entries[0]!, network.permittedNodeKeys, { expectedPosition: quorumPut.log_position });
+  const at: number = network.minPosition;
+  const urls: string[] = network.baseUrls;
+  // @ts-expect-error minReceipts is a number
+  new NodeClient({ baseUrls: ["http://127.0.0.1:8801"], minReceipts: "2" });
   const raw = await node.request<{ custom: number }>("GET", "/v1/node");
   const custom: number = raw.custom;
   const unknownAnswer = await node.request("GET", "/v1/node");
@@ -141,7 +155,7 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
 
   void [status, nodeId, wrongNodeId, maxBody, revokedAt, createdId, op, position, addedAt, role, size, metas,
     readGrant, listed, revokedTime, inserter, ok, okSync, custom, slot, ERROR_CODES, WALLET_TYPES, directoryKey,
-    directoryKeyText, addedWallet];
+    directoryKeyText, addedWallet, agreed, entryOk, at, urls];
   me.dispose();
   issuer.dispose();
 }

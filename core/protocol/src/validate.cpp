@@ -444,6 +444,26 @@ Status validate_node_receipt(const Json& o) {
   return verify_node_receipt(r, signature);
 }
 
+Result<NodeLogEntry> read_node_log_entry(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"node_id", "position", "log_time", "tx_sha256", "result", "state_hash",
+                                         "signature"}));
+  NodeLogEntry e;
+  IDOS_TRY(e.node_id, str(o, "node_id"));
+  IDOS_TRY(e.position, get_int_field(o, "position", 1, kMaxJsonSafeInteger));
+  IDOS_TRY(e.log_time, get_int_field(o, "log_time", 0, kMaxJsonSafeInteger));
+  IDOS_TRY(e.tx_sha256, str(o, "tx_sha256"));
+  IDOS_TRY(e.result, str(o, "result"));
+  IDOS_TRY(e.state_hash, str(o, "state_hash"));
+  if (o.contains("signature")) IDOS_CHECK(get_string_field(o, "signature", kMaxSignatureChars));
+  return e;
+}
+
+Status validate_node_log_entry(const Json& o) {
+  IDOS_TRY(NodeLogEntry e, read_node_log_entry(o));
+  IDOS_TRY(std::string signature, get_string_field(o, "signature", kMaxSignatureChars));
+  return verify_node_log_entry(e, signature);
+}
+
 Result<Json> parse_document(std::string_view json_text, size_t limit) {
   IDOS_TRY(Json doc, parse_json(json_text, JsonLimits{limit, 32}));
   if (!doc.is_object()) return make_error(ErrorCode::invalid_input, "the document must be a JSON object");
@@ -494,6 +514,7 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   if (kind == "dwg_write") return validate_dwg_write(doc, now, seen_before);
   if (kind == "grant_target") return validate_grant_target(doc);
   if (kind == "node_receipt") return validate_node_receipt(doc);
+  if (kind == "node_log_entry") return validate_node_log_entry(doc);
   return dom::verify_verifiable_credential(doc, now);
 }
 
@@ -520,6 +541,10 @@ Result<std::string> signed_message(std::string_view kind, std::string_view json_
   if (kind == "add_wallet") {
     IDOS_TRY(SignedAddWallet s, read_add_wallet(doc, optional));
     return add_wallet_message(s.proof);
+  }
+  if (kind == "node_log_entry") {
+    IDOS_TRY(NodeLogEntry e, read_node_log_entry(doc));
+    return node_log_entry_message(e);
   }
   IDOS_TRY(NodeReceipt r, read_node_receipt(doc));
   return node_receipt_message(r);

@@ -18,7 +18,7 @@ import { serialize as borshSerialize } from 'borsh';
 import canonicalizeModule from 'canonicalize';
 import { libVersion, assert, utf8, toHex, fromHex, b64, sha256, JS_ROOT, VECTORS, NEP413_TAG, NEP413_SCHEMA, nep413Bytes,
   base58, unbase58, uuidV4Shaped } from './common.mjs';
-import { dagMessage, dwgMessage, readRequestMessage, signedRequestMessage, addWalletMessage, nodeReceiptMessage, rfc3339 } from './messages.mjs';
+import { dagMessage, dwgMessage, readRequestMessage, signedRequestMessage, addWalletMessage, nodeReceiptMessage, nodeLogEntryMessage, rfc3339 } from './messages.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 const canonicalize = canonicalizeModule.default ?? canonicalizeModule;
@@ -616,6 +616,45 @@ function receipt(fields = {}, key = NODE) {
   const noSig = { ...R }; delete noSig.signature;
   add('node_receipt', 'node_receipt/missing-signature', 'signature missing', noSig, 'INVALID_INPUT');
   add('node_receipt', 'node_receipt/unknown-member', 'an unknown member', m({ user_id: USER_ID }), 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- node_log_entry
+
+// A network node's signed log entry (docs/spec/receipts.md, Signed log entries), tweetnacl.
+function logEntry(fields = {}, key = NODE) {
+  const e = { node_id: toHex(NODE.publicKey), position: 42, log_time: T0 + 42, tx_sha256: RECEIPT_SHA, result: 'OK',
+    state_hash: CONTENT_HASH, ...fields };
+  return { ...e, signature: toHex(nacl.sign.detached(utf8(nodeLogEntryMessage(e)), key.secretKey)) };
+}
+{
+  const E = logEntry();
+  const m = (patch) => ({ ...E, ...patch });
+  add('node_log_entry', 'node_log_entry/valid', 'an applied entry', E, 'valid');
+  add('node_log_entry', 'node_log_entry/valid-refused', 'an entry apply refused names the code', logEntry({ result: 'VERIFY_FAILED' }), 'valid');
+  add('node_log_entry', 'node_log_entry/valid-duplicate', 'a duplicate transaction', logEntry({ result: 'DUPLICATE' }), 'valid');
+  add('node_log_entry', 'node_log_entry/valid-max-position', 'position 2^53 - 1', logEntry({ position: 9007199254740991 }), 'valid');
+  add('node_log_entry', 'node_log_entry/valid-time-zero', 'log_time 0', logEntry({ log_time: 0 }), 'valid');
+  add('node_log_entry', 'node_log_entry/signed-by-other-node', 'node_id of one node, signature of another', logEntry({}, OTHER_NODE), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/node-id-swapped', 'node_id replaced by another node\'s key', m({ node_id: toHex(OTHER_NODE.publicKey) }), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/position-changed', 'position changed after signing', m({ position: 43 }), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/log-time-changed', 'log_time changed after signing', m({ log_time: T0 + 43 }), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/tx-changed', 'tx_sha256 changed after signing', m({ tx_sha256: CONTENT_HASH }), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/result-changed', 'result changed after signing', m({ result: 'DUPLICATE' }), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/state-hash-changed', 'state_hash changed after signing', m({ state_hash: RECEIPT_SHA }), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/signature-flipped', 'one signature bit flipped', (() => { const s = Buffer.from(E.signature, 'hex'); s[0] ^= 0x01; return m({ signature: s.toString('hex') }); })(), 'VERIFY_FAILED');
+  add('node_log_entry', 'node_log_entry/signature-uppercase', 'signature in uppercase hex', m({ signature: E.signature.toUpperCase() }), 'INVALID_ENCODING');
+  add('node_log_entry', 'node_log_entry/signature-short', 'signature of 63 bytes', m({ signature: E.signature.slice(0, 126) }), 'INVALID_LENGTH');
+  add('node_log_entry', 'node_log_entry/node-id-uppercase', 'node_id in uppercase hex', m({ node_id: E.node_id.toUpperCase() }), 'INVALID_ENCODING');
+  add('node_log_entry', 'node_log_entry/state-hash-short', 'state_hash of 31 bytes', m({ state_hash: E.state_hash.slice(0, 62) }), 'INVALID_LENGTH');
+  add('node_log_entry', 'node_log_entry/position-zero', 'position 0 (positions start at 1)', m({ position: 0 }), 'INVALID_INPUT');
+  add('node_log_entry', 'node_log_entry/position-string', 'position as a string', m({ position: '42' }), 'INVALID_INPUT');
+  add('node_log_entry', 'node_log_entry/log-time-negative', 'log_time -1', m({ log_time: -1 }), 'INVALID_INPUT');
+  add('node_log_entry', 'node_log_entry/result-lowercase', 'result in lowercase', logEntry({ result: 'ok' }), 'INVALID_INPUT');
+  add('node_log_entry', 'node_log_entry/result-newline', 'a line break in result cannot forge a line', logEntry({ result: `OK\nstate_hash: ${RECEIPT_SHA}` }), 'INVALID_INPUT');
+  add('node_log_entry', 'node_log_entry/result-empty', 'result empty', logEntry({ result: '' }), 'INVALID_INPUT');
+  const noSig = { ...E }; delete noSig.signature;
+  add('node_log_entry', 'node_log_entry/missing-signature', 'signature missing', noSig, 'INVALID_INPUT');
+  add('node_log_entry', 'node_log_entry/unknown-member', 'an unknown member', m({ rows_sha256: CONTENT_HASH }), 'INVALID_INPUT');
 }
 
 // ---------------------------------------------------------------- other

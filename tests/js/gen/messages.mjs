@@ -35,6 +35,11 @@ export const addWalletMessage = (a) => lines([['operation', 'addWallet'], ['user
 export const nodeReceiptMessage = (r) => lines([['operation', 'nodeReceipt'], ['node_id', r.node_id],
   ['write_operation', r.write_operation], ['object_id', r.object_id], ['sha256', r.sha256],
   ['log_position', String(r.log_position)], ['time', r.time]]);
+// docs/spec/receipts.md, Signed log entries: its own shape, a version line first and every line
+// ending in LF (also the last); Ed25519 by the node key.
+export const nodeLogEntryMessage = (e) => ['idos-log-entry/v1', `node_id: ${e.node_id}`, `position: ${e.position}`,
+  `log_time: ${e.log_time}`, `tx_sha256: ${e.tx_sha256}`, `result: ${e.result}`, `state_hash: ${e.state_hash}`]
+  .map((l) => `${l}\n`).join('');
 
 /** The message of a document of `kind`, as the spec's templates define it. */
 export const messageOf = {
@@ -44,6 +49,7 @@ export const messageOf = {
   signed_request: signedRequestMessage,
   add_wallet: addWalletMessage,
   node_receipt: nodeReceiptMessage,
+  node_log_entry: nodeLogEntryMessage,
 };
 
 /** RFC 3339 UTC in the one form the spec allows (YYYY-MM-DDTHH:MM:SSZ). */

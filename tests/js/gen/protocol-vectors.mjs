@@ -106,6 +106,9 @@ const addWallet = (wallet, fields = {}) => ({ user_id: USER_ID, wallet_type: wal
   issued_at: rfc3339(T0 + 2000), ...fields });
 const receipt = (fields = {}) => ({ node_id: toHex(NODE.publicKey), write_operation: 'put_credential',
   object_id: COPY_ID, object_kind: 'shared_copy', sha256: CONTENT_HASH, log_position: 7, time: rfc3339(T0 + 42), ...fields });
+const logEntry = (fields = {}) => ({ node_id: toHex(NODE.publicKey), position: 42, log_time: T0 + 42,
+  tx_sha256: CONTENT_HASH, result: 'OK', state_hash: EMPTY_SHA, ...fields });
+const signLogEntry = (e) => ({ ...e, signature: toHex(nacl.sign.detached(utf8(messageOf.node_log_entry(e)), NODE.secretKey)) });
 const signReceipt = (r) => ({ ...r, signature: toHex(nacl.sign.detached(utf8(messageOf.node_receipt(r)), NODE.secretKey)) });
 
 // ---------------------------------------------------------------- cases
@@ -181,6 +184,14 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   add(op, 'node_receipt', 'signed_message/node-receipt-position-zero', 'log_position 0', receipt({ log_position: 0 }), 'INVALID_INPUT');
   add(op, 'node_receipt', 'signed_message/node-receipt-node-id-uppercase', 'node_id in uppercase hex', receipt({ node_id: toHex(NODE.publicKey).toUpperCase() }), 'INVALID_ENCODING');
   add(op, 'node_receipt', 'signed_message/node-receipt-unknown-member', 'an unknown member', receipt({ user_id: USER_ID }), 'INVALID_INPUT');
+  msg('node_log_entry', 'signed_message/node-log-entry', 'a log entry without its signature', logEntry());
+  msg('node_log_entry', 'signed_message/node-log-entry-signed', 'with its signature (tweetnacl); every line ends in LF', signLogEntry(logEntry()));
+  msg('node_log_entry', 'signed_message/node-log-entry-refused', 'a refused entry names the code', logEntry({ result: 'NOT_PERMITTED' }));
+  msg('node_log_entry', 'signed_message/node-log-entry-max-position', 'position 2^53 - 1 in decimal', logEntry({ position: 9007199254740991 }));
+  add(op, 'node_log_entry', 'signed_message/node-log-entry-result-newline', 'a line break in result', logEntry({ result: `OK\nstate_hash: ${EMPTY_SHA}` }), 'INVALID_INPUT');
+  add(op, 'node_log_entry', 'signed_message/node-log-entry-position-zero', 'position 0', logEntry({ position: 0 }), 'INVALID_INPUT');
+  add(op, 'node_log_entry', 'signed_message/node-log-entry-tx-uppercase', 'tx_sha256 in uppercase hex', logEntry({ tx_sha256: CONTENT_HASH.toUpperCase() }), 'INVALID_ENCODING');
+  add(op, 'node_log_entry', 'signed_message/node-log-entry-unknown-member', 'an unknown member', logEntry({ rows_sha256: EMPTY_SHA }), 'INVALID_INPUT');
 
   add(op, 'access_grant', 'signed_message/kind-access-grant', 'an access grant is not signed by a wallet', { id: uuidFromLabel('x') }, 'UNSUPPORTED');
   add(op, 'credential', 'signed_message/kind-credential', 'credentials have no key: value message', { id: uuidFromLabel('x') }, 'UNSUPPORTED');
@@ -236,6 +247,7 @@ const ERROR = /^[A-Z][A-Z_]*$/;
 
   add(op, 'add_wallet', 'replay_key/kind-add-wallet', 'add-wallet proofs have no replay key (freshness only)', addWallet(NEW_EVM), 'UNSUPPORTED');
   add(op, 'node_receipt', 'replay_key/kind-node-receipt', 'receipts are not single-use', receipt(), 'UNSUPPORTED');
+  add(op, 'node_log_entry', 'replay_key/kind-node-log-entry', 'log entries are not single-use', logEntry(), 'UNSUPPORTED');
   add(op, 'access_grant', 'replay_key/kind-access-grant', 'not a single-use document', { id: uuidFromLabel('x') }, 'UNSUPPORTED');
   add(op, 'dwg_write', 'replay_key/kind-dwg-write', 'the DWG inside a write has the key, under its own kind', { dwg: W }, 'UNSUPPORTED');
   add(op, 'signed_request', 'replay_key/not-an-object', 'the document is a string', '"nonce"', 'INVALID_INPUT');
@@ -336,7 +348,11 @@ const ERROR = /^[A-Z][A-Z_]*$/;
 
 for (const c of cases) {
   if (c.op === 'replay_key') assert(typeof c.expected === 'object' || ERROR.test(c.expected), `${c.id}: expected`);
-  else assert(typeof c.expected === 'string' && (ERROR.test(c.expected) !== c.expected.startsWith(c.op === 'signed_message' ? 'operation: ' : '{')), `${c.id}: expected`);
+  else {
+    // Signed messages start with their operation line, except the log entry's version line.
+    const start = c.op !== 'signed_message' ? '{' : c.kind === 'node_log_entry' ? 'idos-log-entry/v1\n' : 'operation: ';
+    assert(typeof c.expected === 'string' && (ERROR.test(c.expected) !== c.expected.startsWith(start)), `${c.id}: expected`);
+  }
 }
 // A DAG's replay key is the id of the grant derive_access_grant makes from it.
 {

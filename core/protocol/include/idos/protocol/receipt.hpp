@@ -33,4 +33,26 @@ Result<std::string> node_receipt_message(const NodeReceipt& receipt);
 // signature does not verify; invalid_length / invalid_encoding when it is malformed.
 Status verify_node_receipt(const NodeReceipt& receipt, std::string_view signature_hex);
 
+// Signed log entries (docs/spec/receipts.md "Signed log entries"): what a node of a network signs
+// for every position of the replicated log it applied, served at GET /v1/log/{position}. Peers
+// compare them; a client collects k of them for a write (the receipt quorum).
+//
+//   "idos-log-entry/v1\nnode_id: ..\nposition: ..\nlog_time: ..\ntx_sha256: ..\nresult: ..\n
+//    state_hash: ..\n"                   (each line ending in LF, also the last)
+inline constexpr size_t kMaxLogEntryResultChars = 64;
+
+struct NodeLogEntry {
+  std::string node_id;     // 64 lowercase hex
+  int64_t position = 0;    // >= 1
+  int64_t log_time = 0;    // unix seconds, >= 0
+  std::string tx_sha256;   // 64 lowercase hex
+  std::string result;      // "OK", an error code name or "DUPLICATE": [A-Z0-9_], 1..64
+  std::string state_hash;  // 64 lowercase hex
+};
+
+Status check_node_log_entry(const NodeLogEntry& entry);
+Result<std::string> node_log_entry_message(const NodeLogEntry& entry);
+// Ed25519 over node_log_entry_message with the key node_id names; errors as verify_node_receipt.
+Status verify_node_log_entry(const NodeLogEntry& entry, std::string_view signature_hex);
+
 }  // namespace idos
