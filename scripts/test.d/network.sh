@@ -1,4 +1,4 @@
-# Sourced by scripts/test after node.sh: the network of storage nodes on NATS JetStream
+# Sourced by scripts/test after js.sh (js/dist) and layers.sh: the network of storage nodes on NATS JetStream
 # (docs/cluster.md). tests/node/cluster.test.mjs starts its own 3 nats-servers and 3 idos-nodes on
 # 127.0.0.1 (free ports, a temp folder) and stops them; about 45 s, most of it the stream-leader
 # failover it measures. cluster-mixed.test.mjs: two SQLite nodes and one PostgreSQL node on one
@@ -7,7 +7,7 @@
 # failover) on its own 3 + 3 network. Uses scripts/test's `log`, `record`, `run_node_test`, $ROOT.
 
 log "storage network (NATS JetStream)"
-# This step runs before node.sh (alphabetical order): the test packages are installed here too.
+# This step runs before node.sh (alphabetical order of test.d): the test packages are installed here too.
 if [ ! -d "$ROOT/tests/node/node_modules" ] && [ -f "$ROOT/tests/node/package-lock.json" ]; then
   must cluster-node-deps bash -c "cd '$ROOT/tests/node' && npm ci --no-audit --no-fund --loglevel=error" || true
 fi
