@@ -730,6 +730,11 @@ class Api final : public http::Service {
     auto row = c_.storage.log_entry(position);
     if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: this node has not applied position " + std::to_string(position));
+    // Entries applied before the node kept state hashes (schema 2) have none to sign or compare.
+    if ((*row)->state_hash.empty()) {
+      return fail(res, 404, ErrorCode::not_found,
+                  "not found: position " + std::to_string(position) + " was applied before this node kept state hashes");
+    }
     auto signed_entry = signed_log_entry(c_.plugin, c_.keys, **row);
     if (!signed_entry.ok()) return fail(res, 500, ErrorCode::internal, "cannot sign the log entry");
     send_json(res, 200, *signed_entry);
