@@ -180,8 +180,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto f = split(input, 2);
   int32_t code = idos_signed_message(f[0].data(), f[0].size(), f[1].data(), f[1].size(), &out, &out_len, &message);
   check_text(code, message, out, out_len);
-  // Every message is "operation: <name>\n..." lines: never empty, never a trailing line break.
-  require(code != IDOS_OK || (out_len > 11 && std::memcmp(out, "operation: ", 11) == 0 && out[out_len - 1] != '\n'));
+  // Every message is "operation: <name>\n..." lines, never empty, never a trailing line break;
+  // except the node log entry (docs/spec/receipts.md): "idos-log-entry/v1\n" lines, each ending in LF.
+  static constexpr std::string_view kLogEntry = "idos-log-entry/v1\n";
+  const bool log_entry = out_len > kLogEntry.size() && std::memcmp(out, kLogEntry.data(), kLogEntry.size()) == 0 &&
+                         out[out_len - 1] == '\n';
+  require(code != IDOS_OK || log_entry ||
+          (out_len > 11 && std::memcmp(out, "operation: ", 11) == 0 && out[out_len - 1] != '\n'));
   idos_free(out);
 #elif defined(IDOS_FUZZ_ENTRY_replay_key)
   auto f = split(input, 2);
