@@ -1,6 +1,6 @@
 import type {
-  AccessGrant, Credential, DelegatedAccessGrantFields, DelegatedWriteGrantFields, Ed25519KeyPair, Idos, Secp256k1KeyPair,
-  WalletType,
+  AccessGrant, Credential, DelegatedAccessGrantFields, DelegatedWriteGrantFields, Ed25519KeyPair, EncryptionKeyPair, Idos,
+  Secp256k1KeyPair, WalletType,
 } from "./index.js";
 
 /** Something that signs the node's request messages with a wallet. */
@@ -59,7 +59,8 @@ export declare function signerFrom(wallet: WalletLike, options?: SignerFromOptio
 
 /** docs/api.md "Receipts": what a write did, signed by the node. */
 export type WriteOperation =
-  | "create_user" | "add_wallet" | "put_credential" | "write_by_dwg" | "share" | "delegated_access_grant" | "revoke";
+  | "create_user" | "add_wallet" | "put_credential" | "write_by_dwg" | "share" | "delegated_access_grant" | "revoke"
+  | "edit_credential" | "change_encryption_key" | "remove_wallet";
 export type ObjectKind = "user" | "wallet" | "credential" | "shared_copy" | "grant";
 
 export interface Receipt {
@@ -333,6 +334,34 @@ export interface RevokeResult extends WriteResult {
   revoked_at: number;
 }
 
+export interface EditCredentialResult extends WriteResult {
+  credential: CredentialSummary;
+}
+
+export interface RemoveWalletResult extends WriteResult {
+  wallet: WalletEntry & { user_id: string };
+  /** Unix seconds (the removal's log time). */
+  removed_at: number;
+}
+
+/** The keys of a key change: two key pairs, or two passwords derived from the user id. */
+export interface ChangeEncryptionKeyOptions {
+  currentKeyPair?: EncryptionKeyPair;
+  newKeyPair?: EncryptionKeyPair;
+  currentPassword?: string;
+  newPassword?: string;
+  /** The user-id salt rule of deriveEncryptionKeyPair ("any-uuid" by default). */
+  salt?: "idos" | "any-uuid";
+  /** Signs the re-encrypted records; default: a fresh key pair, destroyed after signing. */
+  issuer?: Ed25519KeyPair;
+}
+
+export interface ChangeEncryptionKeyResult extends WriteResult {
+  user: UserRecord;
+  /** Every original, re-encrypted to the new key, in the order sent. */
+  credentials: CredentialSummary[];
+}
+
 /**
  * Errors are IdosError with the node's `code`, the HTTP `status` (0 when there was no answer) and,
  * for RATE_LIMITED, `retryAfter` (seconds, from the Retry-After header).
@@ -385,6 +414,12 @@ export declare class NodeClient {
   listGrants(signer: RequestSigner, role: "owner" | "grantee"): Promise<ListGrantsResult>;
   delegatedAccessGrant(signer: RequestSigner, dag: DelegatedAccessGrantDocument): Promise<DelegatedAccessGrantResult>;
   revoke(signer: RequestSigner, grantId: string): Promise<RevokeResult>;
+  /** Replaces one of the caller's originals (same id); FORBIDDEN for a copy or another's, LOCKED while a copy's grant is timelocked. */
+  editCredential(signer: RequestSigner, credential: Credential): Promise<EditCredentialResult>;
+  /** Another wallet of the caller's user (any spelling); never the calling wallet, never the last one. */
+  removeWallet(signer: RequestSigner, wallet: string): Promise<RemoveWalletResult>;
+  /** Re-encrypts every original to the new key and submits them with the new public key in one write. */
+  changeEncryptionKey(signer: RequestSigner, options: ChangeEncryptionKeyOptions): Promise<ChangeEncryptionKeyResult>;
 }
 
 export declare function receiptMessage(idos: Idos, receipt: Receipt): string;

@@ -614,6 +614,101 @@ export class NodeClient {
     return this.#write("DELETE", `/v1/grants/${encodeURIComponent(grantId)}`, signer, undefined, "revoke",
       () => new Map([[grantId, null]]));
   }
+
+  // --- the owner's changes (docs/spec/owner-changes.md) ---
+
+  /**
+   * Replaces one of the caller's originals (same id) with `credential`, e.g. re-encrypted or with
+   * new content, signed under the issuer_auth_public_key it carries. The node refuses a shared copy
+   * and another user's record (FORBIDDEN) and an original whose copies hold a grant still in its
+   * timelock (LOCKED). The receipt names the SHA-256 of the canonical JSON of `credential`.
+   */
+  async editCredential(signer, credential) {
+    if (!credential || typeof credential !== "object" || Array.isArray(credential) || typeof credential.id !== "string") {
+      throw new IdosError("INVALID_INPUT", "credential must be a credential document (an object with an id)");
+    }
+    const sent = await this.#digest(credential);
+    return this.#write("PUT", `/v1/credentials/${encodeURIComponent(credential.id)}`, signer, { credential },
+      "edit_credential", () => new Map([[credential.id, sent]]));
+  }
+
+  /**
+   * Removes another wallet of the caller's user (`wallet`: its identifier in any spelling its
+   * wallet gives). The calling wallet cannot remove itself, and the user's last wallet stays.
+   */
+  async removeWallet(signer, wallet) {
+    const identifier = await this.#canonicalWallet(wallet, "wallet");
+    return this.#write("DELETE", `/v1/users/me/wallets/${encodeURIComponent(identifier)}`, signer, undefined,
+      "remove_wallet", async (answer) => {
+        const removed = answer?.wallet;
+        if (removed?.wallet_identifier !== identifier || typeof removed?.user_id !== "string") {
+          throw new Error("the node answered for another wallet");
+        }
+        return new Map([[identifier, await this.#digest({ wallet_type: removed.wallet_type, wallet_identifier: identifier,
+          user_id: removed.user_id })]]);
+      });
+  }
+
+  /**
+   * Changes the user's encryption key: every original is fetched, decrypted with the current key,
+   * re-encrypted to the new key and signed, then all of them and the new public key go to the node
+   * in ONE write (all or nothing; grantees' copies are untouched). Keys: `currentKeyPair` and
+   * `newKeyPair` (EncryptionKeyPair, the caller keeps ownership), or `currentPassword` and
+   * `newPassword` (derived here from the user id, idOS's derivation; `salt` as in
+   * deriveEncryptionKeyPair). `issuer`: the Ed25519 key pair that signs the new records; by
+   * default a fresh key pair, destroyed after signing (an issuer's record signature cannot be
+   * re-made by the user: docs/spec/owner-changes.md). Refused with TOO_LARGE before anything is
+   * sent when the request would exceed the node's max_body.
+   */
+  async changeEncryptionKey(signer, { currentKeyPair, newKeyPair, currentPassword, newPassword, salt, issuer } = {}) {
+    const idos = await this.#module();
+    const { user } = await this.me(signer);
+    const owned = [];  // key objects made here, disposed at the end
+    const derive = async (pair, password, what) => {
+      if (pair !== undefined && password !== undefined) throw new IdosError("INVALID_INPUT", `pass ${what}KeyPair or ${what}Password, not both`);
+      if (pair !== undefined) return pair;
+      if (password === undefined) throw new IdosError("INVALID_INPUT", `${what}KeyPair or ${what}Password is required`);
+      const k = await idos.deriveEncryptionKeyPairAsync(password, user.id, salt === undefined ? {} : { salt });
+      owned.push(k);
+      return k;
+    };
+    try {
+      const current = await derive(currentKeyPair, currentPassword, "current");
+      const next = await derive(newKeyPair, newPassword, "new");
+      if (user.encryption_public_key && idos.toBase64(current.publicKey) !== user.encryption_public_key) {
+        throw new IdosError("MISMATCH", "the current key is not the user's registered encryption key");
+      }
+      let signingKey = issuer;
+      if (signingKey === undefined) {
+        signingKey = idos.generateEd25519KeyPair();
+        owned.push(signingKey);
+      }
+      const { credentials: list } = await this.listCredentials(signer);
+      const records = [];
+      for (const meta of list.filter((c) => c.role === "original")) {
+        const { credential } = await this.getCredential(signer, meta.id);
+        const plaintext = idos.decrypt(credential.content, idos.fromBase64(credential.encryptor_public_key), current);
+        try {
+          records.push(idos.buildCredential({ id: credential.id, userId: credential.user_id,
+            publicNotes: credential.public_notes, plaintext, recipientPublicKey: next.publicKey, issuer: signingKey }));
+        } finally {
+          plaintext.fill(0);
+        }
+      }
+      const body = { encryption_public_key: idos.toBase64(next.publicKey), credentials: records };
+      const size = new TextEncoder().encode(JSON.stringify(body)).length;
+      const { max_body: maxBody } = await this.nodeInfo();
+      if (Number.isInteger(maxBody) && size > maxBody) {
+        throw new IdosError("TOO_LARGE",
+          `the key change is ${size} bytes, over the node's max_body of ${maxBody}: delete credentials first (docs/api.md)`);
+      }
+      const expected = new Map([[user.id, await this.#digest({ id: user.id, encryption_public_key: body.encryption_public_key })]]);
+      for (const r of records) expected.set(r.id, await this.#digest(r));
+      return await this.#write("PUT", "/v1/users/me/encryption-key", signer, body, "change_encryption_key", () => expected);
+    } finally {
+      for (const k of owned) k.dispose();
+    }
+  }
 }
 
 // A request body from camelCase members (sharedCopy, lockedUntil, contentHash) or the wire's

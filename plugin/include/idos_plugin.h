@@ -108,7 +108,8 @@ IDOS_PLUGIN_API void idos_free(void* p);
 /* kind: "credential", "access_grant", "delegated_access_grant", "delegated_write_grant", "revoke",
  * "read_request", "signed_request", "verifiable_credential", or one of the node's write decisions
  * "user", "add_wallet", "owned_credential", "dwg_write", "grant_target", "node_receipt", and a
- * network node's signed log entry "node_log_entry" (else IDOS_UNSUPPORTED). json: the document's JSON text, members as listed per kind in the spec
+ * network node's signed log entry "node_log_entry", and the owner's changes "edit_credential",
+ * "change_encryption_key", "remove_wallet" (else IDOS_UNSUPPORTED). json: the document's JSON text, members as listed per kind in the spec
  * (docs/spec/validation.md). */
 IDOS_PLUGIN_API int32_t idos_validate(const char* kind, size_t kind_len, const char* json, size_t json_len,
                                       int64_t now, int seen_before, char** error_message);

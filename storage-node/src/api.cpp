@@ -177,6 +177,10 @@ class Api final : public http::Service {
     route("GET", "/v1/grants", &Api::list_grants, kSigned, {"role"});
     route("POST", "/v1/grants/dag", &Api::delegated_access_grant);
     route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke, kRegistered, {}, &Api::revoke_at_edge);
+    // The owner's changes (docs/spec/owner-changes.md).
+    route("PUT", R"(/v1/credentials/([^/]+))", &Api::edit_credential, kRegistered);
+    route("PUT", "/v1/users/me/encryption-key", &Api::change_encryption_key, kRegistered);
+    route("DELETE", R"(/v1/users/me/wallets/([^/]+))", &Api::remove_wallet, kRegistered);
     route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
           {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
@@ -1041,6 +1045,52 @@ class Api final : public http::Service {
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "grant id")) return;
     submit(res, caller, make_tx(kOpRevoke, caller, json{{"grant_id", id}}), now, 200);
+  }
+
+  // --- the owner's changes ---------------------------------------------------------------------------
+  // PUT /v1/credentials/{id}: the owner replaces an original's record (same id).
+  void edit_credential(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    const std::string id = req.matches[1];
+    if (!uuid_param(res, id, "credential id")) return;
+    json body;
+    if (!parse_body(req, res, {"credential"}, body)) return;
+    auto o = get_object_field(body, "credential");
+    if (!o.ok()) return fail(res, o.error());
+    json payload{{"credential_id", id}, {"credential", **o}};
+    submit(res, caller, make_tx(kOpEditCredential, caller, std::move(payload)), now, 200);
+  }
+
+  // PUT /v1/users/me/encryption-key: the new key and every original re-encrypted, in one entry.
+  void change_encryption_key(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    json body;
+    if (!parse_body(req, res, {"encryption_public_key", "credentials"}, body)) return;
+    if (auto k = get_string_field(body, "encryption_public_key", kMaxIdChars); !k.ok()) return fail(res, k.error());
+    auto list = body.find("credentials");
+    if (list == body.end() || !list->is_array()) {
+      return fail(res, 400, ErrorCode::invalid_input, "credentials: an array of credential records");
+    }
+    submit(res, caller, make_tx(kOpChangeEncryptionKey, caller, std::move(body)), now, 200);
+  }
+
+  // DELETE /v1/users/me/wallets/{identifier}: another wallet of the caller's user goes.
+  void remove_wallet(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    const std::string given = req.matches[1];
+    if (given.empty() || given.size() > kMaxIdChars || !is_valid_utf8(given))
+      return fail(res, 400, ErrorCode::invalid_input, "wallet identifier: 1..128 bytes");
+    // Any spelling its wallet gives: refused here when it is no identifier at all; apply()
+    // canonicalises the same text again (the payload is what the signed path says).
+    auto canonical = c_.plugin.canonical_wallet_identifier("", given);
+    if (!canonical.ok()) return fail(res, 400, canonical.code(), "wallet identifier: " + canonical.error().message);
+    submit(res, caller, make_tx(kOpRemoveWallet, caller, json{{"wallet_identifier", given}}), now, 200);
   }
 
   ApiContext& c_;

@@ -9,6 +9,7 @@
 #include "idos/primitives/json_dom.hpp"
 #include "idos/primitives/time.hpp"
 #include "idos/primitives/uuid.hpp"
+#include "http.hpp"
 #include "signed_request.hpp"
 
 namespace idos::node {
@@ -295,6 +296,109 @@ Status op_revoke(Ctx& c) {
   return ok_status();
 }
 
+// --- the owner's changes (docs/spec/owner-changes.md) ------------------------------------------------
+
+// Replaces the stored document of `current` with `doc` (already accepted by the plugin): same id,
+// user, role; the row is written at this position, so this entry's rows digest covers it.
+Result<CredentialRow> replace_stored_credential(Ctx& c, const json& doc, const CredentialRow& current,
+                                                const char* object_kind) {
+  IDOS_TRY(std::string issuer_key, get_string_field(doc, "issuer_auth_public_key", kMaxIdChars));
+  std::string canonical;
+  IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
+  IDOS_TRY(Bytes sealed, c.keys.seal(as_bytes(canonical), credential_associated_data(current.id)));
+  CredentialRow row = current;
+  row.issuer_auth_public_key = issuer_key;
+  row.sha256 = digest;
+  row.size = static_cast<int64_t>(canonical.size());
+  row.sealed = std::move(sealed);
+  row.log_position = c.position;
+  IDOS_CHECK(c.w.replace_credential(row));
+  c.out.objects.push_back({object_kind, row.id, digest});
+  return row;
+}
+
+Status op_edit_credential(Ctx& c) {
+  const json& p = c.tx.payload;
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string id, get_string_field(p, "credential_id", kMaxIdChars));
+  IDOS_TRY(const json* doc, object_member(p, "credential"));
+  IDOS_TRY(auto current, c.w.find_credential_meta(id));
+  if (!current) return not_found("no credential " + id);
+  // The latest timelock among the unrevoked grants on copies made from this original.
+  IDOS_TRY(int64_t copies_locked_until, c.w.latest_copy_lock(id));
+  const json edit{{"credential", *doc},
+                  {"requester", actor.user_id},
+                  {"current", json{{"id", current->id}, {"role", current->role}, {"user_id", current->user_id}}},
+                  {"copies_locked_until", copies_locked_until}};
+  // The plugin decides: the record (both signatures, under the key it carries), same id and user,
+  // the caller's own original, no locked grant on its copies at log_time.
+  IDOS_CHECK(c.plugin.validate("edit_credential", dump(edit), c.time, false));
+  IDOS_TRY(CredentialRow row, replace_stored_credential(c, *doc, *current, "credential"));
+  c.out.result["credential"] = credential_summary(row);
+  return ok_status();
+}
+
+Status op_change_encryption_key(Ctx& c) {
+  const json& p = c.tx.payload;
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string key, get_string_field(p, "encryption_public_key", kMaxIdChars));
+  auto records = p.find("credentials");
+  if (records == p.end() || !records->is_array()) {
+    return make_error(ErrorCode::invalid_input, "credentials: an array of credential records");
+  }
+  IDOS_TRY(std::vector<std::string> originals, c.w.original_ids_of(actor.user_id));
+  const json change{{"requester", actor.user_id},
+                    {"encryption_public_key", key},
+                    {"credentials", *records},
+                    {"originals", originals}};
+  // The plugin decides: the new key, every record (signatures), and that the records replace
+  // exactly the user's originals (nothing left under the old key).
+  IDOS_CHECK(c.plugin.validate("change_encryption_key", dump(change), c.time, false));
+  IDOS_TRY(auto user, c.w.find_user(actor.user_id));
+  if (!user) return make_error(ErrorCode::internal, "a registered wallet's user is missing");
+  IDOS_CHECK(c.w.set_encryption_key(actor.user_id, key, c.position));
+  const json user_doc{{"id", actor.user_id}, {"encryption_public_key", key}};
+  std::string canonical;
+  IDOS_TRY(std::string user_digest, sha256_hex_of_canonical(user_doc, canonical));
+  c.out.objects.push_back({"user", actor.user_id, user_digest});
+  json summaries = json::array();
+  for (const json& doc : *records) {
+    IDOS_TRY(std::string id, get_string_field(doc, "id", kMaxIdChars));
+    IDOS_TRY(auto current, c.w.find_credential_meta(id));
+    if (!current) return make_error(ErrorCode::internal, "an original the plugin accepted is missing");
+    IDOS_TRY(CredentialRow row, replace_stored_credential(c, doc, *current, "credential"));
+    summaries.push_back(credential_summary(row));
+  }
+  c.out.result["user"] = user_doc;
+  c.out.result["credentials"] = summaries;
+  return ok_status();
+}
+
+Status op_remove_wallet(Ctx& c) {
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string given, get_string_field(c.tx.payload, "wallet_identifier", kMaxIdChars));
+  // Any spelling the wallet gives (EIP-55, ...): the plugin's canonical one, type from its shape.
+  IDOS_TRY(std::string identifier, c.plugin.canonical_wallet_identifier("", given));
+  IDOS_TRY(auto target, c.w.find_wallet(identifier));
+  if (!target) return not_found("no registered wallet " + identifier);
+  IDOS_TRY(int64_t count, c.w.wallet_count(actor.user_id));
+  const json removal{{"requester", actor.user_id},
+                     {"caller_wallet", actor.identifier},
+                     {"wallet", json{{"wallet_identifier", target->identifier}, {"user_id", target->user_id}}},
+                     {"wallet_count", count}};
+  // The plugin decides: the caller's user's wallet, not the calling wallet, never the last one.
+  IDOS_CHECK(c.plugin.validate("remove_wallet", dump(removal), c.time, false));
+  IDOS_CHECK(c.w.delete_wallet(target->identifier));
+  const json doc{{"wallet_type", target->wallet_type}, {"wallet_identifier", target->identifier},
+                 {"user_id", target->user_id}};
+  std::string canonical;
+  IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
+  c.out.objects.push_back({"wallet", target->identifier, digest});
+  c.out.result["wallet"] = doc;
+  c.out.result["removed_at"] = c.time;
+  return ok_status();
+}
+
 Status apply_operation(Ctx& c) {
   const std::string& op = c.tx.operation;
   if (op == kOpCreateUser) return op_create_user(c);
@@ -304,6 +408,9 @@ Status apply_operation(Ctx& c) {
   if (op == kOpShare) return op_share(c);
   if (op == kOpDelegatedAccessGrant) return op_delegated_access_grant(c);
   if (op == kOpRevoke) return op_revoke(c);
+  if (op == kOpEditCredential) return op_edit_credential(c);
+  if (op == kOpChangeEncryptionKey) return op_change_encryption_key(c);
+  if (op == kOpRemoveWallet) return op_remove_wallet(c);
   return make_error(ErrorCode::unsupported, "unknown operation " + op);
 }
 
@@ -394,6 +501,22 @@ Result<json> payload_of_request(const Transaction& tx, const json& signed_doc) {
       (op == kOpWriteByDwg && route("POST", "/v1/credentials/dwg")) || (op == kOpShare && route("POST", "/v1/shares")) ||
       (op == kOpDelegatedAccessGrant && route("POST", "/v1/grants/dag"))) {
     return body;
+  }
+  if (op == kOpChangeEncryptionKey && route("PUT", "/v1/users/me/encryption-key")) return body;
+  // A path segment as the edge's router sees it: percent-decoded (http.hpp).
+  auto segment_after = [&](std::string_view prefix) -> std::optional<std::string> {
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    std::string rest = path.substr(prefix.size());
+    if (rest.find('/') != std::string::npos || rest.find('?') != std::string::npos) return std::nullopt;
+    return http::decode_url(rest, false);
+  };
+  if (op == kOpEditCredential && method == "PUT") {
+    if (auto id = segment_after("/v1/credentials/")) {
+      return json{{"credential_id", *id}, {"credential", body.contains("credential") ? body["credential"] : json()}};
+    }
+  }
+  if (op == kOpRemoveWallet && method == "DELETE") {
+    if (auto wallet = segment_after("/v1/users/me/wallets/")) return json{{"wallet_identifier", *wallet}};
   }
   constexpr std::string_view kGrants = "/v1/grants/";
   if (op == kOpRevoke && method == "DELETE" && path.size() > kGrants.size() && path.compare(0, kGrants.size(), kGrants) == 0) {

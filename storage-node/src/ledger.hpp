@@ -40,6 +40,10 @@ inline constexpr const char* kOpWriteByDwg = "write_by_dwg";
 inline constexpr const char* kOpShare = "share";
 inline constexpr const char* kOpDelegatedAccessGrant = "delegated_access_grant";
 inline constexpr const char* kOpRevoke = "revoke";
+// The owner's changes (docs/spec/owner-changes.md).
+inline constexpr const char* kOpEditCredential = "edit_credential";
+inline constexpr const char* kOpChangeEncryptionKey = "change_encryption_key";
+inline constexpr const char* kOpRemoveWallet = "remove_wallet";
 
 struct Transaction {
   std::string operation;

@@ -188,7 +188,8 @@ enum class Q : size_t {
   insert_credential, insert_grant, revoke_grant, record_dwg, append_log, log_row_at, nonce_seen,
   record_nonce, purge_nonces, try_writer_lock, last_state_hash, find_applied_request, record_applied_request,
   purge_applied_requests, log_entry, forget_nonce, digest_users, digest_wallets, digest_credentials, digest_grants,
-  digest_grant_revocations, digest_used_dwgs, count_
+  digest_grant_revocations, digest_used_dwgs, original_ids_of, wallet_count, replace_credential, set_encryption_key,
+  delete_wallet, latest_copy_lock, count_
 };
 struct StatementDef {
   const char* sql;
@@ -266,6 +267,17 @@ const std::array<StatementDef, static_cast<size_t>(Q::count_)> kStatements = {{
      "ORDER BY id COLLATE \"C\"",
      {kInt8}},
     {"SELECT id, log_position::text FROM used_dwgs WHERE log_position = $1 ORDER BY id COLLATE \"C\"", {kInt8}},
+    // The owner's changes (edit_credential, change_encryption_key, remove_wallet).
+    {"SELECT id FROM credentials WHERE user_id = $1 AND role = 'original' ORDER BY id COLLATE \"C\"", {kText}},
+    {"SELECT COUNT(*)::bigint FROM wallets WHERE user_id = $1", {kText}},
+    {"UPDATE credentials SET issuer_auth_public_key = $2, sha256 = $3, size = $4, sealed = $5, log_position = $6 "
+     "WHERE id = $1",
+     {kText, kText, kText, kInt8, kBytea, kInt8}},
+    {"UPDATE users SET encryption_public_key = $2, log_position = $3 WHERE id = $1", {kText, kText, kInt8}},
+    {"DELETE FROM wallets WHERE identifier = $1", {kText}},
+    {"SELECT COALESCE(MAX(g.locked_until), 0)::bigint FROM grants g JOIN credentials c ON c.id = g.data_id "
+     "WHERE c.original_id = $1 AND g.revoked_at IS NULL",
+     {kText}},
 }};
 
 Error unavailable(const std::string& what) {
@@ -504,6 +516,12 @@ Result<int64_t> q_last_position(PgConnection& c) {
   return r.integer(0, 0);
 }
 
+Result<std::optional<UserRow>> q_find_user(PgConnection& c, const std::string& id) {
+  IDOS_TRY(Rows r, c.run(Q::find_user, Params{}.text(id)));
+  if (r.size() == 0) return std::optional<UserRow>{};
+  return std::optional<UserRow>{UserRow{r.text(0, 0), r.text(0, 1), r.integer(0, 2), r.integer(0, 3)}};
+}
+
 Result<bool> q_exists(PgConnection& c, Q q, const std::string& key) {
   IDOS_TRY(Rows r, c.run(q, Params{}.text(key)));
   return r.size() > 0;
@@ -577,6 +595,7 @@ class PgWriter final : public StateWriter {
     return q_find_credential_meta(c_, id);
   }
   Result<std::optional<GrantRow>> find_grant(const std::string& id) override { return q_find_grant(c_, id); }
+  Result<std::optional<UserRow>> find_user(const std::string& id) override { return q_find_user(c_, id); }
   Result<bool> dwg_used(const std::string& id) override { return q_exists(c_, Q::dwg_used, id); }
   Status insert_user(const UserRow& r) override {
     return run_change(c_, Q::insert_user,
@@ -604,6 +623,33 @@ class PgWriter final : public StateWriter {
   }
   Status record_dwg(const std::string& id, int64_t position) override {
     return run_change(c_, Q::record_dwg, Params{}.text(id).integer(position));
+  }
+  Result<std::vector<std::string>> original_ids_of(const std::string& user_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::original_ids_of, Params{}.text(user_id)));
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.size(); ++i) ids.push_back(r.text(i, 0));
+    return ids;
+  }
+  Result<int64_t> wallet_count(const std::string& user_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::wallet_count, Params{}.text(user_id)));
+    if (r.size() != 1) return make_error(ErrorCode::internal, "storage: wallet count: no row");
+    return r.integer(0, 0);
+  }
+  Result<int64_t> latest_copy_lock(const std::string& original_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::latest_copy_lock, Params{}.text(original_id)));
+    if (r.size() != 1) return make_error(ErrorCode::internal, "storage: latest copy lock: no row");
+    return r.integer(0, 0);
+  }
+  Status replace_credential(const CredentialRow& r) override {
+    return run_change(c_, Q::replace_credential,
+                      Params{}.text(r.id).text(r.issuer_auth_public_key).text(r.sha256).integer(r.size)
+                          .bytes(r.sealed).integer(r.log_position));
+  }
+  Status set_encryption_key(const std::string& user_id, const std::string& key, int64_t position) override {
+    return run_change(c_, Q::set_encryption_key, Params{}.text(user_id).text(key).integer(position));
+  }
+  Status delete_wallet(const std::string& identifier) override {
+    return run_change(c_, Q::delete_wallet, Params{}.text(identifier));
   }
   Status append_log(const LogRow& r) override {
     IDOS_CHECK(run_change(c_, Q::append_log,
@@ -714,11 +760,7 @@ class PgStorage final : public Storage {
     return with_reader([&](PgConnection& c) { return q_find_wallet(c, id); });
   }
   Result<std::optional<UserRow>> find_user(const std::string& id) override {
-    return with_reader([&](PgConnection& c) -> Result<std::optional<UserRow>> {
-      IDOS_TRY(Rows r, c.run(Q::find_user, Params{}.text(id)));
-      if (r.size() == 0) return std::optional<UserRow>{};
-      return std::optional<UserRow>{UserRow{r.text(0, 0), r.text(0, 1), r.integer(0, 2), r.integer(0, 3)}};
-    });
+    return with_reader([&](PgConnection& c) { return q_find_user(c, id); });
   }
   Result<std::vector<WalletRow>> wallets_of(const std::string& user_id) override {
     return with_reader([&](PgConnection& c) -> Result<std::vector<WalletRow>> {

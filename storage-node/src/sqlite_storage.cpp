@@ -316,6 +316,16 @@ Result<std::optional<CredentialRow>> q_find_credential_meta(Connection& c, const
   return std::optional<CredentialRow>{read_credential_meta(s)};
 }
 
+Result<std::optional<UserRow>> q_find_user(Connection& c, const std::string& id) {
+  Stmt s = c.prepare("SELECT id, encryption_public_key, created_at, log_position FROM users WHERE id = ?1");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, id);
+  int rc = s.step();
+  if (rc < 0) return s.error("find user");
+  if (rc == 0) return std::optional<UserRow>{};
+  return std::optional<UserRow>{UserRow{s.text(0), s.text(1), s.integer(2), s.integer(3)}};
+}
+
 Result<bool> q_exists(Connection& c, const char* sql, const std::string& key) {
   Stmt s = c.prepare(sql);
   if (!s.valid()) return db_error(c.db(), "prepare");
@@ -410,6 +420,7 @@ class SqliteWriter final : public StateWriter {
     return q_find_credential_meta(c_, id);
   }
   Result<std::optional<GrantRow>> find_grant(const std::string& id) override { return q_find_grant(c_, id); }
+  Result<std::optional<UserRow>> find_user(const std::string& id) override { return q_find_user(c_, id); }
   Result<bool> dwg_used(const std::string& id) override {
     return q_exists(c_, "SELECT 1 FROM used_dwgs WHERE id = ?1", id);
   }
@@ -458,6 +469,52 @@ class SqliteWriter final : public StateWriter {
     Stmt s = c_.prepare("INSERT INTO used_dwgs(id, log_position) VALUES(?1, ?2)");
     if (s.valid()) s.bind(1, id).bind(2, position);
     return run_done(s, "record dwg");
+  }
+  Result<std::vector<std::string>> original_ids_of(const std::string& user_id) override {
+    Stmt s = c_.prepare("SELECT id FROM credentials WHERE user_id = ?1 AND role = 'original' ORDER BY id");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, user_id);
+    std::vector<std::string> ids;
+    int rc = 0;
+    while ((rc = s.step()) == 1) ids.push_back(s.text(0));
+    if (rc < 0) return s.error("original ids");
+    return ids;
+  }
+  Result<int64_t> wallet_count(const std::string& user_id) override {
+    Stmt s = c_.prepare("SELECT COUNT(*) FROM wallets WHERE user_id = ?1");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, user_id);
+    if (s.step() != 1) return s.error("wallet count");
+    return s.integer(0);
+  }
+  Result<int64_t> latest_copy_lock(const std::string& original_id) override {
+    Stmt s = c_.prepare(
+        "SELECT COALESCE(MAX(g.locked_until), 0) FROM grants g JOIN credentials c ON c.id = g.data_id "
+        "WHERE c.original_id = ?1 AND g.revoked_at IS NULL");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, original_id);
+    if (s.step() != 1) return s.error("latest copy lock");
+    return s.integer(0);
+  }
+  Status replace_credential(const CredentialRow& r) override {
+    Stmt s = c_.prepare(
+        "UPDATE credentials SET issuer_auth_public_key = ?2, sha256 = ?3, size = ?4, sealed = ?5, log_position = ?6 "
+        "WHERE id = ?1");
+    if (s.valid()) {
+      s.bind(1, r.id).bind(2, r.issuer_auth_public_key).bind(3, r.sha256).bind(4, r.size).bind_blob(5, r.sealed);
+      s.bind(6, r.log_position);
+    }
+    return run_done(s, "replace credential");
+  }
+  Status set_encryption_key(const std::string& user_id, const std::string& key, int64_t position) override {
+    Stmt s = c_.prepare("UPDATE users SET encryption_public_key = ?2, log_position = ?3 WHERE id = ?1");
+    if (s.valid()) s.bind(1, user_id).bind(2, key).bind(3, position);
+    return run_done(s, "set encryption key");
+  }
+  Status delete_wallet(const std::string& identifier) override {
+    Stmt s = c_.prepare("DELETE FROM wallets WHERE identifier = ?1");
+    if (s.valid()) s.bind(1, identifier);
+    return run_done(s, "delete wallet");
   }
   Status append_log(const LogRow& r) override {
     Stmt s = c_.prepare(
@@ -552,15 +609,7 @@ class SqliteStorage final : public Storage {
     return with_reader([&](Connection& c) { return q_find_wallet(c, id); });
   }
   Result<std::optional<UserRow>> find_user(const std::string& id) override {
-    return with_reader([&](Connection& c) -> Result<std::optional<UserRow>> {
-      Stmt s = c.prepare("SELECT id, encryption_public_key, created_at, log_position FROM users WHERE id = ?1");
-      if (!s.valid()) return db_error(c.db(), "prepare");
-      s.bind(1, id);
-      int rc = s.step();
-      if (rc < 0) return s.error("find user");
-      if (rc == 0) return std::optional<UserRow>{};
-      return std::optional<UserRow>{UserRow{s.text(0), s.text(1), s.integer(2), s.integer(3)}};
-    });
+    return with_reader([&](Connection& c) { return q_find_user(c, id); });
   }
   Result<std::vector<WalletRow>> wallets_of(const std::string& user_id) override {
     return with_reader([&](Connection& c) -> Result<std::vector<WalletRow>> {

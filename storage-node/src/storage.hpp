@@ -101,6 +101,7 @@ class StateWriter {
   virtual Result<int64_t> last_applied_position() = 0;
   virtual Result<std::optional<WalletRow>> find_wallet(const std::string& identifier) = 0;
   virtual Result<bool> user_exists(const std::string& id) = 0;
+  virtual Result<std::optional<UserRow>> find_user(const std::string& id) = 0;
   virtual Result<bool> credential_exists(const std::string& id) = 0;
   virtual Result<std::optional<CredentialRow>> find_credential_meta(const std::string& id) = 0;
   virtual Result<std::optional<GrantRow>> find_grant(const std::string& id) = 0;
@@ -111,6 +112,19 @@ class StateWriter {
   virtual Status insert_grant(const GrantRow& row) = 0;
   virtual Status mark_grant_revoked(const std::string& id, int64_t log_time, int64_t position) = 0;
   virtual Status record_dwg(const std::string& id, int64_t position) = 0;
+  // --- the owner's changes (edit_credential, change_encryption_key, remove_wallet) ---
+  // Ids of the user's original credentials (role "original"), in id order.
+  virtual Result<std::vector<std::string>> original_ids_of(const std::string& user_id) = 0;
+  virtual Result<int64_t> wallet_count(const std::string& user_id) = 0;
+  // The latest locked_until among the unrevoked grants on shared copies made from `original_id`
+  // (credentials.original_id); 0 when there is none.
+  virtual Result<int64_t> latest_copy_lock(const std::string& original_id) = 0;
+  // Replaces a stored credential's document: issuer_auth_public_key, sha256, size, sealed and
+  // log_position from `row` (id, user_id, role, inserter and created_at stay).
+  virtual Status replace_credential(const CredentialRow& row) = 0;
+  // The user's new encryption key, written at `position` (the row's log_position).
+  virtual Status set_encryption_key(const std::string& user_id, const std::string& key, int64_t position) = 0;
+  virtual Status delete_wallet(const std::string& identifier) = 0;
   virtual Status append_log(const LogRow& row) = 0;
   // The state hash of the last applied entry (64 zeros before the first).
   virtual Result<std::string> last_state_hash() = 0;

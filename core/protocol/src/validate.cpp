@@ -9,6 +9,7 @@
 #include "idos/protocol/account.hpp"
 #include "idos/protocol/credential.hpp"
 #include "idos/protocol/grant.hpp"
+#include "idos/protocol/owner_changes.hpp"
 #include "idos/primitives/json_dom.hpp"
 #include "idos/primitives/time.hpp"
 #include "idos/protocol/vc.hpp"
@@ -408,6 +409,73 @@ Status validate_dwg_write(const Json& o, int64_t now, bool seen_before) {
   return ok_status();
 }
 
+// --- owner changes (owner_changes.hpp, docs/spec/owner-changes.md) ---------------------------------
+
+// {"credential", "requester", "current": {"id", "role", "user_id"}, "copies_locked_until"}: the
+// owner replaces a stored original. The new record is checked as any credential (both signatures
+// under the issuer_auth_public_key it carries), then the edit rules.
+Status validate_edit_credential(const Json& o, int64_t now) {
+  IDOS_CHECK(check_only_known_fields(o, {"credential", "requester", "current", "copies_locked_until"}));
+  IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
+  IDOS_TRY(std::string requester, str(o, "requester"));
+  IDOS_TRY(const Json* current_json, get_object_field(o, "current"));
+  IDOS_TRY(int64_t copies_locked_until, get_int_field(o, "copies_locked_until", 0, kMaxLockedUntil));
+  IDOS_CHECK(check_only_known_fields(*current_json, {"id", "role", "user_id"}));
+  StoredCredentialRef current;
+  IDOS_TRY(current.id, str(*current_json, "id"));
+  IDOS_TRY(current.role, str(*current_json, "role"));
+  IDOS_TRY(current.user_id, str(*current_json, "user_id"));
+  IDOS_CHECK(check_uuid_field(requester, "requester"));
+  IDOS_CHECK(validate_credential(*credential));
+  return check_credential_edit(requester, current, (*credential)["id"].get<std::string>(),
+                               (*credential)["user_id"].get<std::string>(), copies_locked_until, now);
+}
+
+// {"requester", "encryption_public_key", "credentials": [records], "originals": [ids]}: the user's
+// new key with every original re-encrypted, in one transaction.
+Status validate_change_encryption_key(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"requester", "encryption_public_key", "credentials", "originals"}));
+  IDOS_TRY(std::string requester, str(o, "requester"));
+  IDOS_TRY(std::string key, str(o, "encryption_public_key"));
+  auto credentials = o.find("credentials");
+  auto originals = o.find("originals");
+  if (credentials == o.end() || !credentials->is_array()) {
+    return make_error(ErrorCode::invalid_input, "credentials: an array of credential records");
+  }
+  if (originals == o.end() || !originals->is_array()) {
+    return make_error(ErrorCode::invalid_input, "originals: an array of credential ids");
+  }
+  if (credentials->size() > kMaxKeyChangeCredentials || originals->size() > kMaxKeyChangeCredentials) {
+    return make_error(ErrorCode::too_large, "a key change carries at most 256 credentials");
+  }
+  std::vector<std::string> original_ids;
+  for (const Json& id : *originals) {
+    if (!id.is_string()) return make_error(ErrorCode::invalid_input, "originals: strings");
+    original_ids.push_back(id.get<std::string>());
+  }
+  IDOS_CHECK(check_uuid_field(requester, "requester"));
+  std::vector<KeyChangeRecord> records;
+  for (const Json& c : *credentials) {
+    if (!c.is_object()) return make_error(ErrorCode::invalid_input, "credentials: objects");
+    IDOS_CHECK(validate_credential(c));
+    records.push_back(KeyChangeRecord{c["id"].get<std::string>(), c["user_id"].get<std::string>()});
+  }
+  return check_encryption_key_change(requester, key, records, original_ids);
+}
+
+// {"requester", "caller_wallet", "wallet": {"wallet_identifier", "user_id"}, "wallet_count"}.
+Status validate_remove_wallet(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"requester", "caller_wallet", "wallet", "wallet_count"}));
+  IDOS_TRY(std::string requester, str(o, "requester"));
+  IDOS_TRY(std::string caller_wallet, get_string_field(o, "caller_wallet", kMaxWalletIdentifierChars));
+  IDOS_TRY(const Json* wallet, get_object_field(o, "wallet"));
+  IDOS_TRY(int64_t wallet_count, get_int_field(o, "wallet_count", 0, kMaxJsonSafeInteger));
+  IDOS_CHECK(check_only_known_fields(*wallet, {"wallet_identifier", "user_id"}));
+  IDOS_TRY(std::string identifier, get_string_field(*wallet, "wallet_identifier", kMaxWalletIdentifierChars));
+  IDOS_TRY(std::string user_id, str(*wallet, "user_id"));
+  return check_wallet_removal(requester, caller_wallet, identifier, user_id, wallet_count);
+}
+
 // {"grant": <access grant>, "target": {"id", "role", "user_id"}}: what a grant may point at.
 Status validate_grant_target(const Json& o) {
   IDOS_CHECK(check_only_known_fields(o, {"grant", "target"}));
@@ -500,6 +568,8 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   // Documents that carry credentials: up to two of them, plus the DWG.
   if (kind == "owned_credential") limit = kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
   if (kind == "dwg_write") limit = 2 * kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
+  if (kind == "edit_credential") limit = kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
+  if (kind == "change_encryption_key") limit = kMaxKeyChangeDocumentBytes;
   IDOS_TRY(Json doc, parse_document(json_text, limit));
   if (kind == "credential") return validate_credential(doc);
   if (kind == "access_grant") return validate_access_grant(doc);
@@ -515,6 +585,9 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   if (kind == "grant_target") return validate_grant_target(doc);
   if (kind == "node_receipt") return validate_node_receipt(doc);
   if (kind == "node_log_entry") return validate_node_log_entry(doc);
+  if (kind == "edit_credential") return validate_edit_credential(doc, now);
+  if (kind == "change_encryption_key") return validate_change_encryption_key(doc);
+  if (kind == "remove_wallet") return validate_remove_wallet(doc);
   return dom::verify_verifiable_credential(doc, now);
 }
 

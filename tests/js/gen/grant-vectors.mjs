@@ -657,6 +657,81 @@ function logEntry(fields = {}, key = NODE) {
   add('node_log_entry', 'node_log_entry/unknown-member', 'an unknown member', m({ rows_sha256: CONTENT_HASH }), 'INVALID_INPUT');
 }
 
+// ---------------------------------------------------------------- owner changes (docs/spec/owner-changes.md)
+
+{
+  // edit_credential: the owner's new record for the original ORIGINAL_ID, re-encrypted to a new key
+  // and signed by the user's own key (an issuer's signature cannot be re-made: the key may change).
+  const USER_SIGNING = nacl.sign.keyPair.fromSeed(seed32('user-signing-key'));
+  const NEW_BOX = nacl.box.keyPair.fromSecretKey(seed32('user-box-new'));
+  const EDITED = signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, NEW_BOX.publicKey, 'edited') }, USER_SIGNING);
+  const CURRENT = { id: ORIGINAL_ID, role: 'original', user_id: USER_ID };
+  const E = { credential: EDITED, requester: USER_ID, current: CURRENT, copies_locked_until: 0 };
+  const e = (patch) => ({ ...clone(E), ...patch });
+  const LOCK = T0 + 3600;
+  add('edit_credential', 'edit_credential/valid', 'the owner re-encrypts an original, signed by another key than the stored one', E, 'valid');
+  add('edit_credential', 'edit_credential/valid-same-issuer', 'an edit still signed by the issuer', e({ credential: CRED }), 'valid');
+  add('edit_credential', 'edit_credential/valid-after-lock', 'a copy\'s grant was locked until a time now past', e({ copies_locked_until: LOCK }), 'valid', LOCK + 1);
+  add('edit_credential', 'edit_credential/locked', 'a copy of the original holds a grant in its timelock', e({ copies_locked_until: LOCK }), 'LOCKED', T0);
+  add('edit_credential', 'edit_credential/locked-at-lock-time', 'now == copies_locked_until is still locked', e({ copies_locked_until: LOCK }), 'LOCKED', LOCK);
+  add('edit_credential', 'edit_credential/shared-copy', 'the stored record is a shared copy', e({ credential: COPY, current: { id: COPY_ID, role: 'copy', user_id: USER_ID } }), 'FORBIDDEN');
+  add('edit_credential', 'edit_credential/role-case', 'role "Original" (exact spelling required)', e({ current: { ...CURRENT, role: 'Original' } }), 'FORBIDDEN');
+  add('edit_credential', 'edit_credential/other-users-record', 'the stored record is another user\'s', e({ requester: OTHER_USER_ID }), 'FORBIDDEN');
+  add('edit_credential', 'edit_credential/other-users-and-locked', 'another user\'s and locked: FORBIDDEN first', e({ requester: OTHER_USER_ID, copies_locked_until: LOCK }), 'FORBIDDEN', T0);
+  add('edit_credential', 'edit_credential/other-id', 'the new record has another id than the stored one', e({ current: { ...CURRENT, id: COPY_ID } }), 'MISMATCH');
+  const moved = signCredential({ ...clone(EDITED), user_id: OTHER_USER_ID }, USER_SIGNING);
+  add('edit_credential', 'edit_credential/moves-user', 'the new record names another user_id', e({ credential: moved }), 'MISMATCH');
+  add('edit_credential', 'edit_credential/tampered', 'the new record does not verify (issuer signatures re-checked)', e({ credential: { ...clone(EDITED), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') } }), 'VERIFY_FAILED');
+  add('edit_credential', 'edit_credential/tampered-and-locked', 'the record verdict comes before the lock', e({ credential: { ...clone(EDITED), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') }, copies_locked_until: LOCK }), 'VERIFY_FAILED', T0);
+  add('edit_credential', 'edit_credential/requester-not-uuid', 'requester is a wallet', e({ requester: OWNER.id }), 'INVALID_LENGTH');
+  add('edit_credential', 'edit_credential/lock-negative', 'copies_locked_until below 0', e({ copies_locked_until: -1 }), 'INVALID_INPUT');
+  add('edit_credential', 'edit_credential/current-unknown-member', 'current with an unknown member', e({ current: { ...CURRENT, sha256: CONTENT_HASH } }), 'INVALID_INPUT');
+  const noCurrent = clone(E); delete noCurrent.current;
+  add('edit_credential', 'edit_credential/missing-current', 'current missing', noCurrent, 'INVALID_INPUT');
+  add('edit_credential', 'edit_credential/unknown-member', 'an unknown member', e({ original_id: ORIGINAL_ID }), 'INVALID_INPUT');
+
+  // change_encryption_key: every original of the user re-encrypted to NEW_BOX, with the new key.
+  const SECOND_ID = uuidFromLabel('credential-2');
+  const SECOND = signCredential({ id: SECOND_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, NEW_BOX.publicKey, 'second') }, USER_SIGNING);
+  const NEW_KEY = b64(NEW_BOX.publicKey);
+  const K = { requester: USER_ID, encryption_public_key: NEW_KEY, credentials: [EDITED, SECOND], originals: [ORIGINAL_ID, SECOND_ID] };
+  const k = (patch) => ({ ...clone(K), ...patch });
+  add('change_encryption_key', 'change_encryption_key/valid', 'both originals re-encrypted, with the new public key', K, 'valid');
+  add('change_encryption_key', 'change_encryption_key/valid-other-order', 'records in another order than the node lists its originals', k({ credentials: [SECOND, EDITED] }), 'valid');
+  add('change_encryption_key', 'change_encryption_key/valid-no-originals', 'a user without originals: only the key changes', k({ credentials: [], originals: [] }), 'valid');
+  add('change_encryption_key', 'change_encryption_key/missing-original', 'one original left out (it would stay under the old key)', k({ credentials: [EDITED] }), 'MISMATCH');
+  add('change_encryption_key', 'change_encryption_key/extra-copy', 'a shared copy given as well', k({ credentials: [EDITED, SECOND, COPY] }), 'MISMATCH');
+  add('change_encryption_key', 'change_encryption_key/unknown-id', 'a record that is no original of the user', k({ originals: [ORIGINAL_ID, COPY_ID] }), 'MISMATCH');
+  const foreign = signCredential({ id: uuidFromLabel('foreign'), user_id: OTHER_USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, NEW_BOX.publicKey, 'foreign') }, USER_SIGNING);
+  add('change_encryption_key', 'change_encryption_key/foreign', 'a record of another user', k({ credentials: [EDITED, SECOND, foreign] }), 'FORBIDDEN');
+  add('change_encryption_key', 'change_encryption_key/twice', 'one original given twice', k({ credentials: [EDITED, SECOND, EDITED] }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/tampered', 'a record that does not verify', k({ credentials: [EDITED, { ...clone(SECOND), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') }] }), 'VERIFY_FAILED');
+  add('change_encryption_key', 'change_encryption_key/no-key', 'the new key is empty', k({ encryption_public_key: '' }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/key-31-bytes', 'the new key decodes to 31 bytes', k({ encryption_public_key: b64(NEW_BOX.publicKey.subarray(0, 31)) }), 'INVALID_LENGTH');
+  add('change_encryption_key', 'change_encryption_key/key-url-safe', 'the new key without padding', k({ encryption_public_key: NEW_KEY.replace(/=+$/, '') }), 'INVALID_ENCODING');
+  add('change_encryption_key', 'change_encryption_key/original-not-uuid', 'an originals entry that is not a UUID', k({ originals: [ORIGINAL_ID, SECOND_ID, 'x'] }), 'INVALID_LENGTH');
+  add('change_encryption_key', 'change_encryption_key/too-many', '257 originals', k({ credentials: [], originals: Array.from({ length: 257 }, (_, i) => uuidFromLabel(`many/${i}`)) }), 'TOO_LARGE');
+  add('change_encryption_key', 'change_encryption_key/credentials-not-array', 'credentials is an object', k({ credentials: EDITED }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/credential-not-object', 'a credentials entry that is text', k({ credentials: [JSON.stringify(EDITED)] }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/requester-not-uuid', 'requester is a wallet', k({ requester: OWNER.id }), 'INVALID_LENGTH');
+  add('change_encryption_key', 'change_encryption_key/unknown-member', 'an unknown member', k({ wallet: OWNER.id }), 'INVALID_INPUT');
+
+  // remove_wallet: OWNER (EVM) and OWNER_FS (FaceSign) are both wallets of USER_ID.
+  const W = { requester: USER_ID, caller_wallet: OWNER.id, wallet: { wallet_identifier: OWNER_FS.id, user_id: USER_ID }, wallet_count: 2 };
+  const w = (patch) => ({ ...clone(W), ...patch });
+  add('remove_wallet', 'remove_wallet/valid', 'one wallet of the user removes another', W, 'valid');
+  add('remove_wallet', 'remove_wallet/valid-facesign-removes-evm', 'the other direction', w({ caller_wallet: OWNER_FS.id, wallet: { wallet_identifier: OWNER.id, user_id: USER_ID } }), 'valid');
+  add('remove_wallet', 'remove_wallet/itself', 'the calling wallet removes itself', w({ wallet: { wallet_identifier: OWNER.id, user_id: USER_ID } }), 'FORBIDDEN');
+  add('remove_wallet', 'remove_wallet/last-wallet', 'the user has one wallet (count from the node)', w({ wallet_count: 1 }), 'FORBIDDEN');
+  add('remove_wallet', 'remove_wallet/other-users-wallet', 'a wallet of another user', w({ wallet: { wallet_identifier: MALLORY.id, user_id: OTHER_USER_ID } }), 'FORBIDDEN');
+  add('remove_wallet', 'remove_wallet/eip55-identifier', 'the wallet given in its EIP-55 spelling (the node canonicalises first)', w({ wallet: { wallet_identifier: OWNER.checksummed, user_id: USER_ID }, caller_wallet: OWNER_FS.id }), 'INVALID_ENCODING');
+  add('remove_wallet', 'remove_wallet/caller-not-wallet', 'caller_wallet is no wallet identifier', w({ caller_wallet: 'nobody' }), 'UNSUPPORTED');
+  add('remove_wallet', 'remove_wallet/count-negative', 'wallet_count below 0', w({ wallet_count: -1 }), 'INVALID_INPUT');
+  add('remove_wallet', 'remove_wallet/wallet-unknown-member', 'wallet with an unknown member', w({ wallet: { ...W.wallet, wallet_type: 'FaceSign' } }), 'INVALID_INPUT');
+  add('remove_wallet', 'remove_wallet/requester-not-uuid', 'requester is a wallet', w({ requester: OWNER.id }), 'INVALID_LENGTH');
+  add('remove_wallet', 'remove_wallet/unknown-member', 'an unknown member', w({ wallet_type: 'EVM' }), 'INVALID_INPUT');
+}
+
 // ---------------------------------------------------------------- other
 
 add('unknown', 'kind/unknown', 'an unknown kind', { id: 'x' }, 'UNSUPPORTED');

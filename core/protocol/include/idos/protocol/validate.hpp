@@ -8,7 +8,8 @@
 //
 // Document kinds: credential, access_grant, delegated_access_grant, delegated_write_grant, revoke,
 // read_request, signed_request, verifiable_credential, and the node's write decisions: user,
-// add_wallet, owned_credential, dwg_write, grant_target, node_receipt, node_log_entry. Anything else:
+// add_wallet, owned_credential, dwg_write, grant_target, node_receipt, node_log_entry, and the owner's
+// changes (owner_changes.hpp): edit_credential, change_encryption_key, remove_wallet. Anything else:
 // unsupported. Inputs are JSON objects whose members are listed per kind in the spec; unknown
 // members are rejected (invalid_input), except inside a verifiable_credential.
 //
@@ -27,10 +28,11 @@
 
 namespace idos {
 
-inline constexpr std::array<std::string_view, 15> kDocumentKinds = {
+inline constexpr std::array<std::string_view, 18> kDocumentKinds = {
     "credential",       "access_grant", "delegated_access_grant", "delegated_write_grant", "revoke",
     "read_request",     "signed_request", "verifiable_credential", "user",               "add_wallet",
-    "owned_credential", "dwg_write",    "grant_target",           "node_receipt",          "node_log_entry"};
+    "owned_credential", "dwg_write",    "grant_target",           "node_receipt",          "node_log_entry",
+    "edit_credential",  "change_encryption_key", "remove_wallet"};
 
 Status validate_document(std::string_view kind, std::string_view json_text, int64_t now, bool seen_before);
 
