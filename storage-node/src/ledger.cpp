@@ -313,6 +313,8 @@ Result<CredentialRow> replace_stored_credential(Ctx& c, const json& doc, const C
   row.sealed = std::move(sealed);
   row.log_position = c.position;
   IDOS_CHECK(c.w.replace_credential(row));
+  // The row now belongs to this position's digest; the earlier one no longer holds it as it was.
+  IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "credentials", row.id, "replaced", current.log_position}));
   c.out.objects.push_back({object_kind, row.id, digest});
   return row;
 }
@@ -357,6 +359,7 @@ Status op_change_encryption_key(Ctx& c) {
   IDOS_TRY(auto user, c.w.find_user(actor.user_id));
   if (!user) return make_error(ErrorCode::internal, "a registered wallet's user is missing");
   IDOS_CHECK(c.w.set_encryption_key(actor.user_id, key, c.position));
+  IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "users", actor.user_id, "replaced", user->log_position}));
   const json user_doc{{"id", actor.user_id}, {"encryption_public_key", key}};
   std::string canonical;
   IDOS_TRY(std::string user_digest, sha256_hex_of_canonical(user_doc, canonical));
@@ -389,6 +392,7 @@ Status op_remove_wallet(Ctx& c) {
   // The plugin decides: the caller's user's wallet, not the calling wallet, never the last one.
   IDOS_CHECK(c.plugin.validate("remove_wallet", dump(removal), c.time, false));
   IDOS_CHECK(c.w.delete_wallet(target->identifier));
+  IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "wallets", target->identifier, "removed", target->log_position}));
   const json doc{{"wallet_type", target->wallet_type}, {"wallet_identifier", target->identifier},
                  {"user_id", target->user_id}};
   std::string canonical;
