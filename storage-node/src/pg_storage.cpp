@@ -753,6 +753,7 @@ class PgWriter final : public StateWriter {
     return run_change(c_, Q::record_row_change,
                       Params{}.integer(r.position).text(r.table_name).text(r.row_key).text(r.change)
                           .integer(r.earlier_position));
+  }
   Result<std::vector<std::string>> original_ids_of(const std::string& user_id) override {
     IDOS_TRY(Rows r, c_.run(Q::original_ids_of, Params{}.text(user_id)));
     std::vector<std::string> ids;

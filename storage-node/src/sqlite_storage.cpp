@@ -605,6 +605,7 @@ class SqliteWriter final : public StateWriter {
         "INSERT INTO row_changes(position, table_name, row_key, change, earlier_position) VALUES(?1,?2,?3,?4,?5)");
     if (s.valid()) s.bind(1, r.position).bind(2, r.table_name).bind(3, r.row_key).bind(4, r.change).bind(5, r.earlier_position);
     return run_done(s, "record row change");
+  }
   Result<std::vector<std::string>> original_ids_of(const std::string& user_id) override {
     Stmt s = c_.prepare("SELECT id FROM credentials WHERE user_id = ?1 AND role = 'original' ORDER BY id");
     if (!s.valid()) return db_error(c_.db(), "prepare");
