@@ -321,7 +321,7 @@ test("change_encryption_key: the new key and every original in one entry; copies
 // --- the atomic key change under kill -9 ---------------------------------------------------------------
 
 test("change_encryption_key under kill -9: afterwards either every original is under the new key with the new public key, or none is", async (t) => {
-  const ATTEMPTS = 6;
+  const ATTEMPTS = 8;
   const ORIGINALS = 24;
   const dataDir = tempDir();
   let n = await startNode({ dataDir, args: ["--rate-limit", "0"] });
@@ -348,7 +348,7 @@ test("change_encryption_key under kill -9: afterwards either every original is u
       const sending = call(n, "PUT", "/v1/users/me/encryption-key", { wallet: w,
         body: { encryption_public_key: m.toBase64(next.publicKey), credentials: records } }).catch((e) => ({ status: 0, error: e }));
       // A delay that moves across the attempts, so the kill falls before, during and after the apply.
-      await new Promise((resolve) => setTimeout(resolve, 20 + attempt * 45));
+      await new Promise((resolve) => setTimeout(resolve, 30 + attempt * attempt * 40));  // 30 ms .. 2 s
       const killed = await n.kill9();
       assert.equal(killed.signal, "SIGKILL");
       const answer = await sending;
