@@ -353,6 +353,7 @@ function renderUser(c) {
       show("user");
     });
     c.append(explainer("Locking wipes the secret key from memory; unlock again with the password or with your wallet's key slot."), h("div", { class: "form" }, lock), out);
+    c.append(changePasswordForm(profile));
   } else {
     c.append(explainer("The vault keeps the secret key sealed under a random key, itself sealed once per slot: by Argon2id of your password, or of your wallet's signature over a fixed message."));
     const pw = h("input", { type: "password", id: "unlock-password", testid: "unlock-password", autocomplete: "current-password", placeholder: "your password" });
@@ -376,6 +377,44 @@ function renderUser(c) {
     c.append(h("div", { class: "form" }, h("label", { for: "unlock-password" }, "Password"), pw, byPassword, byWallet), out);
   }
   c.append(nextButton("issuer", "Next: an issuer writes a KYC credential for you →"));
+}
+
+// Change password (docs/spec/owner-changes.md): a new password gives a new key pair; every original
+// is re-encrypted to it here and sent with the new public key in one write; the vault then holds
+// the new key only (its slots are replaced: password, then the wallet slot again).
+function changePasswordForm(profile) {
+  const { idos } = S;
+  const pw = h("input", { type: "password", id: "new-password", testid: "new-password", autocomplete: "new-password", placeholder: "new password, at least 8 characters" });
+  const out = statusLine("change-password-status");
+  const go = h("button", { type: "button", class: "secondary", testid: "change-password" }, "Change password");
+  go.addEventListener("click", () => act(go, out, "Deriving the new key, re-encrypting every credential here, one write to the node…", async () => {
+    const password = pw.value;
+    if (password.length < 8) throw new IdosError("INVALID_INPUT", "choose a password of at least 8 characters");
+    const signer = walletFor("user");
+    const kp = await idos.deriveEncryptionKeyPairAsync(password, profile.userId);
+    let res;
+    try {
+      res = await S.node.changeEncryptionKey(signer, { currentKeyPair: S.userKey, newKeyPair: kp });
+      await S.vault.changeKey({ keyPair: kp, password });
+      await S.vault.addWalletSlot(await signer.sign(WALLET_SLOT_MESSAGE), { label: `wallet ${short(signer.display)}` });
+    } catch (e) {
+      kp.dispose();
+      throw e;
+    }
+    addReceipts(res.receipts, "Password change");
+    S.userKey.dispose();
+    S.userKey = kp;
+    S.decrypted.clear();
+    const publicKey = res.user.encryption_public_key;
+    saveProfile({ ...profile, publicKey });
+    show("user");
+    const o = $("panels").querySelector('[data-testid="change-password-status"]');
+    if (o) say(o, "ok", `✓ Password changed: ${res.credentials.length} credential(s) re-encrypted to your new key in one write (log position ${res.log_position}); the vault holds the new key only.`);
+  }));
+  return h("div", { class: "change-password" },
+    h("h2", {}, "Change password"),
+    explainer("Your new password gives a new key pair. Every credential you own is decrypted and re-encrypted here, then all of them go to the node with the new public key in one write: all or nothing. Copies you shared stay as they are."),
+    h("div", { class: "form" }, h("label", { for: "new-password" }, "New password"), pw, go), out);
 }
 
 // --- 2. Issuer ---------------------------------------------------------------------------------------
