@@ -161,6 +161,9 @@ export interface PublicGrantsQuery {
   includeRevoked?: boolean;
   /** The wire name of `includeRevoked` (still accepted). */
   include_revoked?: boolean;
+  /** Also list grants deleted with their credential, as ids only (default false). */
+  includeDeleted?: boolean;
+  include_deleted?: boolean;
 }
 
 /** `encryptionKeyOf(wallet)`: the node's public directory entry of a wallet. */
@@ -181,9 +184,14 @@ export interface DeletedGrantRecord {
   log_position: number;
 }
 
-export interface PublicGrantsResult {
-  /** Deleted grants appear only with includeRevoked and no owner/grantee/dataId filter. */
+/** With `includeDeleted: true` (and no owner/grantee/dataId filter), deleted grants in their place. */
+export interface PublicGrantsWithDeletedResult {
   grants: (GrantRecord | DeletedGrantRecord)[];
+  next_cursor: string | null;
+}
+
+export interface PublicGrantsResult {
+  grants: GrantRecord[];
   /** null on the last page. */
   next_cursor: string | null;
 }
@@ -418,6 +426,7 @@ export declare class NodeClient {
 
   health(): Promise<HealthResult>;
   nodeInfo(): Promise<NodeInfo>;
+  publicGrants(query: PublicGrantsQuery & { includeDeleted: true }): Promise<PublicGrantsWithDeletedResult>;
   publicGrants(query?: PublicGrantsQuery): Promise<PublicGrantsResult>;
   /** The public encryption key of the user `wallet` (any spelling) is registered to; NOT_FOUND (404) when none. */
   encryptionKeyOf(wallet: string): Promise<EncryptionKeyEntry>;

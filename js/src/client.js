@@ -480,7 +480,7 @@ export class NodeClient {
     const wire = {};
     for (const [k, v] of Object.entries(query)) {
       if (v === undefined || v === null) continue;
-      const key = { dataId: "data_id", includeRevoked: "include_revoked" }[k] ?? k;
+      const key = { dataId: "data_id", includeRevoked: "include_revoked", includeDeleted: "include_deleted" }[k] ?? k;
       wire[key] = key === "grantee" ? await this.#canonicalWallet(v, "grantee") : String(v);
     }
     const s = new URLSearchParams(Object.entries(wire)).toString();

@@ -190,7 +190,7 @@ class Api final : public http::Service {
     route("POST", "/v1/grants/dag", &Api::delegated_access_grant);
     route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke, kRegistered, {}, &Api::revoke_at_edge);
     route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
-          {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
+          {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked", "include_deleted"});
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
     // The router captures whole segments only ("([^/]+)"); log_entry parses the decimal itself.
     route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);
@@ -772,6 +772,7 @@ class Api final : public http::Service {
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
   void public_grants(const http::Request& req, http::Response& res) {
     GrantQuery q;
+    bool include_deleted = false;
     for (const auto& [key, value] : req.params) {
       if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
       if (key == "owner" || key == "data_id") {
@@ -793,6 +794,9 @@ class Api final : public http::Service {
       } else if (key == "include_revoked") {
         if (value != "true" && value != "false") return fail(res, 400, ErrorCode::invalid_input, "include_revoked: true or false");
         q.include_revoked = value == "true";
+      } else if (key == "include_deleted") {
+        if (value != "true" && value != "false") return fail(res, 400, ErrorCode::invalid_input, "include_deleted: true or false");
+        include_deleted = value == "true";
       } else {
         return fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key.substr(0, 64));
       }
@@ -802,9 +806,9 @@ class Api final : public http::Service {
     auto rows = c_.storage.grants(q);
     if (!rows.ok()) return storage_failed(res, rows.error());
     // Deleted grants (their credential was deleted) keep their id and place, with no data: listed
-    // with the revoked ones when no filter names an owner, grantee or data_id they no longer have.
+    // on request (include_deleted) when no filter names an owner, grantee or data_id they no longer have.
     std::vector<DeletedGrantRow> deleted;
-    if (q.include_revoked && !q.owner && !q.grantee && !q.data_id) {
+    if (include_deleted && !q.owner && !q.grantee && !q.data_id) {
       auto d = c_.storage.deleted_grants(q.after_cursor, limit + 1);
       if (!d.ok()) return storage_failed(res, d.error());
       deleted = std::move(*d);

@@ -152,7 +152,7 @@ test("delete: after the locks, the owner deletes the original, its copies and th
   let listed = [];
   let cursor;
   for (let page = 0; page < 100; page++) {
-    const q = await call(node, "GET", `/v1/public/grants?include_revoked=true&limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+    const q = await call(node, "GET", `/v1/public/grants?include_revoked=true&include_deleted=true&limit=3${cursor ? `&cursor=${cursor}` : ""}`);
     assert.equal(q.status, 200, q.text);
     listed = listed.concat(q.body.grants);
     cursor = q.body.next_cursor;
@@ -166,8 +166,11 @@ test("delete: after the locks, the owner deletes the original, its copies and th
   }
   assert.equal(new Set(listed.map((x) => x.id)).size, listed.length, "every grant listed once across pages");
   // A filter by the data they no longer have finds nothing.
-  const byData = await call(node, "GET", `/v1/public/grants?include_revoked=true&data_id=${a.copy.credential.id}`);
+  const byData = await call(node, "GET", `/v1/public/grants?include_revoked=true&include_deleted=true&data_id=${a.copy.credential.id}`);
   assert.deepEqual(byData.body.grants, []);
+  // Without include_deleted the explorer lists grants with data only.
+  const plain = await call(node, "GET", "/v1/public/grants?include_revoked=true&limit=500");
+  assert.ok(!plain.body.grants.some((x) => x.deleted || x.id === a.grant.id));
 
   // The id cannot be used again: the same copy id, grantee and lock make the same grant id.
   const reuse = await call(node, "POST", "/v1/credentials", { wallet: owner, body: { credential: await makeCredential({

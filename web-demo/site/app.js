@@ -712,7 +712,7 @@ function renderExplorer(c) {
   const list = h("div", { class: "list", testid: "public-grants" });
   const refresh = h("button", { type: "button", class: "secondary", testid: "explorer-refresh" }, "Refresh public grants");
   const load = () => act(refresh, out, "Reading GET /v1/public/grants (no signature)…", async () => {
-    const { grants } = await S.node.call("GET", "/v1/public/grants?include_revoked=true&limit=100");
+    const { grants } = await S.node.call("GET", "/v1/public/grants?include_revoked=true&include_deleted=true&limit=100");
     if (!grants.length) {
       list.replaceChildren(h("p", { class: "muted" }, "No grants on this node yet."));
       return;
