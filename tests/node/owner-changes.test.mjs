@@ -36,10 +36,10 @@ async function putOriginal(wallet, userId, key, plaintext, issuer) {
   return credential;
 }
 
-async function share(wallet, userId, plaintext, lockedUntil = 0, originalId = undefined) {
+async function share(wallet, userId, plaintext, lockedUntil, originalId) {
   const copy = m.makeSharedCopy({ copyId: uuid(), userId, plaintext, granteePublicKey: s.granteeKey.publicKey });
-  const body = { shared_copy: copy.credential, grantee: grantee.identifier, locked_until: lockedUntil, content_hash: copy.content_hash };
-  if (originalId !== undefined && s.shareTakesOriginal) body.original_id = originalId;
+  const body = { shared_copy: copy.credential, original_id: originalId, grantee: grantee.identifier, locked_until: lockedUntil,
+    content_hash: copy.content_hash };
   const r = await call(node, "POST", "/v1/shares", { wallet, body });
   assert.equal(r.status, 201, r.text);
   return { copy: copy.credential, grant: r.body.grant };
@@ -66,9 +66,6 @@ before(async () => {
   s.granteeKey = g.encryption;
   const added = await call(node, "POST", "/v1/users/me/wallets", { wallet: owner, body: addWalletBody(ownerSecond, s.ownerId) });
   assert.equal(added.status, 201, added.text);
-  // Shares carry the copy's original (credentials.original_id) where the node knows the member.
-  const probe = await call(node, "POST", "/v1/shares", { wallet: owner, body: { original_id: uuid() } });
-  s.shareTakesOriginal = !(probe.status === 400 && /original_id/.test(probe.body?.message ?? ""));
 });
 after(async () => { if (node) await node.stop(); });
 
@@ -156,8 +153,7 @@ test("edit_credential: refused for another user, a stranger, anonymous, a shared
   assert.deepEqual(await stored(owner, original.id), JSON.parse(m.canonicalizeJson(original)));
 });
 
-test("edit_credential: an original whose copy holds a grant in its timelock is LOCKED, with the time it ends", async (t) => {
-  if (!s.shareTakesOriginal) return t.skip("this node's shares carry no original_id yet");
+test("edit_credential: an original whose copy holds a grant in its timelock is LOCKED, with the time it ends", async () => {
   const original = await putOriginal(owner, s.ownerId, s.ownerKey, "locked");
   const until = nowSeconds() + 3600;
   await share(owner, s.ownerId, "locked", until, original.id);
@@ -404,9 +400,8 @@ test("client: editCredential, removeWallet and changeEncryptionKey (from passwor
   const b = await put("beta");
   // A shared copy made from a: untouched by the key change.
   const copy = m.makeSharedCopy({ copyId: uuid(), userId, plaintext: "alpha", granteePublicKey: s.granteeKey.publicKey });
-  const shareBody = { sharedCopy: copy.credential, grantee: grantee.identifier, lockedUntil: 0, contentHash: copy.content_hash };
-  if (s.shareTakesOriginal) shareBody.originalId = a.id;
-  await c.share(w, shareBody);
+  await c.share(w, { sharedCopy: copy.credential, originalId: a.id, grantee: grantee.identifier, lockedUntil: 0,
+    contentHash: copy.content_hash });
 
   // editCredential: the receipt names the new record.
   const edited = m.buildCredential({ id: b.id, userId, publicNotes: b.public_notes, plaintext: "beta 2",

@@ -254,6 +254,20 @@ test("7 change password: the key changes in one write, the credentials decrypt w
   await shot("07b-decrypt-after-password-change-desktop");
 });
 
+test("6d delete a credential: the original, its copies and grants go; the explorer keeps only the ids", { timeout: 60_000 }, async () => {
+  await tab("revoke");
+  const row = page.locator('[data-testid="delete-list"] tr').first();
+  await row.waitFor({ timeout: 20_000 });
+  await row.getByTestId("delete-credential").click();
+  const deleted = await settled("delete-status");
+  assert.match(deleted, /✓ Deleted: the credential, [1-9]\d* shared cop(y|ies) and [1-9]\d* grants?/);
+  assert.match(await page.locator("#receipts").textContent(), /Delete: delete_credential/);
+  await shot("06d-delete-credential-desktop");
+  await tab("explorer");
+  await page.waitForSelector('[data-testid="deleted-grant"]', { timeout: 20_000 });
+  assert.match(await byId("public-grants").textContent(), /"deleted": true/);
+});
+
 test("the layout fits a phone: no horizontal scrolling on any step", { timeout: 60_000 }, async () => {
   await page.setViewportSize(PHONE);
   for (const id of ["user", "issuer", "credentials", "consumer", "explorer", "revoke"]) {
