@@ -1,6 +1,6 @@
 import type {
-  AccessGrant, Credential, DelegatedAccessGrantFields, DelegatedWriteGrantFields, Ed25519KeyPair, Idos, Secp256k1KeyPair,
-  WalletType,
+  AccessGrant, Credential, CredentialStatusDocument, CredentialStatusValue, DelegatedAccessGrantFields,
+  DelegatedWriteGrantFields, Ed25519KeyPair, EncryptionKeyPair, Idos, Secp256k1KeyPair, WalletType,
 } from "./index.js";
 
 /** Something that signs the node's request messages with a wallet. */
@@ -59,8 +59,10 @@ export declare function signerFrom(wallet: WalletLike, options?: SignerFromOptio
 
 /** docs/api.md "Receipts": what a write did, signed by the node. */
 export type WriteOperation =
-  | "create_user" | "add_wallet" | "put_credential" | "write_by_dwg" | "share" | "delegated_access_grant" | "revoke";
-export type ObjectKind = "user" | "wallet" | "credential" | "shared_copy" | "grant";
+  | "create_user" | "add_wallet" | "put_credential" | "write_by_dwg" | "share" | "delegated_access_grant" | "revoke"
+  | "delete_credential" | "set_credential_status" | "edit_credential" | "change_encryption_key" | "remove_wallet";
+export type ObjectKind = "user" | "wallet" | "credential" | "shared_copy" | "grant" | "credential_status"
+  | "deleted_credential" | "deleted_shared_copy" | "deleted_grant";
 
 export interface Receipt {
   node_id: string;
@@ -159,6 +161,9 @@ export interface PublicGrantsQuery {
   includeRevoked?: boolean;
   /** The wire name of `includeRevoked` (still accepted). */
   include_revoked?: boolean;
+  /** Also list grants deleted with their credential, as ids only (default false). */
+  includeDeleted?: boolean;
+  include_deleted?: boolean;
 }
 
 /** `encryptionKeyOf(wallet)`: the node's public directory entry of a wallet. */
@@ -169,6 +174,20 @@ export interface EncryptionKeyEntry {
   walletType: WalletType;
   /** Canonical. */
   walletIdentifier: string;
+}
+
+/** A grant whose credential was deleted: its id stays taken, nothing else is shown. */
+export interface DeletedGrantRecord {
+  id: string;
+  deleted: true;
+  deleted_at: number;
+  log_position: number;
+}
+
+/** With `includeDeleted: true` (and no owner/grantee/dataId filter), deleted grants in their place. */
+export interface PublicGrantsWithDeletedResult {
+  grants: (GrantRecord | DeletedGrantRecord)[];
+  next_cursor: string | null;
 }
 
 export interface PublicGrantsResult {
@@ -231,6 +250,8 @@ export interface CredentialSummary {
 export interface CredentialMeta extends CredentialSummary {
   issuer_auth_public_key: string;
   created_at: number;
+  /** A shared copy's original (null for originals and for copies made before schema 4). */
+  original_id: string | null;
 }
 
 export interface PutCredentialResult extends WriteResult {
@@ -292,6 +313,8 @@ export interface GetCredentialResult {
 export interface ShareBody {
   /** `makeSharedCopy(...).credential`, with user_id the caller's user id. */
   sharedCopy: Credential;
+  /** The caller's original credential the copy was made from. */
+  originalId: string;
   /** The grantee's wallet identifier, in any spelling its wallet gives (e.g. EIP-55). */
   grantee: string;
   /** Unix seconds before which the owner cannot revoke; 0 = no lock. */
@@ -302,6 +325,7 @@ export interface ShareBody {
 /** The earlier snake_case spelling of ShareBody (the wire's), still accepted. */
 export interface ShareWireBody {
   shared_copy: Credential;
+  original_id: string;
   grantee: string;
   locked_until: number;
   content_hash: string;
@@ -312,10 +336,45 @@ export interface ShareResult extends WriteResult {
   grant: AccessGrant;
 }
 
+/**
+ * An issuer's status of a VC as the client checked it (the issuer's signature, by the module).
+ * `set: false` (status "active", other members null or 0) when the issuer set none.
+ */
+export interface CredentialStatusInfo {
+  status: CredentialStatusValue;
+  set: boolean;
+  reason: string;
+  sequence: number;
+  issuedAt: number | null;
+  issuer: string | null;
+  vcId: string | null;
+  /** When this network applied it (log time), and at which position. */
+  setAt: number | null;
+  logPosition: number | null;
+  document: CredentialStatusDocument | null;
+}
+
 export interface ReadSharedResult {
   credential: Credential;
   meta: CredentialMeta;
   grant: GrantRecord;
+  /** The current status of the copy's original. */
+  status: CredentialStatusInfo;
+}
+
+export interface DeleteCredentialResult extends WriteResult {
+  deleted: {
+    credential: string;
+    role: "original" | "copy";
+    shared_copies: string[];
+    grants: string[];
+    /** Unix seconds (the deletion's log time). */
+    deleted_at: number;
+  };
+}
+
+export interface SetCredentialStatusResult extends WriteResult {
+  credential_status: CredentialStatusDocument;
 }
 
 export interface ListGrantsResult {
@@ -331,6 +390,34 @@ export interface RevokeResult extends WriteResult {
   grant: AccessGrant;
   /** Unix seconds (the revocation's log time). */
   revoked_at: number;
+}
+
+export interface EditCredentialResult extends WriteResult {
+  credential: CredentialSummary;
+}
+
+export interface RemoveWalletResult extends WriteResult {
+  wallet: WalletEntry & { user_id: string };
+  /** Unix seconds (the removal's log time). */
+  removed_at: number;
+}
+
+/** The keys of a key change: two key pairs, or two passwords derived from the user id. */
+export interface ChangeEncryptionKeyOptions {
+  currentKeyPair?: EncryptionKeyPair;
+  newKeyPair?: EncryptionKeyPair;
+  currentPassword?: string;
+  newPassword?: string;
+  /** The user-id salt rule of deriveEncryptionKeyPair ("any-uuid" by default). */
+  salt?: "idos" | "any-uuid";
+  /** Signs the re-encrypted records; default: a fresh key pair, destroyed after signing. */
+  issuer?: Ed25519KeyPair;
+}
+
+export interface ChangeEncryptionKeyResult extends WriteResult {
+  user: UserRecord;
+  /** Every original, re-encrypted to the new key, in the order sent. */
+  credentials: CredentialSummary[];
 }
 
 /**
@@ -367,6 +454,7 @@ export declare class NodeClient {
 
   health(): Promise<HealthResult>;
   nodeInfo(): Promise<NodeInfo>;
+  publicGrants(query: PublicGrantsQuery & { includeDeleted: true }): Promise<PublicGrantsWithDeletedResult>;
   publicGrants(query?: PublicGrantsQuery): Promise<PublicGrantsResult>;
   /** The public encryption key of the user `wallet` (any spelling) is registered to; NOT_FOUND (404) when none. */
   encryptionKeyOf(wallet: string): Promise<EncryptionKeyEntry>;
@@ -382,9 +470,21 @@ export declare class NodeClient {
   getCredential(signer: RequestSigner, id: string): Promise<GetCredentialResult>;
   share(signer: RequestSigner, body: ShareBody | ShareWireBody): Promise<ShareResult>;
   readShared(signer: RequestSigner, dataId: string): Promise<ReadSharedResult>;
+  /** The public status an issuer set on a VC (GET /v1/public/credential-status), checked. */
+  credentialStatus(issuerPublicKey: string, vcId: string): Promise<CredentialStatusInfo>;
+  /** Submits an issuer's signed status (Idos.signCredentialStatus); any signer may send it. */
+  setCredentialStatus(signer: RequestSigner, statusDocument: CredentialStatusDocument): Promise<SetCredentialStatusResult>;
+  /** The owner deletes a credential (an original with its copies, or one copy) and the grants on them. */
+  deleteCredential(signer: RequestSigner, credentialId: string): Promise<DeleteCredentialResult>;
   listGrants(signer: RequestSigner, role: "owner" | "grantee"): Promise<ListGrantsResult>;
   delegatedAccessGrant(signer: RequestSigner, dag: DelegatedAccessGrantDocument): Promise<DelegatedAccessGrantResult>;
   revoke(signer: RequestSigner, grantId: string): Promise<RevokeResult>;
+  /** Replaces one of the caller's originals (same id); FORBIDDEN for a copy or another's, LOCKED while a copy's grant is timelocked. */
+  editCredential(signer: RequestSigner, credential: Credential): Promise<EditCredentialResult>;
+  /** Another wallet of the caller's user (any spelling); never the calling wallet, never the last one. */
+  removeWallet(signer: RequestSigner, wallet: string): Promise<RemoveWalletResult>;
+  /** Re-encrypts every original to the new key and submits them with the new public key in one write. */
+  changeEncryptionKey(signer: RequestSigner, options: ChangeEncryptionKeyOptions): Promise<ChangeEncryptionKeyResult>;
 }
 
 export declare function receiptMessage(idos: Idos, receipt: Receipt): string;

@@ -480,7 +480,7 @@ export class NodeClient {
     const wire = {};
     for (const [k, v] of Object.entries(query)) {
       if (v === undefined || v === null) continue;
-      const key = { dataId: "data_id", includeRevoked: "include_revoked" }[k] ?? k;
+      const key = { dataId: "data_id", includeRevoked: "include_revoked", includeDeleted: "include_deleted" }[k] ?? k;
       wire[key] = key === "grantee" ? await this.#canonicalWallet(v, "grantee") : String(v);
     }
     const s = new URLSearchParams(Object.entries(wire)).toString();
@@ -579,11 +579,14 @@ export class NodeClient {
   listCredentials(signer) { return this.request("GET", "/v1/credentials", { signer }); }
   getCredential(signer, id) { return this.request("GET", `/v1/credentials/${encodeURIComponent(id)}`, { signer }); }
   /**
-   * Shares a copy with a wallet: {sharedCopy, grantee, lockedUntil, contentHash} (camelCase; the
-   * snake_case wire names are still accepted). grantee in any spelling its wallet gives.
+   * Shares a copy with a wallet: {sharedCopy, originalId, grantee, lockedUntil, contentHash}
+   * (camelCase; the snake_case wire names are still accepted). grantee in any spelling its wallet
+   * gives; originalId: the caller's original credential the copy was made from (required: deleting
+   * the original deletes the copy, and readers of the copy see the original's issuer status).
    */
   async share(signer, body) {
-    const wire = wireBody(body, ["shared_copy", "grantee", "locked_until", "content_hash"]);
+    const wire = wireBody(body, ["shared_copy", "original_id", "grantee", "locked_until", "content_hash"]);
+    if (typeof wire.original_id !== "string") throw new IdosError("INVALID_INPUT", "originalId must be the id of the original credential");
     wire.grantee = await this.#canonicalWallet(wire.grantee, "grantee");
     const idos = await this.#module();
     const copy = wire.shared_copy;
@@ -597,7 +600,72 @@ export class NodeClient {
     const expected = new Map([[copy.id, await this.#digest(copy)], [grant.id, await this.#digest(grant)]]);
     return this.#write("POST", "/v1/shares", signer, wire, "share", () => expected);
   }
-  readShared(signer, dataId) { return this.request("GET", `/v1/shared/${encodeURIComponent(dataId)}`, { signer }); }
+  /**
+   * The grantee reads a shared copy: {credential, meta, grant, status}. `status` is the issuer's
+   * current status of the copy's original, checked here (the issuer's signature, by the module):
+   * {status: "active" | "suspended" | "revoked", set, reason, sequence, issuedAt, issuer, vcId,
+   * setAt, logPosition, document}; `set: false` (status "active") when the issuer set none.
+   * A status whose signature does not verify is VERIFY_FAILED.
+   */
+  async readShared(signer, dataId) {
+    const answer = await this.request("GET", `/v1/shared/${encodeURIComponent(dataId)}`, { signer });
+    answer.status = await this.#statusOf(answer.status);
+    return answer;
+  }
+  /**
+   * The public status an issuer set on a verifiable credential (by the issuer's key, hex, and the
+   * VC id), checked as in readShared: {status, set, reason, sequence, issuedAt, issuer, vcId, setAt,
+   * logPosition, document}.
+   */
+  async credentialStatus(issuerPublicKey, vcId) {
+    if (typeof issuerPublicKey !== "string" || typeof vcId !== "string") {
+      throw new IdosError("INVALID_INPUT", "issuerPublicKey and vcId must be strings");
+    }
+    const query = `issuer_auth_public_key=${encodeURIComponent(issuerPublicKey)}&vc_id=${encodeURIComponent(vcId)}`;
+    const answer = await this.request("GET", `/v1/public/credential-status?${query}`);
+    return this.#statusOf(answer.status, { issuer: issuerPublicKey, vcId });
+  }
+  async #statusOf(view, expected = {}) {
+    if (view === null || view === undefined) {
+      return { status: "active", set: false, reason: "", sequence: 0, issuedAt: null, issuer: expected.issuer ?? null,
+        vcId: expected.vcId ?? null, setAt: null, logPosition: null, document: null };
+    }
+    const idos = await this.#module();
+    let checked;
+    try {
+      checked = idos.verifyCredentialStatus(view.document, expected);
+    } catch (e) {
+      throw nodeError(200, "VERIFY_FAILED", `the credential status does not verify: ${e.message}`);
+    }
+    return { ...checked, set: true, setAt: view.set_at, logPosition: view.log_position, document: view.document };
+  }
+  /**
+   * The issuer sets a VC's status: `statusDocument` from the module's signCredentialStatus(...).
+   * Any signer may submit it (the issuer's signature in the document is what counts).
+   */
+  async setCredentialStatus(signer, statusDocument) {
+    if (!statusDocument || typeof statusDocument !== "object" || typeof statusDocument.vc_id !== "string") {
+      throw new IdosError("INVALID_INPUT", "statusDocument must be a signed status (signCredentialStatus(...))");
+    }
+    const sent = await this.#digest(statusDocument);
+    return this.#write("POST", "/v1/credential-status", signer, statusDocument, "set_credential_status",
+      () => new Map([[statusDocument.vc_id, sent]]));
+  }
+  /**
+   * The owner deletes a credential: an original with every shared copy made from it, or one copy,
+   * and every grant on them. Refused with LOCKED while a grant is in its timelock (the error
+   * message says until when). The answer's `deleted` names what went, each with a receipt.
+   */
+  deleteCredential(signer, credentialId) {
+    return this.#write("DELETE", `/v1/credentials/${encodeURIComponent(credentialId)}`, signer, undefined,
+      "delete_credential", (answer) => {
+        const d = answer?.deleted;
+        if (!d || d.credential !== credentialId || !Array.isArray(d.shared_copies) || !Array.isArray(d.grants)) {
+          throw new Error("the answer does not name the deleted credential");
+        }
+        return new Map([[credentialId, null], ...d.shared_copies.map((id) => [id, null]), ...d.grants.map((id) => [id, null])]);
+      });
+  }
   listGrants(signer, role) { return this.request("GET", `/v1/grants?role=${encodeURIComponent(role)}`, { signer }); }
   async delegatedAccessGrant(signer, dag) {
     const idos = await this.#module();
@@ -613,6 +681,101 @@ export class NodeClient {
   revoke(signer, grantId) {
     return this.#write("DELETE", `/v1/grants/${encodeURIComponent(grantId)}`, signer, undefined, "revoke",
       () => new Map([[grantId, null]]));
+  }
+
+  // --- the owner's changes (docs/spec/owner-changes.md) ---
+
+  /**
+   * Replaces one of the caller's originals (same id) with `credential`, e.g. re-encrypted or with
+   * new content, signed under the issuer_auth_public_key it carries. The node refuses a shared copy
+   * and another user's record (FORBIDDEN) and an original whose copies hold a grant still in its
+   * timelock (LOCKED). The receipt names the SHA-256 of the canonical JSON of `credential`.
+   */
+  async editCredential(signer, credential) {
+    if (!credential || typeof credential !== "object" || Array.isArray(credential) || typeof credential.id !== "string") {
+      throw new IdosError("INVALID_INPUT", "credential must be a credential document (an object with an id)");
+    }
+    const sent = await this.#digest(credential);
+    return this.#write("PUT", `/v1/credentials/${encodeURIComponent(credential.id)}`, signer, { credential },
+      "edit_credential", () => new Map([[credential.id, sent]]));
+  }
+
+  /**
+   * Removes another wallet of the caller's user (`wallet`: its identifier in any spelling its
+   * wallet gives). The calling wallet cannot remove itself, and the user's last wallet stays.
+   */
+  async removeWallet(signer, wallet) {
+    const identifier = await this.#canonicalWallet(wallet, "wallet");
+    return this.#write("DELETE", `/v1/users/me/wallets/${encodeURIComponent(identifier)}`, signer, undefined,
+      "remove_wallet", async (answer) => {
+        const removed = answer?.wallet;
+        if (removed?.wallet_identifier !== identifier || typeof removed?.user_id !== "string") {
+          throw new Error("the node answered for another wallet");
+        }
+        return new Map([[identifier, await this.#digest({ wallet_type: removed.wallet_type, wallet_identifier: identifier,
+          user_id: removed.user_id })]]);
+      });
+  }
+
+  /**
+   * Changes the user's encryption key: every original is fetched, decrypted with the current key,
+   * re-encrypted to the new key and signed, then all of them and the new public key go to the node
+   * in ONE write (all or nothing; grantees' copies are untouched). Keys: `currentKeyPair` and
+   * `newKeyPair` (EncryptionKeyPair, the caller keeps ownership), or `currentPassword` and
+   * `newPassword` (derived here from the user id, idOS's derivation; `salt` as in
+   * deriveEncryptionKeyPair). `issuer`: the Ed25519 key pair that signs the new records; by
+   * default a fresh key pair, destroyed after signing (an issuer's record signature cannot be
+   * re-made by the user: docs/spec/owner-changes.md). Refused with TOO_LARGE before anything is
+   * sent when the request would exceed the node's max_body.
+   */
+  async changeEncryptionKey(signer, { currentKeyPair, newKeyPair, currentPassword, newPassword, salt, issuer } = {}) {
+    const idos = await this.#module();
+    const { user } = await this.me(signer);
+    const owned = [];  // key objects made here, disposed at the end
+    const derive = async (pair, password, what) => {
+      if (pair !== undefined && password !== undefined) throw new IdosError("INVALID_INPUT", `pass ${what}KeyPair or ${what}Password, not both`);
+      if (pair !== undefined) return pair;
+      if (password === undefined) throw new IdosError("INVALID_INPUT", `${what}KeyPair or ${what}Password is required`);
+      const k = await idos.deriveEncryptionKeyPairAsync(password, user.id, salt === undefined ? {} : { salt });
+      owned.push(k);
+      return k;
+    };
+    try {
+      const current = await derive(currentKeyPair, currentPassword, "current");
+      const next = await derive(newKeyPair, newPassword, "new");
+      if (user.encryption_public_key && idos.toBase64(current.publicKey) !== user.encryption_public_key) {
+        throw new IdosError("MISMATCH", "the current key is not the user's registered encryption key");
+      }
+      let signingKey = issuer;
+      if (signingKey === undefined) {
+        signingKey = idos.generateEd25519KeyPair();
+        owned.push(signingKey);
+      }
+      const { credentials: list } = await this.listCredentials(signer);
+      const records = [];
+      for (const meta of list.filter((c) => c.role === "original")) {
+        const { credential } = await this.getCredential(signer, meta.id);
+        const plaintext = idos.decrypt(credential.content, idos.fromBase64(credential.encryptor_public_key), current);
+        try {
+          records.push(idos.buildCredential({ id: credential.id, userId: credential.user_id,
+            publicNotes: credential.public_notes, plaintext, recipientPublicKey: next.publicKey, issuer: signingKey }));
+        } finally {
+          plaintext.fill(0);
+        }
+      }
+      const body = { encryption_public_key: idos.toBase64(next.publicKey), credentials: records };
+      const size = new TextEncoder().encode(JSON.stringify(body)).length;
+      const { max_body: maxBody } = await this.nodeInfo();
+      if (Number.isInteger(maxBody) && size > maxBody) {
+        throw new IdosError("TOO_LARGE",
+          `the key change is ${size} bytes, over the node's max_body of ${maxBody}: delete credentials first (docs/api.md)`);
+      }
+      const expected = new Map([[user.id, await this.#digest({ id: user.id, encryption_public_key: body.encryption_public_key })]]);
+      for (const r of records) expected.set(r.id, await this.#digest(r));
+      return await this.#write("PUT", "/v1/users/me/encryption-key", signer, body, "change_encryption_key", () => expected);
+    } finally {
+      for (const k of owned) k.dispose();
+    }
   }
 }
 

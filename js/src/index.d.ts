@@ -17,7 +17,35 @@ declare global {
 }
 export type SignedMessageKind =
   | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
-  | "node_receipt" | "node_log_entry";
+  | "node_receipt" | "node_log_entry" | "credential_status";
+/** The public status an issuer sets on a VC it issued (docs/spec/lifecycle.md). */
+export type CredentialStatusValue = "active" | "suspended" | "revoked";
+/** The issuer's signed status document, as on the wire. */
+export interface CredentialStatusDocument {
+  /** Hex of the issuer's Ed25519 key (the credential's issuer_auth_public_key). */
+  issuer_auth_public_key: string;
+  /** The VC id (the `id` of the record's public_notes): printable ASCII, no spaces, <= 128 bytes. */
+  vc_id: string;
+  status: CredentialStatusValue;
+  /** Omitted when empty; <= 512 bytes, no control characters. */
+  reason?: string;
+  /** 1..2^53-1, increasing per (issuer, VC id). */
+  sequence: number;
+  /** Unix seconds; the node accepts it within 300 s of its log time. */
+  issued_at: number;
+  /** Base64 Ed25519 signature over signedMessage("credential_status", ...). */
+  signature: string;
+}
+/** A checked status, in camelCase. */
+export interface VerifiedCredentialStatus {
+  status: CredentialStatusValue;
+  /** "" when none. */
+  reason: string;
+  sequence: number;
+  issuedAt: number;
+  issuer: string;
+  vcId: string;
+}
 /** A document's single-use value and until when a node must remember it (unix seconds; 0 = forever). */
 export interface ReplayKey {
   key: string;
@@ -259,6 +287,14 @@ export interface Idos {
   makeSharedCopy(args: { copyId: string; userId: string; plaintext: Data; granteePublicKey: Uint8Array }): SharedCopy;
   /** true, or throws IdosError VERIFY_FAILED (a signature does not verify) or another code. */
   verifyCredential(credential: Credential): true;
+  /** The issuer signs a VC's status (issuedAt defaults to now; reason "" is omitted). */
+  signCredentialStatus(fields: { vcId: string; status: CredentialStatusValue; reason?: string; sequence: number; issuedAt?: number },
+    issuer: Ed25519KeyPair): CredentialStatusDocument;
+  /**
+   * Fields and the issuer's signature (no clock); expected.issuer / expected.vcId must match
+   * (MISMATCH). Throws IdosError otherwise.
+   */
+  verifyCredentialStatus(document: CredentialStatusDocument, expected?: { issuer?: string; vcId?: string }): VerifiedCredentialStatus;
 
   /** true, or throws IdosError VERIFY_FAILED (the proof does not verify) or another code. `now` in unix seconds. */
   verifyCredentialProof(vc: string | object, now?: number): true;

@@ -660,6 +660,40 @@ class Idos {
         "public_notes_signature", "broader_signature"])));
   }
 
+  // --- issuer status of a verifiable credential (docs/spec/lifecycle.md) ---
+
+  /**
+   * The issuer's signed status document: {issuer_auth_public_key, vc_id, status ("active",
+   * "suspended" or "revoked"), reason? (omitted when empty), sequence, issued_at, signature}. The
+   * core builds the text; `issuer` (an Ed25519KeyPair, the credential's issuer key) signs it.
+   * `issuedAt` defaults to now; `sequence` must increase with every status of this VC.
+   */
+  signCredentialStatus({ vcId, status, reason = "", sequence, issuedAt = Math.floor(Date.now() / 1000) }, issuer) {
+    if (!(issuer instanceof Ed25519KeyPair)) throw invalid("issuer must be an Ed25519KeyPair");
+    const doc = { issuer_auth_public_key: this.toHex(issuer.publicKey), vc_id: stringArg(vcId, "vcId"),
+      status: stringArg(status, "status"), sequence: integerArg(sequence, "sequence"), issued_at: integerArg(issuedAt, "issuedAt") };
+    if (stringArg(reason, "reason") !== "") doc.reason = reason;
+    const message = this.signedMessage("credential_status", doc);
+    return { ...doc, signature: this.toBase64(issuer.sign(message)) };
+  }
+  /**
+   * Checks a status document the node showed (fields, the issuer's signature; no clock) and
+   * returns it in camelCase: {status, reason, sequence, issuedAt, issuer, vcId}. IdosError
+   * (VERIFY_FAILED, ...) otherwise; `expected.issuer` / `expected.vcId`, when given, must match
+   * (MISMATCH).
+   */
+  verifyCredentialStatus(document, expected = {}) {
+    this.validate("credential_status", document, 0);
+    if (expected.issuer !== undefined && document.issuer_auth_public_key !== expected.issuer) {
+      throw new IdosError("MISMATCH", "the status is signed by another issuer key");
+    }
+    if (expected.vcId !== undefined && document.vc_id !== expected.vcId) {
+      throw new IdosError("MISMATCH", "the status is about another VC id");
+    }
+    return { status: document.status, reason: document.reason ?? "", sequence: document.sequence,
+      issuedAt: document.issued_at, issuer: document.issuer_auth_public_key, vcId: document.vc_id };
+  }
+
   // --- W3C verifiable credentials (eddsa-jcs-2022, did:key) ---
 
   /**
@@ -696,8 +730,8 @@ class Idos {
 
   /**
    * The exact text signed for a document (docs/spec/validation.md): kind "delegated_access_grant",
-   * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt" or
-   * "node_log_entry".
+   * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt",
+   * "node_log_entry" or "credential_status".
    */
   signedMessage(kind, json) {
     return unwrap(this.#m.signedMessage(stringArg(kind, "kind"), jsonTextArg(json, "json")));

@@ -39,6 +39,8 @@ export interface Vault {
   getGrant(id: string): AccessGrant | undefined;
   listGrants(): AccessGrant[];
   deleteGrant(id: string): Promise<void>;
+  /** The vault holds `keyPair` (and no longer the old key) under a new data key with one password slot. */
+  changeKey(args: { keyPair: EncryptionKeyPair; password: string; kdf?: PasswordKdfParams; credentials?: Credential[] }): Promise<void>;
   exportDatabase(): Uint8Array;
   close(): Promise<void>;
 }

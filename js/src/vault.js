@@ -324,6 +324,56 @@ class Vault {
     await this.#persist();
   }
 
+  /**
+   * After the user's encryption key changed (NodeClient.changeEncryptionKey): the vault holds
+   * `keyPair` (the caller keeps ownership) and no longer the old key. A new data key wraps it;
+   * every key slot is replaced by one password slot for `password` (wallet slots wrapped the old
+   * data key: add them again with addWalletSlot); cached records are sealed again under the new
+   * data key, and `credentials` (the re-encrypted records), when given, replace the cached ones.
+   * The database is written with secure_delete on, so the old wrapped key's bytes are zeroed in
+   * it. Needs the vault unlocked; leaves it unlocked with the new data key.
+   */
+  async changeKey({ keyPair, password, kdf = DEFAULT_KDF, credentials } = {}) {
+    this.#requireUnlocked();
+    if (typeof password !== "string" || password.length === 0) {
+      throw new IdosError("INVALID_INPUT", "password: the new password of the vault's slot");
+    }
+    if (credentials !== undefined && !Array.isArray(credentials)) {
+      throw new IdosError("INVALID_INPUT", "credentials: an array of credential records");
+    }
+    const records = {
+      credentials: credentials ?? this.#list("credentials"),
+      grants: this.#list("grants"),
+    };
+    const dek = this.#idos.generateSymmetricKey();
+    try {
+      const wrapped = dek.wrapKey(keyPair, AD_SECRET);
+      this.#db.exec("PRAGMA secure_delete = ON");
+      this.#db.transaction(() => {
+        this.#setMeta("public_key", keyPair.publicKey);
+        this.#setMeta("wrapped_secret_key", wrapped);
+        this.#db.exec("DELETE FROM slots");
+        this.#addSlot(dek, "password", "password", password, kdf);
+        for (const table of ["credentials", "grants"]) {
+          this.#db.exec(`DELETE FROM ${table}`);
+          for (const record of records[table]) {
+            if (typeof record?.id !== "string" || record.id.length === 0) {
+              throw new IdosError("INVALID_INPUT", `${table} record needs an id`);
+            }
+            const sealed = dek.seal(JSON.stringify(record), adRecord(table, record.id));
+            this.#db.exec({ sql: `INSERT INTO ${table} (id, sealed) VALUES (?, ?)`, bind: [record.id, sealed] });
+          }
+        }
+      });
+    } catch (e) {
+      dek.dispose();
+      throw e;
+    }
+    this.#dek?.dispose();
+    this.#dek = dek;
+    await this.#persist();
+  }
+
   /** The raw database bytes (everything in it is wrapped or sealed): for backups. */
   exportDatabase() {
     this.#requireOpen();

@@ -413,3 +413,31 @@ test("verifiable credentials: sign, verifyCredentialProof true / VERIFY_FAILED /
   assert.throws(() => idos.verifyCredentialProof("{", NOW), code("INVALID_JSON"));
   issuer.dispose();
 });
+
+test("issuer status: signCredentialStatus, verifyCredentialStatus, the node's ordering rule", () => {
+  const issuer = idos.generateEd25519KeyPair();
+  const other = idos.generateEd25519KeyPair();
+  const vcId = "urn:uuid:6a3c1e1f-7a44-4bb4-9a70-0f1a2d3c4b5e";
+  const doc = idos.signCredentialStatus({ vcId, status: "revoked", reason: "withdrawn", sequence: 3, issuedAt: 1767225600 }, issuer);
+  assert.equal(doc.issuer_auth_public_key, hex(issuer.publicKey));
+  assert.equal(doc.reason, "withdrawn");
+  assert.deepEqual(idos.verifyCredentialStatus(doc, { issuer: hex(issuer.publicKey), vcId }),
+    { status: "revoked", reason: "withdrawn", sequence: 3, issuedAt: 1767225600, issuer: hex(issuer.publicKey), vcId });
+  // The signed text is the core's: the module's signedMessage, the signature over it by the issuer.
+  const message = idos.signedMessage("credential_status", doc);
+  assert.ok(message.startsWith("idos-credential-status/v1\n"));
+  assert.equal(idos.ed25519Verify(message, idos.fromBase64(doc.signature), issuer.publicKey), true);
+  // No reason: the member is left out.
+  assert.ok(!("reason" in idos.signCredentialStatus({ vcId, status: "active", sequence: 1 }, issuer)));
+  assert.throws(() => idos.verifyCredentialStatus({ ...doc, status: "active" }), code("VERIFY_FAILED"));
+  assert.throws(() => idos.verifyCredentialStatus(doc, { issuer: hex(other.publicKey) }), code("MISMATCH"));
+  assert.throws(() => idos.verifyCredentialStatus(doc, { vcId: "urn:x:other" }), code("MISMATCH"));
+  assert.throws(() => idos.signCredentialStatus({ vcId, status: "paused", sequence: 1 }, issuer), code("INVALID_INPUT"));
+  assert.throws(() => idos.signCredentialStatus({ vcId, status: "active", sequence: 1 }, "key"), code("INVALID_INPUT"));
+  // The node's decision: fresh at log time, sequence above the recorded one.
+  assert.equal(idos.validate("set_credential_status", { status: doc, current_sequence: 2 }, 1767225600), true);
+  assert.throws(() => idos.validate("set_credential_status", { status: doc, current_sequence: 3 }, 1767225600), code("REPLAYED"));
+  assert.throws(() => idos.validate("set_credential_status", { status: doc, current_sequence: 0 }, 1767225600 + 301), code("EXPIRED"));
+  issuer.dispose();
+  other.dispose();
+});

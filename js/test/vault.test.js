@@ -89,3 +89,30 @@ test("vault: opfs storage is refused where there is no OPFS", async () => {
   await assert.rejects(openVault({ storage: "opfs" }), code("UNSUPPORTED"));
   await assert.rejects(openVault({ name: "../x" }), code("INVALID_INPUT"));
 });
+
+test("vault: changeKey holds the new key and not the old; old slots no longer open it", async () => {
+  const vault = await openVault({ storage: "memory" });
+  const oldKp = idos.generateEncryptionKeyPair();
+  const newKp = idos.generateEncryptionKeyPair();
+  await vault.create({ keyPair: oldKp, password: "old password", userId: USER, kdf: FAST });
+  await vault.addWalletSlot("0xwallet-signature", { kdf: FAST });
+  await vault.putCredential({ id: "c1", content: "old ciphertext" });
+  await vault.putGrant({ id: "g1", data_id: "c2" });
+  await assert.rejects(vault.changeKey({ keyPair: newKp, password: "" }), code("INVALID_INPUT"));
+  await vault.changeKey({ keyPair: newKp, password: "new password", kdf: FAST, credentials: [{ id: "c1", content: "new ciphertext" }] });
+  assert.equal(hex(vault.publicKey), hex(newKp.publicKey));
+  assert.deepEqual(vault.listSlots().map((s) => s.kind), ["password"]);
+  assert.deepEqual(vault.getCredential("c1"), { id: "c1", content: "new ciphertext" });
+  assert.deepEqual(vault.getGrant("g1"), { id: "g1", data_id: "c2" });
+  vault.lock();
+  assert.throws(() => vault.unlockWithPassword("old password"), code("DECRYPT_FAILED"));
+  assert.throws(() => vault.unlockWithWalletSignature("0xwallet-signature"), code("DECRYPT_FAILED"));
+  const back = vault.unlockWithPassword("new password");
+  assert.equal(hex(back.exportSecretKey()), hex(newKp.exportSecretKey()));
+  // Neither the old secret key nor the old public key is in the database any more.
+  const db = hex(vault.exportDatabase());
+  assert.ok(!db.includes(hex(oldKp.publicKey)), "the old public key is still in the database");
+  assert.ok(!db.includes(hex(oldKp.exportSecretKey())));
+  for (const k of [back, oldKp, newKp]) k.dispose();
+  await vault.close();
+});

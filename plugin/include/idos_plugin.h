@@ -107,8 +107,11 @@ IDOS_PLUGIN_API void idos_free(void* p);
 
 /* kind: "credential", "access_grant", "delegated_access_grant", "delegated_write_grant", "revoke",
  * "read_request", "signed_request", "verifiable_credential", or one of the node's write decisions
- * "user", "add_wallet", "owned_credential", "dwg_write", "grant_target", "node_receipt", and a
- * network node's signed log entry "node_log_entry" (else IDOS_UNSUPPORTED). json: the document's JSON text, members as listed per kind in the spec
+ * "user", "add_wallet", "owned_credential", "dwg_write", "grant_target", "node_receipt", a
+ * network node's signed log entry "node_log_entry", the lifecycle kinds "delete_credential",
+ * "credential_status", "set_credential_status" (docs/spec/lifecycle.md), and the owner's changes
+ * "edit_credential", "change_encryption_key", "remove_wallet" (docs/spec/owner-changes.md) (else
+ * IDOS_UNSUPPORTED). json: the document's JSON text, members as listed per kind in the spec
  * (docs/spec/validation.md). */
 IDOS_PLUGIN_API int32_t idos_validate(const char* kind, size_t kind_len, const char* json, size_t json_len,
                                       int64_t now, int seen_before, char** error_message);
@@ -140,8 +143,8 @@ IDOS_PLUGIN_API int32_t idos_verify_signed_request(const char* json, size_t json
 /* --- the protocol's other decisions on the same documents (docs/spec/validation.md) ----------- */
 
 /* The exact text a wallet (or a node) signs for a document. kind: "delegated_access_grant",
- * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt" or
- * "node_log_entry"; json: the document as idos_validate reads it, the signature members may be
+ * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt",
+ * "node_log_entry" or "credential_status"; json: the document as idos_validate reads it, the signature members may be
  * absent. */
 IDOS_PLUGIN_API int32_t idos_signed_message(const char* kind, size_t kind_len, const char* json, size_t json_len,
                                             char** out, size_t* out_len, char** error_message);

@@ -20,5 +20,6 @@ elif [ ! -x "$ROOT/build/native/storage-node/idos-node" ] || [ ! -f "$ROOT/js/di
 else
   IDOS_NODE_BIN="$ROOT/build/native/storage-node/idos-node" IDOS_PLUGIN="$ROOT/build/native/plugin/libidos_plugin.so" \
     IDOS_CLUSTER_PAUSE_FILE="$OUT/cluster-leader-pause-ms.txt" \
-    run_node_test cluster "$ROOT/tests/node" --test-concurrency=1 cluster.test.mjs cluster-mixed.test.mjs cluster-quorum.test.mjs
+    run_node_test cluster "$ROOT/tests/node" --test-concurrency=1 cluster.test.mjs cluster-mixed.test.mjs cluster-quorum.test.mjs \
+    cluster-owner-changes.test.mjs
 fi

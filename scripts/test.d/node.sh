@@ -27,7 +27,7 @@ else
   if [ "$node_deps_ok" -eq 1 ]; then
     IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" run_node_test node "$ROOT/tests/node" \
       --test-concurrency=1 flow.test.mjs authz.test.mjs badinput.test.mjs client.test.mjs crash.test.mjs packaging.test.mjs \
-      delegation.test.mjs attack.test.mjs dapp.test.mjs
+      delegation.test.mjs attack.test.mjs dapp.test.mjs lifecycle.test.mjs erasure.test.mjs owner-changes.test.mjs
     # CORS from a page on another origin, in Debian's Chromium (like the package's browser test).
     if [ "$QUICK" -eq 1 ]; then
       echo "   node CORS browser test skipped (--quick)"
@@ -41,7 +41,7 @@ else
     if pg_dir="$("$ROOT/scripts/pg-cluster" start 2>"$OUT/pg-cluster.log")"; then
       IDOS_TEST_STORAGE=postgres IDOS_TEST_PG_HOST="$pg_dir" IDOS_NODE_BIN="$IDOS_NODE_BIN" IDOS_PLUGIN="$IDOS_PLUGIN" \
         run_node_test node-postgres "$ROOT/tests/node" --test-concurrency=1 flow.test.mjs authz.test.mjs \
-        badinput.test.mjs client.test.mjs crash.test.mjs delegation.test.mjs postgres.test.mjs
+        badinput.test.mjs client.test.mjs crash.test.mjs delegation.test.mjs postgres.test.mjs lifecycle.test.mjs owner-changes.test.mjs
       "$ROOT/scripts/pg-cluster" stop "$pg_dir"
     else
       tail -n 20 "$OUT/pg-cluster.log"

@@ -97,10 +97,18 @@ json grant_json(const GrantRow& g, bool with_status) {
 }
 
 json credential_meta_json(const CredentialRow& r) {
-  return json{{"id", r.id},         {"user_id", r.user_id}, {"role", r.role},
-              {"issuer_auth_public_key", r.issuer_auth_public_key},
-              {"sha256", r.sha256}, {"size", r.size},       {"created_at", r.created_at},
-              {"log_position", r.log_position}};
+  json j{{"id", r.id},         {"user_id", r.user_id}, {"role", r.role},
+         {"issuer_auth_public_key", r.issuer_auth_public_key},
+         {"sha256", r.sha256}, {"size", r.size},       {"created_at", r.created_at},
+         {"log_position", r.log_position}};
+  // A shared copy made since schema 4 names its original (null: an original, or an older copy).
+  j["original_id"] = r.original_id.empty() ? json(nullptr) : json(r.original_id);
+  return j;
+}
+
+// The public view of a status: the issuer's signed document, and when this network applied it.
+json credential_status_view(const CredentialStatusRow& r) {
+  return json{{"document", credential_status_json(r)}, {"set_at", r.set_at}, {"log_position", r.log_position}};
 }
 
 // A caller the edge authenticated, and the request as received (a transaction carries it).
@@ -172,13 +180,21 @@ class Api final : public http::Service {
     route("GET", "/v1/credentials", &Api::list_credentials);
     route("POST", "/v1/credentials/dwg", &Api::write_by_dwg);
     route("GET", R"(/v1/credentials/([^/]+))", &Api::get_credential);
+    route("DELETE", R"(/v1/credentials/([^/]+))", &Api::delete_credential, kRegistered);
+    route("POST", "/v1/credential-status", &Api::set_credential_status);
+    route("GET", "/v1/public/credential-status", &Api::public_credential_status, kOpen,
+          {"issuer_auth_public_key", "vc_id"});
     route("POST", "/v1/shares", &Api::share, kRegistered);
     route("GET", R"(/v1/shared/([^/]+))", &Api::read_shared);
     route("GET", "/v1/grants", &Api::list_grants, kSigned, {"role"});
     route("POST", "/v1/grants/dag", &Api::delegated_access_grant);
     route("DELETE", R"(/v1/grants/([^/]+))", &Api::revoke, kRegistered, {}, &Api::revoke_at_edge);
+    // The owner's changes (docs/spec/owner-changes.md).
+    route("PUT", R"(/v1/credentials/([^/]+))", &Api::edit_credential, kRegistered);
+    route("PUT", "/v1/users/me/encryption-key", &Api::change_encryption_key, kRegistered);
+    route("DELETE", R"(/v1/users/me/wallets/([^/]+))", &Api::remove_wallet, kRegistered);
     route("GET", "/v1/public/grants", &Api::public_grants, kOpen,
-          {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked"});
+          {"owner", "grantee", "data_id", "limit", "cursor", "include_revoked", "include_deleted"});
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
     // The router captures whole segments only ("([^/]+)"); log_entry parses the decimal itself.
     route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);
@@ -760,6 +776,7 @@ class Api final : public http::Service {
   // GET /v1/public/grants?owner=&grantee=&data_id=&limit=&cursor=&include_revoked=
   void public_grants(const http::Request& req, http::Response& res) {
     GrantQuery q;
+    bool include_deleted = false;
     for (const auto& [key, value] : req.params) {
       if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
       if (key == "owner" || key == "data_id") {
@@ -781,6 +798,9 @@ class Api final : public http::Service {
       } else if (key == "include_revoked") {
         if (value != "true" && value != "false") return fail(res, 400, ErrorCode::invalid_input, "include_revoked: true or false");
         q.include_revoked = value == "true";
+      } else if (key == "include_deleted") {
+        if (value != "true" && value != "false") return fail(res, 400, ErrorCode::invalid_input, "include_deleted: true or false");
+        include_deleted = value == "true";
       } else {
         return fail(res, 400, ErrorCode::invalid_input, "unknown query parameter " + key.substr(0, 64));
       }
@@ -789,14 +809,33 @@ class Api final : public http::Service {
     q.limit = limit + 1;  // one more tells whether there is a next page
     auto rows = c_.storage.grants(q);
     if (!rows.ok()) return storage_failed(res, rows.error());
+    // Deleted grants (their credential was deleted) keep their id and place, with no data: listed
+    // on request (include_deleted) when no filter names an owner, grantee or data_id they no longer have.
+    std::vector<DeletedGrantRow> deleted;
+    if (include_deleted && !q.owner && !q.grantee && !q.data_id) {
+      auto d = c_.storage.deleted_grants(q.after_cursor, limit + 1);
+      if (!d.ok()) return storage_failed(res, d.error());
+      deleted = std::move(*d);
+    }
     json grants = json::array();
     json next = nullptr;
-    for (size_t i = 0; i < rows->size(); ++i) {
-      if (static_cast<int64_t>(i) == limit) {
-        next = std::to_string((*rows)[i - 1].cursor);
+    size_t i = 0, j = 0;
+    int64_t last_cursor = q.after_cursor;
+    for (int64_t n = 0; i < rows->size() || j < deleted.size(); ++n) {
+      const bool take_deleted = j < deleted.size() && (i == rows->size() || deleted[j].cursor < (*rows)[i].cursor);
+      if (n == limit) {
+        next = std::to_string(last_cursor);
         break;
       }
-      grants.push_back(grant_json((*rows)[i], true));
+      if (take_deleted) {
+        const auto& d = deleted[j++];
+        grants.push_back(json{{"id", d.id}, {"deleted", true}, {"deleted_at", d.deleted_at}, {"log_position", d.log_position}});
+        last_cursor = d.cursor;
+      } else {
+        const auto& g = (*rows)[i++];
+        grants.push_back(grant_json(g, true));
+        last_cursor = g.cursor;
+      }
     }
     send_json(res, 200, json{{"grants", grants}, {"next_cursor", next}});
   }
@@ -962,7 +1001,7 @@ class Api final : public http::Service {
     Authenticated caller;
     if (!authenticate(req, res, now, caller)) return;
     json body;
-    if (!parse_body(req, res, {"shared_copy", "grantee", "locked_until", "content_hash"}, body)) return;
+    if (!parse_body(req, res, {"shared_copy", "grantee", "locked_until", "content_hash", "original_id"}, body)) return;
     if (auto o = get_object_field(body, "shared_copy"); !o.ok()) return fail(res, o.error());
     auto grantee = get_string_field(body, "grantee", kMaxIdChars);
     if (!grantee.ok()) return fail(res, grantee.error());
@@ -973,6 +1012,9 @@ class Api final : public http::Service {
     if (!canonical.ok()) return fail(res, 400, canonical.code(), "grantee: " + canonical.error().message);
     if (auto l = get_int_field(body, "locked_until", 0, kMaxUnixTime); !l.ok()) return fail(res, l.error());
     if (auto h = get_string_field(body, "content_hash", kMaxIdChars); !h.ok()) return fail(res, h.error());
+    auto original = get_string_field(body, "original_id", kMaxIdChars);
+    if (!original.ok()) return fail(res, original.error());
+    if (!uuid_param(res, *original, "original_id")) return;
     submit(res, caller, make_tx(kOpShare, caller, std::move(body)), now, 201);
   }
 
@@ -989,7 +1031,9 @@ class Api final : public http::Service {
     auto row = c_.storage.find_credential(data_id);
     if (!row.ok()) return storage_failed(res, row.error());
     if (!*row) return fail(res, 404, ErrorCode::not_found, "not found: shared copy " + data_id);
-    send_credential(res, **row, json{{"grant", grant_json(**grant, true)}});
+    auto status = status_of_original(**row);
+    if (!status.ok()) return storage_failed(res, status.error());
+    send_credential(res, **row, json{{"grant", grant_json(**grant, true)}, {"status", *status}});
   }
 
   // GET /v1/grants?role=owner|grantee: grants the caller's user owns, or names one of its wallets.
@@ -1034,6 +1078,74 @@ class Api final : public http::Service {
     submit(res, caller, make_tx(kOpDelegatedAccessGrant, caller, std::move(body)), now, 201);
   }
 
+  // DELETE /v1/credentials/{id}: the owner deletes a credential (an original with its shared copies,
+  // or one copy) and the grants on them; the ledger decides through the plugin (docs/api.md).
+  void delete_credential(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    const std::string id = req.matches[1];
+    if (!uuid_param(res, id, "credential id")) return;
+    submit(res, caller, make_tx(kOpDeleteCredential, caller, json{{"credential_id", id}}), now, 200);
+  }
+
+  // POST /v1/credential-status: an issuer's signed status document (any signed-request caller may
+  // submit it, as a DAG; the document's own signature is what counts).
+  void set_credential_status(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    json body;
+    if (!parse_body(req, res, {"issuer_auth_public_key", "vc_id", "status", "reason", "sequence", "issued_at", "signature"},
+                    body)) {
+      return;
+    }
+    for (const char* key : {"issuer_auth_public_key", "vc_id", "status", "signature"}) {
+      if (auto v = get_string_field(body, key, kMaxIdChars); !v.ok()) return fail(res, v.error());
+    }
+    submit(res, caller, make_tx(kOpSetCredentialStatus, caller, std::move(body)), now, 200);
+  }
+
+  // GET /v1/public/credential-status?issuer_auth_public_key=&vc_id=: the last status the issuer set
+  // ({"status": null} when none: the issuer has not said anything, which consumers read as active).
+  void public_credential_status(const http::Request& req, http::Response& res) {
+    std::string issuer, vc_id;
+    for (const auto& [key, value] : req.params) {
+      if (req.get_param_value_count(key) > 1) return fail(res, 400, ErrorCode::invalid_input, "query parameter " + key + " repeated");
+      if (value.empty() || value.size() > kMaxIdChars) return fail(res, 400, ErrorCode::invalid_input, key + ": 1..128 bytes");
+      (key == "vc_id" ? vc_id : issuer) = value;
+    }
+    if (issuer.empty() || vc_id.empty()) {
+      return fail(res, 400, ErrorCode::invalid_input, "issuer_auth_public_key and vc_id are required");
+    }
+    auto row = c_.storage.find_credential_status(issuer, vc_id);
+    if (!row.ok()) return storage_failed(res, row.error());
+    send_json(res, 200, json{{"issuer_auth_public_key", issuer}, {"vc_id", vc_id},
+                             {"status", *row ? credential_status_view(**row) : json(nullptr)}});
+  }
+
+  // The status of the credential a shared copy was made from: its original's VC id (the `id` of
+  // the original's public_notes) and issuer key. null when there is none (no original_id, no VC id
+  // in the notes, or no status set).
+  Result<json> status_of_original(const CredentialRow& copy) {
+    if (copy.original_id.empty()) return json(nullptr);
+    IDOS_TRY(auto original, c_.storage.find_credential(copy.original_id));
+    if (!original) return json(nullptr);
+    IDOS_TRY(Bytes plain, c_.keys.open(original->sealed, credential_associated_data(original->id)));
+    auto doc = parse_json(as_text(plain), JsonLimits{plain.size() + 1, 64});
+    sodium_memzero(plain.data(), plain.size());
+    if (!doc.ok() || !doc->is_object()) return json(nullptr);
+    auto notes_text = get_string_field(*doc, "public_notes", 65536);
+    if (!notes_text.ok() || notes_text->empty()) return json(nullptr);
+    auto notes = parse_json(*notes_text, JsonLimits{notes_text->size() + 1, 16});
+    if (!notes.ok() || !notes->is_object()) return json(nullptr);
+    auto vc_id = get_string_field(*notes, "id", kMaxIdChars);
+    if (!vc_id.ok()) return json(nullptr);
+    IDOS_TRY(auto row, c_.storage.find_credential_status(original->issuer_auth_public_key, *vc_id));
+    if (!row) return json(nullptr);
+    return credential_status_view(*row);
+  }
+
   void revoke(const http::Request& req, http::Response& res) {
     const int64_t now = wall_now();
     Authenticated caller;
@@ -1041,6 +1153,52 @@ class Api final : public http::Service {
     const std::string id = req.matches[1];
     if (!uuid_param(res, id, "grant id")) return;
     submit(res, caller, make_tx(kOpRevoke, caller, json{{"grant_id", id}}), now, 200);
+  }
+
+  // --- the owner's changes ---------------------------------------------------------------------------
+  // PUT /v1/credentials/{id}: the owner replaces an original's record (same id).
+  void edit_credential(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    const std::string id = req.matches[1];
+    if (!uuid_param(res, id, "credential id")) return;
+    json body;
+    if (!parse_body(req, res, {"credential"}, body)) return;
+    auto o = get_object_field(body, "credential");
+    if (!o.ok()) return fail(res, o.error());
+    json payload{{"credential_id", id}, {"credential", **o}};
+    submit(res, caller, make_tx(kOpEditCredential, caller, std::move(payload)), now, 200);
+  }
+
+  // PUT /v1/users/me/encryption-key: the new key and every original re-encrypted, in one entry.
+  void change_encryption_key(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    json body;
+    if (!parse_body(req, res, {"encryption_public_key", "credentials"}, body)) return;
+    if (auto k = get_string_field(body, "encryption_public_key", kMaxIdChars); !k.ok()) return fail(res, k.error());
+    auto list = body.find("credentials");
+    if (list == body.end() || !list->is_array()) {
+      return fail(res, 400, ErrorCode::invalid_input, "credentials: an array of credential records");
+    }
+    submit(res, caller, make_tx(kOpChangeEncryptionKey, caller, std::move(body)), now, 200);
+  }
+
+  // DELETE /v1/users/me/wallets/{identifier}: another wallet of the caller's user goes.
+  void remove_wallet(const http::Request& req, http::Response& res) {
+    const int64_t now = wall_now();
+    Authenticated caller;
+    if (!authenticate(req, res, now, caller)) return;
+    const std::string given = req.matches[1];
+    if (given.empty() || given.size() > kMaxIdChars || !is_valid_utf8(given))
+      return fail(res, 400, ErrorCode::invalid_input, "wallet identifier: 1..128 bytes");
+    // Any spelling its wallet gives: refused here when it is no identifier at all; apply()
+    // canonicalises the same text again (the payload is what the signed path says).
+    auto canonical = c_.plugin.canonical_wallet_identifier("", given);
+    if (!canonical.ok()) return fail(res, 400, canonical.code(), "wallet identifier: " + canonical.error().message);
+    submit(res, caller, make_tx(kOpRemoveWallet, caller, json{{"wallet_identifier", given}}), now, 200);
   }
 
   ApiContext& c_;

@@ -9,6 +9,7 @@
 #include "idos/primitives/json_dom.hpp"
 #include "idos/primitives/time.hpp"
 #include "idos/primitives/uuid.hpp"
+#include "http.hpp"
 #include "signed_request.hpp"
 
 namespace idos::node {
@@ -21,6 +22,7 @@ constexpr size_t kMaxIdChars = 128;
 constexpr size_t kMaxFieldChars = 4096;
 // Largest credential member (content); the plugin applies the spec's exact limits.
 constexpr size_t kMaxCredentialMember = 16u << 20;
+constexpr int64_t kMaxJsonSafeInteger = 9007199254740991;
 
 Error not_found(const std::string& what) { return make_error(ErrorCode::not_found, "not found: " + what); }
 
@@ -54,7 +56,8 @@ Result<WalletRow> actor_wallet(Ctx& c) {
 
 // Stores a credential document sealed. The plugin has already decided on it (owned_credential or
 // dwg_write); what is left is the node's own state: an id is stored once.
-Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::string& role, const std::string& inserter) {
+Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::string& role, const std::string& inserter,
+                                       const std::string& original_id = "") {
   IDOS_TRY(std::string id, get_string_field(doc, "id", kMaxIdChars));
   IDOS_TRY(std::string user_id, get_string_field(doc, "user_id", kMaxIdChars));
   IDOS_TRY(std::string issuer_key, get_string_field(doc, "issuer_auth_public_key", kMaxIdChars));
@@ -74,6 +77,7 @@ Result<CredentialRow> store_credential(Ctx& c, const json& doc, const std::strin
   row.inserter = inserter;
   row.created_at = c.time;
   row.log_position = c.position;
+  row.original_id = original_id;
   IDOS_CHECK(c.w.insert_credential(row));
   c.out.objects.push_back({role == "copy" ? "shared_copy" : "credential", id, digest});
   return row;
@@ -104,6 +108,9 @@ Result<GrantRow> store_grant(Ctx& c, std::string_view kind, const json& derivati
   g.log_position = c.position;
   IDOS_TRY(auto existing, c.w.find_grant(g.id));
   if (existing) return make_error(ErrorCode::replayed, "access grant " + g.id + " already exists");
+  // A deleted grant's id stays taken (docs/api.md, the public explorer shows it as deleted).
+  IDOS_TRY(bool deleted, c.w.grant_deleted(g.id));
+  if (deleted) return make_error(ErrorCode::replayed, "access grant " + g.id + " existed and was deleted");
   IDOS_CHECK(c.w.insert_grant(g));
   // The plugin's text is already the grant's canonical JSON (RFC 8785): hash it as it came.
   c.out.objects.push_back({"grant", g.id, hex_encode(sha256(as_bytes(grant_text)))});
@@ -112,8 +119,10 @@ Result<GrantRow> store_grant(Ctx& c, std::string_view kind, const json& derivati
 }
 
 json credential_summary(const CredentialRow& r) {
-  return json{{"id", r.id}, {"user_id", r.user_id}, {"role", r.role}, {"sha256", r.sha256}, {"size", r.size},
-              {"log_position", r.log_position}};
+  json out{{"id", r.id}, {"user_id", r.user_id}, {"role", r.role}, {"sha256", r.sha256}, {"size", r.size},
+           {"log_position", r.log_position}};
+  if (!r.original_id.empty()) out["original_id"] = r.original_id;
+  return out;
 }
 
 // --- operations ----------------------------------------------------------------------------------
@@ -224,7 +233,7 @@ Status op_write_by_dwg(Ctx& c) {
   IDOS_TRY(std::string issuer_key, get_string_field(*dwg, "issuer_public_key", kMaxIdChars));
   const std::string inserter = "issuer:" + issuer_key;
   IDOS_TRY(CredentialRow cred, store_credential(c, *credential, "original", inserter));
-  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", inserter));
+  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", inserter, cred.id));
   const json derivation{{"dwg", *dwg}, {"owner", owner->user_id}, {"data_id", shared.id}, {"content_hash", content_hash}};
   IDOS_TRY(GrantRow grant, store_grant(c, "delegated_write_grant", derivation, shared));
   IDOS_CHECK(c.w.record_dwg(replay->key, c.position));
@@ -245,8 +254,15 @@ Status op_share(Ctx& c) {
   IDOS_TRY(std::string grantee, c.plugin.canonical_wallet_identifier("", given_grantee));
   IDOS_TRY(int64_t locked_until, get_int_field(p, "locked_until", 0, kMaxUnixTime));
   IDOS_TRY(std::string content_hash, get_string_field(p, "content_hash", kMaxIdChars));
+  // The original the copy is made from (schema 4): the caller's own original. Deleting that
+  // original deletes this copy with it (op_delete_credential).
+  IDOS_TRY(std::string original_id, get_string_field(p, "original_id", kMaxIdChars));
   IDOS_CHECK(check_owned_credential(c, *copy, actor.user_id));
-  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", "user:" + actor.user_id));
+  IDOS_TRY(auto original, c.w.find_credential_meta(original_id));
+  if (!original) return not_found("no credential " + original_id);
+  if (original->user_id != actor.user_id) return make_error(ErrorCode::forbidden, "original_id is not the caller's credential");
+  if (original->role != "original") return make_error(ErrorCode::forbidden, "original_id names a shared copy, not an original");
+  IDOS_TRY(CredentialRow shared, store_credential(c, *copy, "copy", "user:" + actor.user_id, original_id));
   const json derivation{{"owner", actor.user_id},   {"grantee", grantee},          {"data_id", shared.id},
                         {"locked_until", locked_until}, {"content_hash", content_hash}, {"inserter_type", "user"},
                         {"inserter_id", actor.user_id}};
@@ -262,7 +278,8 @@ Status op_delegated_access_grant(Ctx& c) {
   bool seen = false;
   if (auto key = c.plugin.replay_key("delegated_access_grant", dump(*dag)); key.ok()) {
     IDOS_TRY(auto existing, c.w.find_grant(key->key));
-    seen = existing.has_value();
+    IDOS_TRY(bool deleted, c.w.grant_deleted(key->key));
+    seen = existing.has_value() || deleted;
   }
   IDOS_CHECK(c.plugin.validate("delegated_access_grant", dump(*dag), c.time, seen));
   IDOS_TRY(std::string owner_wallet, canonical_owner(c, *dag));
@@ -295,6 +312,213 @@ Status op_revoke(Ctx& c) {
   return ok_status();
 }
 
+// Deletes a credential the caller owns: an original with every shared copy made from it
+// (original_id), or one shared copy alone (as idOS's remove_credential allows), and every access
+// grant on them. The plugin decides (owner only: FORBIDDEN; any grant still in its timelock:
+// LOCKED); the ledger removes the rows, keeps the grants' ids (deleted_grants) and records each
+// removed row in row_changes (docs/cluster.md, "Rows changed later").
+Status op_delete_credential(Ctx& c) {
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string id, get_string_field(c.tx.payload, "credential_id", kMaxIdChars));
+  IDOS_TRY(auto target, c.w.find_credential_meta(id));
+  if (!target) return not_found("no credential " + id);
+  std::vector<CredentialRow> copies;
+  if (target->role == "original") {
+    IDOS_TRY(copies, c.w.copies_of(id));
+  }
+  std::vector<GrantRow> grants;
+  json copy_ids = json::array();
+  json grant_docs = json::array();
+  for (const CredentialRow* record : [&] {
+         std::vector<const CredentialRow*> all{&*target};
+         for (const auto& copy : copies) all.push_back(&copy);
+         return all;
+       }()) {
+    IDOS_TRY(auto on, c.w.grants_on(record->id));
+    for (auto& g : on) {
+      grant_docs.push_back(access_grant_document(g));
+      grants.push_back(std::move(g));
+    }
+    if (record != &*target) copy_ids.push_back(record->id);
+  }
+  const json deletion{{"credential", json{{"id", target->id}, {"role", target->role}, {"user_id", target->user_id}}},
+                      {"copies", copy_ids},
+                      {"grants", grant_docs},
+                      {"requester", actor.user_id}};
+  IDOS_CHECK(c.plugin.validate("delete_credential", dump(deletion), c.time, false));
+  json deleted_grants = json::array();
+  for (size_t i = 0; i < grants.size(); ++i) {
+    const GrantRow& g = grants[i];
+    IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "grants", g.id, "removed", g.log_position}));
+    if (g.revoked_position) {
+      IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "grant_revocations", g.id, "removed", *g.revoked_position}));
+    }
+    IDOS_CHECK(c.w.delete_grant(g.id, c.time, c.position));
+    std::string canonical;
+    IDOS_TRY(std::string digest, sha256_hex_of_canonical(grant_docs[i], canonical));
+    c.out.objects.push_back({"deleted_grant", g.id, digest});
+    deleted_grants.push_back(g.id);
+  }
+  auto remove = [&](const CredentialRow& r, const char* kind) -> Status {
+    IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "credentials", r.id, "removed", r.log_position}));
+    IDOS_CHECK(c.w.delete_credential(r.id));
+    c.out.objects.push_back({kind, r.id, r.sha256});
+    return ok_status();
+  };
+  for (const auto& copy : copies) IDOS_CHECK(remove(copy, "deleted_shared_copy"));
+  IDOS_CHECK(remove(*target, target->role == "copy" ? "deleted_shared_copy" : "deleted_credential"));
+  c.out.result["deleted"] = json{{"credential", target->id},
+                                 {"role", target->role},
+                                 {"shared_copies", copy_ids},
+                                 {"grants", deleted_grants},
+                                 {"deleted_at", c.time}};
+  return ok_status();
+}
+
+// The issuer's signed status of a verifiable credential (docs/spec/lifecycle.md). The plugin
+// decides on the document (fields, the issuer's signature, freshness at log time) and its order
+// (sequence above the one recorded: REPLAYED otherwise); the node's own rule: the key must have
+// issued an original credential stored here (NOT_FOUND), so strangers cannot fill the table.
+Status op_set_credential_status(Ctx& c) {
+  const json& p = c.tx.payload;
+  IDOS_TRY(std::string issuer, get_string_field(p, "issuer_auth_public_key", kMaxIdChars));
+  IDOS_TRY(std::string vc_id, get_string_field(p, "vc_id", kMaxIdChars));
+  IDOS_TRY(auto current, c.w.find_credential_status(issuer, vc_id));
+  const json update{{"status", p}, {"current_sequence", current ? current->sequence : int64_t{0}}};
+  IDOS_CHECK(c.plugin.validate("set_credential_status", dump(update), c.time, false));
+  IDOS_TRY(bool issued, c.w.issuer_has_credentials(issuer));
+  if (!issued) return not_found("no credential issued by " + issuer + " is stored on this node");
+  CredentialStatusRow row;
+  row.issuer_auth_public_key = issuer;
+  row.vc_id = vc_id;
+  IDOS_TRY(row.status, get_string_field(p, "status", 16));
+  IDOS_TRY(auto reason, get_optional_string_field(p, "reason", kMaxFieldChars));
+  row.reason = reason.value_or("");
+  IDOS_TRY(row.sequence, get_int_field(p, "sequence", 1, kMaxJsonSafeInteger));
+  IDOS_TRY(row.issued_at, get_int_field(p, "issued_at", 0, kMaxUnixTime));
+  IDOS_TRY(row.signature, get_string_field(p, "signature", 128));
+  row.set_at = c.time;
+  row.log_position = c.position;
+  if (current) {
+    IDOS_CHECK(c.w.record_row_change(
+        RowChange{c.position, "credential_statuses", issuer + " " + vc_id, "replaced", current->log_position}));
+  }
+  IDOS_CHECK(c.w.put_credential_status(row));
+  const json doc = credential_status_json(row);
+  std::string canonical;
+  IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
+  c.out.objects.push_back({"credential_status", vc_id, digest});
+  c.out.result["credential_status"] = doc;
+  return ok_status();
+}
+
+// --- the owner's changes (docs/spec/owner-changes.md) ------------------------------------------------
+
+// Replaces the stored document of `current` with `doc` (already accepted by the plugin): same id,
+// user, role; the row is written at this position, so this entry's rows digest covers it.
+Result<CredentialRow> replace_stored_credential(Ctx& c, const json& doc, const CredentialRow& current,
+                                                const char* object_kind) {
+  IDOS_TRY(std::string issuer_key, get_string_field(doc, "issuer_auth_public_key", kMaxIdChars));
+  std::string canonical;
+  IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
+  IDOS_TRY(Bytes sealed, c.keys.seal(as_bytes(canonical), credential_associated_data(current.id)));
+  CredentialRow row = current;
+  row.issuer_auth_public_key = issuer_key;
+  row.sha256 = digest;
+  row.size = static_cast<int64_t>(canonical.size());
+  row.sealed = std::move(sealed);
+  row.log_position = c.position;
+  IDOS_CHECK(c.w.replace_credential(row));
+  // The row now belongs to this position's digest; the earlier one no longer holds it as it was.
+  IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "credentials", row.id, "replaced", current.log_position}));
+  c.out.objects.push_back({object_kind, row.id, digest});
+  return row;
+}
+
+Status op_edit_credential(Ctx& c) {
+  const json& p = c.tx.payload;
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string id, get_string_field(p, "credential_id", kMaxIdChars));
+  IDOS_TRY(const json* doc, object_member(p, "credential"));
+  IDOS_TRY(auto current, c.w.find_credential_meta(id));
+  if (!current) return not_found("no credential " + id);
+  // The latest timelock among the unrevoked grants on copies made from this original.
+  IDOS_TRY(int64_t copies_locked_until, c.w.latest_copy_lock(id));
+  const json edit{{"credential", *doc},
+                  {"requester", actor.user_id},
+                  {"current", json{{"id", current->id}, {"role", current->role}, {"user_id", current->user_id}}},
+                  {"copies_locked_until", copies_locked_until}};
+  // The plugin decides: the record (both signatures, under the key it carries), same id and user,
+  // the caller's own original, no locked grant on its copies at log_time.
+  IDOS_CHECK(c.plugin.validate("edit_credential", dump(edit), c.time, false));
+  IDOS_TRY(CredentialRow row, replace_stored_credential(c, *doc, *current, "credential"));
+  c.out.result["credential"] = credential_summary(row);
+  return ok_status();
+}
+
+Status op_change_encryption_key(Ctx& c) {
+  const json& p = c.tx.payload;
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string key, get_string_field(p, "encryption_public_key", kMaxIdChars));
+  auto records = p.find("credentials");
+  if (records == p.end() || !records->is_array()) {
+    return make_error(ErrorCode::invalid_input, "credentials: an array of credential records");
+  }
+  IDOS_TRY(std::vector<std::string> originals, c.w.original_ids_of(actor.user_id));
+  const json change{{"requester", actor.user_id},
+                    {"encryption_public_key", key},
+                    {"credentials", *records},
+                    {"originals", originals}};
+  // The plugin decides: the new key, every record (signatures), and that the records replace
+  // exactly the user's originals (nothing left under the old key).
+  IDOS_CHECK(c.plugin.validate("change_encryption_key", dump(change), c.time, false));
+  IDOS_TRY(auto user, c.w.find_user(actor.user_id));
+  if (!user) return make_error(ErrorCode::internal, "a registered wallet's user is missing");
+  IDOS_CHECK(c.w.set_encryption_key(actor.user_id, key, c.position));
+  IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "users", actor.user_id, "replaced", user->log_position}));
+  const json user_doc{{"id", actor.user_id}, {"encryption_public_key", key}};
+  std::string canonical;
+  IDOS_TRY(std::string user_digest, sha256_hex_of_canonical(user_doc, canonical));
+  c.out.objects.push_back({"user", actor.user_id, user_digest});
+  json summaries = json::array();
+  for (const json& doc : *records) {
+    IDOS_TRY(std::string id, get_string_field(doc, "id", kMaxIdChars));
+    IDOS_TRY(auto current, c.w.find_credential_meta(id));
+    if (!current) return make_error(ErrorCode::internal, "an original the plugin accepted is missing");
+    IDOS_TRY(CredentialRow row, replace_stored_credential(c, doc, *current, "credential"));
+    summaries.push_back(credential_summary(row));
+  }
+  c.out.result["user"] = user_doc;
+  c.out.result["credentials"] = summaries;
+  return ok_status();
+}
+
+Status op_remove_wallet(Ctx& c) {
+  IDOS_TRY(WalletRow actor, actor_wallet(c));
+  IDOS_TRY(std::string given, get_string_field(c.tx.payload, "wallet_identifier", kMaxIdChars));
+  // Any spelling the wallet gives (EIP-55, ...): the plugin's canonical one, type from its shape.
+  IDOS_TRY(std::string identifier, c.plugin.canonical_wallet_identifier("", given));
+  IDOS_TRY(auto target, c.w.find_wallet(identifier));
+  if (!target) return not_found("no registered wallet " + identifier);
+  IDOS_TRY(int64_t count, c.w.wallet_count(actor.user_id));
+  const json removal{{"requester", actor.user_id},
+                     {"caller_wallet", actor.identifier},
+                     {"wallet", json{{"wallet_identifier", target->identifier}, {"user_id", target->user_id}}},
+                     {"wallet_count", count}};
+  // The plugin decides: the caller's user's wallet, not the calling wallet, never the last one.
+  IDOS_CHECK(c.plugin.validate("remove_wallet", dump(removal), c.time, false));
+  IDOS_CHECK(c.w.delete_wallet(target->identifier));
+  IDOS_CHECK(c.w.record_row_change(RowChange{c.position, "wallets", target->identifier, "removed", target->log_position}));
+  const json doc{{"wallet_type", target->wallet_type}, {"wallet_identifier", target->identifier},
+                 {"user_id", target->user_id}};
+  std::string canonical;
+  IDOS_TRY(std::string digest, sha256_hex_of_canonical(doc, canonical));
+  c.out.objects.push_back({"wallet", target->identifier, digest});
+  c.out.result["wallet"] = doc;
+  c.out.result["removed_at"] = c.time;
+  return ok_status();
+}
+
 Status apply_operation(Ctx& c) {
   const std::string& op = c.tx.operation;
   if (op == kOpCreateUser) return op_create_user(c);
@@ -304,6 +528,11 @@ Status apply_operation(Ctx& c) {
   if (op == kOpShare) return op_share(c);
   if (op == kOpDelegatedAccessGrant) return op_delegated_access_grant(c);
   if (op == kOpRevoke) return op_revoke(c);
+  if (op == kOpDeleteCredential) return op_delete_credential(c);
+  if (op == kOpSetCredentialStatus) return op_set_credential_status(c);
+  if (op == kOpEditCredential) return op_edit_credential(c);
+  if (op == kOpChangeEncryptionKey) return op_change_encryption_key(c);
+  if (op == kOpRemoveWallet) return op_remove_wallet(c);
   return make_error(ErrorCode::unsupported, "unknown operation " + op);
 }
 
@@ -395,10 +624,32 @@ Result<json> payload_of_request(const Transaction& tx, const json& signed_doc) {
       (op == kOpDelegatedAccessGrant && route("POST", "/v1/grants/dag"))) {
     return body;
   }
+  if (op == kOpChangeEncryptionKey && route("PUT", "/v1/users/me/encryption-key")) return body;
+  // A path segment as the edge's router sees it: percent-decoded (http.hpp).
+  auto segment_after = [&](std::string_view prefix) -> std::optional<std::string> {
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    std::string rest = path.substr(prefix.size());
+    if (rest.find('/') != std::string::npos || rest.find('?') != std::string::npos) return std::nullopt;
+    return http::decode_url(rest, false);
+  };
+  if (op == kOpEditCredential && method == "PUT") {
+    if (auto id = segment_after("/v1/credentials/")) {
+      return json{{"credential_id", *id}, {"credential", body.contains("credential") ? body["credential"] : json()}};
+    }
+  }
+  if (op == kOpRemoveWallet && method == "DELETE") {
+    if (auto wallet = segment_after("/v1/users/me/wallets/")) return json{{"wallet_identifier", *wallet}};
+  }
   constexpr std::string_view kGrants = "/v1/grants/";
   if (op == kOpRevoke && method == "DELETE" && path.size() > kGrants.size() && path.compare(0, kGrants.size(), kGrants) == 0) {
     return json{{"grant_id", path.substr(kGrants.size())}};
   }
+  constexpr std::string_view kCredentials = "/v1/credentials/";
+  if (op == kOpDeleteCredential && method == "DELETE" && path.size() > kCredentials.size() &&
+      path.compare(0, kCredentials.size(), kCredentials) == 0) {
+    return json{{"credential_id", path.substr(kCredentials.size())}};
+  }
+  if (op == kOpSetCredentialStatus && route("POST", "/v1/credential-status")) return body;
   return make_error(ErrorCode::mismatch, "the signed request's route is not the route of " + op);
 }
 
@@ -576,6 +827,17 @@ Result<ApplyOutcome> Ledger::apply_in(StateWriter& outer, const Transaction& tx,
   if (!recorded.ok()) return make_error(ErrorCode::internal, recorded.error().message);
   if (earlier) return outcome_of(*earlier);
   return refusal;
+}
+
+nlohmann::json credential_status_json(const CredentialStatusRow& r) {
+  json doc{{"issuer_auth_public_key", r.issuer_auth_public_key},
+           {"vc_id", r.vc_id},
+           {"status", r.status},
+           {"sequence", r.sequence},
+           {"issued_at", r.issued_at},
+           {"signature", r.signature}};
+  if (!r.reason.empty()) doc["reason"] = r.reason;
+  return doc;
 }
 
 nlohmann::json access_grant_document(const GrantRow& g) {

@@ -40,6 +40,12 @@ inline constexpr const char* kOpWriteByDwg = "write_by_dwg";
 inline constexpr const char* kOpShare = "share";
 inline constexpr const char* kOpDelegatedAccessGrant = "delegated_access_grant";
 inline constexpr const char* kOpRevoke = "revoke";
+inline constexpr const char* kOpDeleteCredential = "delete_credential";
+inline constexpr const char* kOpSetCredentialStatus = "set_credential_status";
+// The owner's changes (docs/spec/owner-changes.md).
+inline constexpr const char* kOpEditCredential = "edit_credential";
+inline constexpr const char* kOpChangeEncryptionKey = "change_encryption_key";
+inline constexpr const char* kOpRemoveWallet = "remove_wallet";
 
 struct Transaction {
   std::string operation;
@@ -59,9 +65,11 @@ struct Transaction {
 };
 
 struct StoredObject {
-  std::string kind;  // "user", "wallet", "credential", "shared_copy", "grant"
+  // "user", "wallet", "credential", "shared_copy", "grant", "credential_status", and what a
+  // deletion removed: "deleted_credential", "deleted_shared_copy", "deleted_grant"
+  std::string kind;
   std::string id;
-  std::string sha256;  // of the canonical document bytes stored
+  std::string sha256;  // of the canonical document bytes stored (for a deletion: that were stored)
 };
 
 struct ApplyOutcome {
@@ -131,6 +139,10 @@ std::string next_state_hash(const std::string& previous, int64_t position, const
 // An access grant as the grant spec writes it (the document the plugin validates and the API
 // returns, without the node's bookkeeping columns).
 nlohmann::json access_grant_document(const GrantRow& g);
+
+// The issuer's status document as signed (docs/spec/lifecycle.md): what the API returns and
+// consumers verify with validate("credential_status", ...).
+nlohmann::json credential_status_json(const CredentialStatusRow& row);
 
 // The credential as stored: its canonical JSON, and the associated data of its sealed form.
 std::string credential_associated_data(const std::string& id);

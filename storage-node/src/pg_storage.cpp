@@ -164,6 +164,42 @@ CREATE TABLE node_meta(
   value text NOT NULL
 );
 )SQL",
+    // 4: as SQLite's schema 4 (row_changes, credentials.original_id, deleted_grants,
+    // credential_statuses): docs/cluster.md, "Rows changed later".
+    R"SQL(
+CREATE TABLE row_changes(
+  position bigint NOT NULL,
+  table_name text NOT NULL,
+  row_key text NOT NULL,
+  change text NOT NULL,
+  earlier_position bigint NOT NULL,
+  PRIMARY KEY(position, table_name, row_key)
+);
+CREATE INDEX row_changes_by_earlier ON row_changes(earlier_position);
+ALTER TABLE credentials ADD COLUMN original_id text;
+CREATE INDEX credentials_by_original ON credentials(original_id);
+CREATE INDEX credentials_by_issuer ON credentials(issuer_auth_public_key);
+CREATE TABLE deleted_grants(
+  id text PRIMARY KEY,
+  storage_order bigint NOT NULL,
+  deleted_at bigint NOT NULL,
+  log_position bigint NOT NULL
+);
+CREATE INDEX deleted_grants_by_position ON deleted_grants(log_position);
+CREATE TABLE credential_statuses(
+  issuer_auth_public_key text NOT NULL,
+  vc_id text NOT NULL,
+  status text NOT NULL,
+  reason text NOT NULL,
+  sequence bigint NOT NULL,
+  issued_at bigint NOT NULL,
+  signature text NOT NULL,
+  set_at bigint NOT NULL,
+  log_position bigint NOT NULL,
+  PRIMARY KEY(issuer_auth_public_key, vc_id)
+);
+CREATE INDEX credential_statuses_by_position ON credential_statuses(log_position);
+)SQL",
 };
 
 const char* kSchemaTable = R"SQL(
@@ -176,7 +212,7 @@ INSERT INTO idos_schema(version) VALUES (0) ON CONFLICT DO NOTHING;
 
 #define IDOS_PG_WALLET_COLS "identifier, wallet_type, public_key, user_id, added_at, log_position"
 #define IDOS_PG_CREDENTIAL_META_COLS \
-  "id, user_id, role, issuer_auth_public_key, sha256, size, inserter, created_at, log_position"
+  "id, user_id, role, issuer_auth_public_key, sha256, size, inserter, created_at, log_position, original_id"
 #define IDOS_PG_GRANT_COLS                                                                            \
   "id, owner, grantee, data_id, locked_until, content_hash, inserter_type, inserter_id, created_at, " \
   "log_position, revoked_at, revoked_position, storage_order"
@@ -188,7 +224,11 @@ enum class Q : size_t {
   insert_credential, insert_grant, revoke_grant, record_dwg, append_log, log_row_at, nonce_seen,
   record_nonce, purge_nonces, try_writer_lock, last_state_hash, find_applied_request, record_applied_request,
   purge_applied_requests, log_entry, forget_nonce, digest_users, digest_wallets, digest_credentials, digest_grants,
-  digest_grant_revocations, digest_used_dwgs, count_
+  digest_grant_revocations, digest_used_dwgs, digest_row_changes, digest_credential_links, digest_deleted_grants,
+  digest_credential_statuses, record_row_change, rows_changed_later, copies_of, grants_on, delete_credential,
+  keep_deleted_grant, delete_grant, grant_deleted, issuer_has_credentials, find_credential_status,
+  put_credential_status, deleted_grants, original_ids_of, wallet_count, replace_credential,
+  set_encryption_key, delete_wallet, latest_copy_lock, count_
 };
 struct StatementDef {
   const char* sql;
@@ -218,12 +258,13 @@ const std::array<StatementDef, static_cast<size_t>(Q::count_)> kStatements = {{
      "VALUES($1, $2, $3, $4, $5, $6)",
      {kText, kText, kText, kText, kInt8, kInt8}},
     {"INSERT INTO credentials(id, user_id, role, issuer_auth_public_key, sha256, size, sealed, inserter, created_at, "
-     "log_position) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-     {kText, kText, kText, kText, kText, kInt8, kBytea, kText, kInt8, kInt8}},
+     "log_position, original_id) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))",
+     {kText, kText, kText, kText, kText, kInt8, kBytea, kText, kInt8, kInt8, kText}},
     // storage_order is the next integer, as SQLite's rowid (one writer: no race on MAX).
     {"INSERT INTO grants(id, owner, grantee, data_id, locked_until, content_hash, inserter_type, inserter_id, "
      "created_at, log_position, storage_order) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-     "(SELECT COALESCE(MAX(storage_order), 0) + 1 FROM grants))",
+     "GREATEST((SELECT COALESCE(MAX(storage_order), 0) FROM grants), "
+     "(SELECT COALESCE(MAX(storage_order), 0) FROM deleted_grants)) + 1)",
      {kText, kText, kText, kText, kInt8, kText, kText, kText, kInt8, kInt8}},
     {"UPDATE grants SET revoked_at = $2, revoked_position = $3 WHERE id = $1 AND revoked_at IS NULL",
      {kText, kInt8, kInt8}},
@@ -266,6 +307,54 @@ const std::array<StatementDef, static_cast<size_t>(Q::count_)> kStatements = {{
      "ORDER BY id COLLATE \"C\"",
      {kInt8}},
     {"SELECT id, log_position::text FROM used_dwgs WHERE log_position = $1 ORDER BY id COLLATE \"C\"", {kInt8}},
+    {"SELECT table_name, row_key, change, earlier_position::text FROM row_changes WHERE position = $1 "
+     "ORDER BY table_name COLLATE \"C\", row_key COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT id, original_id FROM credentials WHERE log_position = $1 AND original_id IS NOT NULL "
+     "ORDER BY id COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT id, deleted_at::text, log_position::text FROM deleted_grants WHERE log_position = $1 "
+     "ORDER BY id COLLATE \"C\"",
+     {kInt8}},
+    {"SELECT issuer_auth_public_key, vc_id, status, reason, sequence::text, issued_at::text, signature, set_at::text, "
+     "log_position::text FROM credential_statuses WHERE log_position = $1 "
+     "ORDER BY issuer_auth_public_key COLLATE \"C\", vc_id COLLATE \"C\"",
+     {kInt8}},
+    {"INSERT INTO row_changes(position, table_name, row_key, change, earlier_position) VALUES($1, $2, $3, $4, $5)",
+     {kInt8, kText, kText, kText, kInt8}},
+    {"SELECT 1 FROM row_changes WHERE earlier_position = $1 LIMIT 1", {kInt8}},
+    {"SELECT " IDOS_PG_CREDENTIAL_META_COLS " FROM credentials WHERE original_id = $1 ORDER BY id COLLATE \"C\"",
+     {kText}},
+    {"SELECT " IDOS_PG_GRANT_COLS " FROM grants WHERE data_id = $1 ORDER BY id COLLATE \"C\"", {kText}},
+    {"DELETE FROM credentials WHERE id = $1", {kText}},
+    {"INSERT INTO deleted_grants(id, storage_order, deleted_at, log_position) "
+     "SELECT id, storage_order, $2, $3 FROM grants WHERE id = $1",
+     {kText, kInt8, kInt8}},
+    {"DELETE FROM grants WHERE id = $1", {kText}},
+    {"SELECT 1 FROM deleted_grants WHERE id = $1", {kText}},
+    {"SELECT 1 FROM credentials WHERE issuer_auth_public_key = $1 AND role = 'original' LIMIT 1", {kText}},
+    {"SELECT issuer_auth_public_key, vc_id, status, reason, sequence, issued_at, signature, set_at, log_position "
+     "FROM credential_statuses WHERE issuer_auth_public_key = $1 AND vc_id = $2",
+     {kText, kText}},
+    {"INSERT INTO credential_statuses(issuer_auth_public_key, vc_id, status, reason, sequence, issued_at, signature, "
+     "set_at, log_position) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+     "ON CONFLICT(issuer_auth_public_key, vc_id) DO UPDATE SET status = $3, reason = $4, sequence = $5, "
+     "issued_at = $6, signature = $7, set_at = $8, log_position = $9",
+     {kText, kText, kText, kText, kInt8, kInt8, kText, kInt8, kInt8}},
+    {"SELECT id, deleted_at, log_position, storage_order FROM deleted_grants WHERE storage_order > $1 "
+     "ORDER BY storage_order LIMIT $2",
+     {kInt8, kInt8}},
+    // The owner's changes (edit_credential, change_encryption_key, remove_wallet).
+    {"SELECT id FROM credentials WHERE user_id = $1 AND role = 'original' ORDER BY id COLLATE \"C\"", {kText}},
+    {"SELECT COUNT(*)::bigint FROM wallets WHERE user_id = $1", {kText}},
+    {"UPDATE credentials SET issuer_auth_public_key = $2, sha256 = $3, size = $4, sealed = $5, log_position = $6 "
+     "WHERE id = $1",
+     {kText, kText, kText, kInt8, kBytea, kInt8}},
+    {"UPDATE users SET encryption_public_key = $2, log_position = $3 WHERE id = $1", {kText, kText, kInt8}},
+    {"DELETE FROM wallets WHERE identifier = $1", {kText}},
+    {"SELECT COALESCE(MAX(g.locked_until), 0)::bigint FROM grants g JOIN credentials c ON c.id = g.data_id "
+     "WHERE c.original_id = $1 AND g.revoked_at IS NULL",
+     {kText}},
 }};
 
 Error unavailable(const std::string& what) {
@@ -476,6 +565,7 @@ CredentialRow read_credential_meta(const Rows& r, int i) {
   c.inserter = r.text(i, 6);
   c.created_at = r.integer(i, 7);
   c.log_position = r.integer(i, 8);
+  c.original_id = r.is_null(i, 9) ? std::string() : r.text(i, 9);
   return c;
 }
 
@@ -502,6 +592,12 @@ Result<int64_t> q_last_position(PgConnection& c) {
   IDOS_TRY(Rows r, c.run(Q::last_position, Params{}));
   if (r.size() != 1) return make_error(ErrorCode::internal, "storage: last position: no row");
   return r.integer(0, 0);
+}
+
+Result<std::optional<UserRow>> q_find_user(PgConnection& c, const std::string& id) {
+  IDOS_TRY(Rows r, c.run(Q::find_user, Params{}.text(id)));
+  if (r.size() == 0) return std::optional<UserRow>{};
+  return std::optional<UserRow>{UserRow{r.text(0, 0), r.text(0, 1), r.integer(0, 2), r.integer(0, 3)}};
 }
 
 Result<bool> q_exists(PgConnection& c, Q q, const std::string& key) {
@@ -534,6 +630,8 @@ Result<std::string> q_rows_digest(PgConnection& c, int64_t position) {
       {"users", Q::digest_users},   {"wallets", Q::digest_wallets},
       {"credentials", Q::digest_credentials}, {"grants", Q::digest_grants},
       {"grant_revocations", Q::digest_grant_revocations}, {"used_dwgs", Q::digest_used_dwgs},
+      {"row_changes", Q::digest_row_changes}, {"credential_links", Q::digest_credential_links},
+      {"deleted_grants", Q::digest_deleted_grants}, {"credential_statuses", Q::digest_credential_statuses},
   };
   std::string text;
   for (const auto& [table, q] : kSections) {
@@ -558,6 +656,15 @@ Result<std::optional<AppliedRequest>> q_find_applied_request(PgConnection& c, co
       AppliedRequest{r.text(0, 0), r.text(0, 1), r.integer(0, 2), r.integer(0, 3), r.text(0, 4)}};
 }
 
+Result<std::optional<CredentialStatusRow>> q_find_credential_status(PgConnection& c, const std::string& issuer,
+                                                                   const std::string& vc_id) {
+  IDOS_TRY(Rows r, c.run(Q::find_credential_status, Params{}.text(issuer).text(vc_id)));
+  if (r.size() == 0) return std::optional<CredentialStatusRow>{};
+  return std::optional<CredentialStatusRow>{CredentialStatusRow{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3),
+                                                                r.integer(0, 4), r.integer(0, 5), r.text(0, 6),
+                                                                r.integer(0, 7), r.integer(0, 8)}};
+}
+
 // An INSERT/UPDATE whose row count does not matter to the caller.
 Status run_change(PgConnection& c, Q q, const Params& p) {
   IDOS_TRY(Rows r, c.run(q, p));
@@ -577,6 +684,7 @@ class PgWriter final : public StateWriter {
     return q_find_credential_meta(c_, id);
   }
   Result<std::optional<GrantRow>> find_grant(const std::string& id) override { return q_find_grant(c_, id); }
+  Result<std::optional<UserRow>> find_user(const std::string& id) override { return q_find_user(c_, id); }
   Result<bool> dwg_used(const std::string& id) override { return q_exists(c_, Q::dwg_used, id); }
   Status insert_user(const UserRow& r) override {
     return run_change(c_, Q::insert_user,
@@ -591,7 +699,7 @@ class PgWriter final : public StateWriter {
     return run_change(c_, Q::insert_credential,
                       Params{}.text(r.id).text(r.user_id).text(r.role).text(r.issuer_auth_public_key).text(r.sha256)
                           .integer(r.size).bytes(r.sealed).text(r.inserter).integer(r.created_at)
-                          .integer(r.log_position));
+                          .integer(r.log_position).text(r.original_id));
   }
   Status insert_grant(const GrantRow& r) override {
     return run_change(c_, Q::insert_grant,
@@ -604,6 +712,76 @@ class PgWriter final : public StateWriter {
   }
   Status record_dwg(const std::string& id, int64_t position) override {
     return run_change(c_, Q::record_dwg, Params{}.text(id).integer(position));
+  }
+  Result<std::vector<CredentialRow>> copies_of(const std::string& original_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::copies_of, Params{}.text(original_id)));
+    std::vector<CredentialRow> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_credential_meta(r, i));
+    return out;
+  }
+  Result<std::vector<GrantRow>> grants_on(const std::string& data_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::grants_on, Params{}.text(data_id)));
+    std::vector<GrantRow> out;
+    for (int i = 0; i < r.size(); ++i) out.push_back(read_grant(r, i));
+    return out;
+  }
+  Status delete_credential(const std::string& id) override {
+    IDOS_CHECK(run_change(c_, Q::delete_credential, Params{}.text(id)));
+    deleted_content_ = true;
+    return ok_status();
+  }
+  Status delete_grant(const std::string& id, int64_t log_time, int64_t position) override {
+    IDOS_CHECK(run_change(c_, Q::keep_deleted_grant, Params{}.text(id).integer(log_time).integer(position)));
+    return run_change(c_, Q::delete_grant, Params{}.text(id));
+  }
+  Result<bool> grant_deleted(const std::string& id) override { return q_exists(c_, Q::grant_deleted, id); }
+  Result<bool> issuer_has_credentials(const std::string& key) override {
+    return q_exists(c_, Q::issuer_has_credentials, key);
+  }
+  Result<std::optional<CredentialStatusRow>> find_credential_status(const std::string& issuer,
+                                                                   const std::string& vc_id) override {
+    return q_find_credential_status(c_, issuer, vc_id);
+  }
+  Status put_credential_status(const CredentialStatusRow& r) override {
+    return run_change(c_, Q::put_credential_status,
+                      Params{}.text(r.issuer_auth_public_key).text(r.vc_id).text(r.status).text(r.reason)
+                          .integer(r.sequence).integer(r.issued_at).text(r.signature).integer(r.set_at)
+                          .integer(r.log_position));
+  }
+  bool deleted_content() const { return deleted_content_; }
+  Status record_row_change(const RowChange& r) override {
+    return run_change(c_, Q::record_row_change,
+                      Params{}.integer(r.position).text(r.table_name).text(r.row_key).text(r.change)
+                          .integer(r.earlier_position));
+  }
+  Result<std::vector<std::string>> original_ids_of(const std::string& user_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::original_ids_of, Params{}.text(user_id)));
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.size(); ++i) ids.push_back(r.text(i, 0));
+    return ids;
+  }
+  Result<int64_t> wallet_count(const std::string& user_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::wallet_count, Params{}.text(user_id)));
+    if (r.size() != 1) return make_error(ErrorCode::internal, "storage: wallet count: no row");
+    return r.integer(0, 0);
+  }
+  Result<int64_t> latest_copy_lock(const std::string& original_id) override {
+    IDOS_TRY(Rows r, c_.run(Q::latest_copy_lock, Params{}.text(original_id)));
+    if (r.size() != 1) return make_error(ErrorCode::internal, "storage: latest copy lock: no row");
+    return r.integer(0, 0);
+  }
+  Status replace_credential(const CredentialRow& r) override {
+    IDOS_CHECK(run_change(c_, Q::replace_credential,
+                          Params{}.text(r.id).text(r.issuer_auth_public_key).text(r.sha256).integer(r.size)
+                              .bytes(r.sealed).integer(r.log_position)));
+    deleted_content_ = true;  // the old sealed document goes: VACUUM as after a deletion
+    return ok_status();
+  }
+  Status set_encryption_key(const std::string& user_id, const std::string& key, int64_t position) override {
+    return run_change(c_, Q::set_encryption_key, Params{}.text(user_id).text(key).integer(position));
+  }
+  Status delete_wallet(const std::string& identifier) override {
+    return run_change(c_, Q::delete_wallet, Params{}.text(identifier));
   }
   Status append_log(const LogRow& r) override {
     IDOS_CHECK(run_change(c_, Q::append_log,
@@ -649,6 +827,7 @@ class PgWriter final : public StateWriter {
  private:
   PgConnection& c_;
   std::optional<LogRow> appended_;
+  bool deleted_content_ = false;
 };
 
 // --- the storage ---------------------------------------------------------------------------------
@@ -714,11 +893,7 @@ class PgStorage final : public Storage {
     return with_reader([&](PgConnection& c) { return q_find_wallet(c, id); });
   }
   Result<std::optional<UserRow>> find_user(const std::string& id) override {
-    return with_reader([&](PgConnection& c) -> Result<std::optional<UserRow>> {
-      IDOS_TRY(Rows r, c.run(Q::find_user, Params{}.text(id)));
-      if (r.size() == 0) return std::optional<UserRow>{};
-      return std::optional<UserRow>{UserRow{r.text(0, 0), r.text(0, 1), r.integer(0, 2), r.integer(0, 3)}};
-    });
+    return with_reader([&](PgConnection& c) { return q_find_user(c, id); });
   }
   Result<std::vector<WalletRow>> wallets_of(const std::string& user_id) override {
     return with_reader([&](PgConnection& c) -> Result<std::vector<WalletRow>> {
@@ -733,7 +908,7 @@ class PgStorage final : public Storage {
       IDOS_TRY(Rows r, c.run(Q::find_credential, Params{}.text(id)));
       if (r.size() == 0) return std::optional<CredentialRow>{};
       CredentialRow row = read_credential_meta(r, 0);
-      row.sealed = r.bytes(0, 9);
+      row.sealed = r.bytes(0, 10);
       return std::optional<CredentialRow>{std::move(row)};
     });
   }
@@ -796,6 +971,26 @@ class PgStorage final : public Storage {
   }
   Result<std::string> rows_digest(int64_t position) override {
     return with_reader([&](PgConnection& c) { return q_rows_digest(c, position); });
+  }
+  Result<std::vector<DeletedGrantRow>> deleted_grants(int64_t after_cursor, int64_t limit) override {
+    return with_reader([&](PgConnection& c) -> Result<std::vector<DeletedGrantRow>> {
+      IDOS_TRY(Rows r, c.run(Q::deleted_grants, Params{}.integer(after_cursor).integer(limit)));
+      std::vector<DeletedGrantRow> out;
+      for (int i = 0; i < r.size(); ++i) {
+        out.push_back(DeletedGrantRow{r.text(i, 0), r.integer(i, 1), r.integer(i, 2), r.integer(i, 3)});
+      }
+      return out;
+    });
+  }
+  Result<std::optional<CredentialStatusRow>> find_credential_status(const std::string& issuer,
+                                                                   const std::string& vc_id) override {
+    return with_reader([&](PgConnection& c) { return q_find_credential_status(c, issuer, vc_id); });
+  }
+  Result<bool> rows_changed_later(int64_t position) override {
+    return with_reader([&](PgConnection& c) -> Result<bool> {
+      IDOS_TRY(Rows r, c.run(Q::rows_changed_later, Params{}.integer(position)));
+      return r.size() > 0;
+    });
   }
   Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {
     return with_reader([&](PgConnection& c) { return q_find_applied_request(c, key); });
@@ -937,7 +1132,19 @@ class PgStorage final : public Storage {
       std::lock_guard<std::mutex> d(durable_mutex_);
       completed_seq_ = seq;
     }
+    if (outcome.ok() && w.deleted_content()) vacuum_after_delete();
     return outcome;
+  }
+
+  // Erasure, as far as PostgreSQL allows (docs/node.md): VACUUM cannot run inside a transaction, so
+  // it runs after the COMMIT of a deletion, on the idle writer connection. It removes the dead
+  // credential tuples (and their TOAST chunks and index entries) so their space is reused; it does
+  // not overwrite them, and WAL segments, base backups and archives keep what they kept. A failure
+  // is logged and changes nothing else: the deletion is committed.
+  void vacuum_after_delete() {
+    Status st = writer_.exec("VACUUM (SKIP_LOCKED) credentials");
+    if (st.ok()) st = writer_.exec("VACUUM (SKIP_LOCKED) grants");
+    if (!st.ok()) log_event(LogLevel::warn, "storage_vacuum_failed", {{"message", st.error().message}});
   }
 
   // One durable transaction on the flush connection (reopened when broken): its COMMIT flushes the

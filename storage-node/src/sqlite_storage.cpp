@@ -12,6 +12,7 @@
 // is used by one thread at a time, with its prepared statements cached.
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <map>
@@ -115,6 +116,42 @@ CREATE TABLE node_meta(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+)SQL",
+    // 4: rows removed or replaced by a later entry (docs/cluster.md, "Rows changed later"), the
+    // shared copy's link to its original, deleted grants' ids, issuers' credential statuses.
+    R"SQL(
+CREATE TABLE row_changes(
+  position INTEGER NOT NULL,
+  table_name TEXT NOT NULL,
+  row_key TEXT NOT NULL,
+  change TEXT NOT NULL,
+  earlier_position INTEGER NOT NULL,
+  PRIMARY KEY(position, table_name, row_key)
+);
+CREATE INDEX row_changes_by_earlier ON row_changes(earlier_position);
+ALTER TABLE credentials ADD COLUMN original_id TEXT;
+CREATE INDEX credentials_by_original ON credentials(original_id);
+CREATE INDEX credentials_by_issuer ON credentials(issuer_auth_public_key);
+CREATE TABLE deleted_grants(
+  id TEXT PRIMARY KEY,
+  storage_order INTEGER NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  log_position INTEGER NOT NULL
+);
+CREATE INDEX deleted_grants_by_position ON deleted_grants(log_position);
+CREATE TABLE credential_statuses(
+  issuer_auth_public_key TEXT NOT NULL,
+  vc_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  issued_at INTEGER NOT NULL,
+  signature TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  log_position INTEGER NOT NULL,
+  PRIMARY KEY(issuer_auth_public_key, vc_id)
+);
+CREATE INDEX credential_statuses_by_position ON credential_statuses(log_position);
 )SQL",
 };
 
@@ -279,10 +316,11 @@ CredentialRow read_credential_meta(Stmt& s) {
   c.inserter = s.text(6);
   c.created_at = s.integer(7);
   c.log_position = s.integer(8);
+  c.original_id = s.is_null(9) ? std::string() : s.text(9);
   return c;
 }
 #define IDOS_CREDENTIAL_META_COLS \
-  "id, user_id, role, issuer_auth_public_key, sha256, size, inserter, created_at, log_position"
+  "id, user_id, role, issuer_auth_public_key, sha256, size, inserter, created_at, log_position, original_id"
 
 // Queries shared by the writer and the readers.
 Result<std::optional<WalletRow>> q_find_wallet(Connection& c, const std::string& identifier) {
@@ -314,6 +352,16 @@ Result<std::optional<CredentialRow>> q_find_credential_meta(Connection& c, const
   if (rc < 0) return s.error("find credential");
   if (rc == 0) return std::optional<CredentialRow>{};
   return std::optional<CredentialRow>{read_credential_meta(s)};
+}
+
+Result<std::optional<UserRow>> q_find_user(Connection& c, const std::string& id) {
+  Stmt s = c.prepare("SELECT id, encryption_public_key, created_at, log_position FROM users WHERE id = ?1");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, id);
+  int rc = s.step();
+  if (rc < 0) return s.error("find user");
+  if (rc == 0) return std::optional<UserRow>{};
+  return std::optional<UserRow>{UserRow{s.text(0), s.text(1), s.integer(2), s.integer(3)}};
 }
 
 Result<bool> q_exists(Connection& c, const char* sql, const std::string& key) {
@@ -352,6 +400,17 @@ Result<std::string> q_rows_digest(Connection& c, int64_t position) {
       {"grant_revocations",
        "SELECT id, revoked_at, revoked_position FROM grants WHERE revoked_position = ?1 ORDER BY id"},
       {"used_dwgs", "SELECT id, log_position FROM used_dwgs WHERE log_position = ?1 ORDER BY id"},
+      // Schema 4 (docs/cluster.md): rows this entry removed or replaced, then what it wrote in the
+      // lifecycle tables. Empty for every entry before schema 4, so earlier digests are unchanged.
+      {"row_changes",
+       "SELECT table_name, row_key, change, earlier_position FROM row_changes WHERE position = ?1 "
+       "ORDER BY table_name, row_key"},
+      {"credential_links",
+       "SELECT id, original_id FROM credentials WHERE log_position = ?1 AND original_id IS NOT NULL ORDER BY id"},
+      {"deleted_grants", "SELECT id, deleted_at, log_position FROM deleted_grants WHERE log_position = ?1 ORDER BY id"},
+      {"credential_statuses",
+       "SELECT issuer_auth_public_key, vc_id, status, reason, sequence, issued_at, signature, set_at, log_position "
+       "FROM credential_statuses WHERE log_position = ?1 ORDER BY issuer_auth_public_key, vc_id"},
   };
   std::string text;
   for (const auto& [table, sql] : kSections) {
@@ -388,6 +447,21 @@ Result<std::optional<AppliedRequest>> q_find_applied_request(Connection& c, cons
   return std::optional<AppliedRequest>{AppliedRequest{s.text(0), s.text(1), s.integer(2), s.integer(3), s.text(4)}};
 }
 
+Result<std::optional<CredentialStatusRow>> q_find_credential_status(Connection& c, const std::string& issuer,
+                                                                   const std::string& vc_id) {
+  Stmt s = c.prepare(
+      "SELECT issuer_auth_public_key, vc_id, status, reason, sequence, issued_at, signature, set_at, log_position "
+      "FROM credential_statuses WHERE issuer_auth_public_key = ?1 AND vc_id = ?2");
+  if (!s.valid()) return db_error(c.db(), "prepare");
+  s.bind(1, issuer).bind(2, vc_id);
+  int rc = s.step();
+  if (rc < 0) return s.error("find credential status");
+  if (rc == 0) return std::optional<CredentialStatusRow>{};
+  return std::optional<CredentialStatusRow>{CredentialStatusRow{s.text(0), s.text(1), s.text(2), s.text(3),
+                                                                s.integer(4), s.integer(5), s.text(6), s.integer(7),
+                                                                s.integer(8)}};
+}
+
 Status run_done(Stmt& s, const std::string& what) {
   if (!s.valid()) return s.error("prepare " + what);
   if (s.step() != 0) return s.error(what);
@@ -410,6 +484,7 @@ class SqliteWriter final : public StateWriter {
     return q_find_credential_meta(c_, id);
   }
   Result<std::optional<GrantRow>> find_grant(const std::string& id) override { return q_find_grant(c_, id); }
+  Result<std::optional<UserRow>> find_user(const std::string& id) override { return q_find_user(c_, id); }
   Result<bool> dwg_used(const std::string& id) override {
     return q_exists(c_, "SELECT 1 FROM used_dwgs WHERE id = ?1", id);
   }
@@ -431,17 +506,23 @@ class SqliteWriter final : public StateWriter {
   Status insert_credential(const CredentialRow& r) override {
     Stmt s = c_.prepare(
         "INSERT INTO credentials(id, user_id, role, issuer_auth_public_key, sha256, size, sealed, inserter, "
-        "created_at, log_position) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+        "created_at, log_position, original_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
     if (s.valid()) {
       s.bind(1, r.id).bind(2, r.user_id).bind(3, r.role).bind(4, r.issuer_auth_public_key).bind(5, r.sha256);
       s.bind(6, r.size).bind_blob(7, r.sealed).bind(8, r.inserter).bind(9, r.created_at).bind(10, r.log_position);
+      if (r.original_id.empty()) {
+        s.bind_null(11);
+      } else {
+        s.bind(11, r.original_id);
+      }
     }
     return run_done(s, "insert credential");
   }
   Status insert_grant(const GrantRow& r) override {
     Stmt s = c_.prepare(
-        "INSERT INTO grants(id, owner, grantee, data_id, locked_until, content_hash, inserter_type, inserter_id, "
-        "created_at, log_position) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+        "INSERT INTO grants(rowid, id, owner, grantee, data_id, locked_until, content_hash, inserter_type, "
+        "inserter_id, created_at, log_position) VALUES((SELECT MAX(COALESCE((SELECT MAX(rowid) FROM grants), 0), "
+        "COALESCE((SELECT MAX(storage_order) FROM deleted_grants), 0)) + 1),?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
     if (s.valid()) {
       s.bind(1, r.id).bind(2, r.owner).bind(3, r.grantee).bind(4, r.data_id).bind(5, r.locked_until);
       s.bind(6, r.content_hash).bind(7, r.inserter_type).bind(8, r.inserter_id).bind(9, r.created_at);
@@ -458,6 +539,120 @@ class SqliteWriter final : public StateWriter {
     Stmt s = c_.prepare("INSERT INTO used_dwgs(id, log_position) VALUES(?1, ?2)");
     if (s.valid()) s.bind(1, id).bind(2, position);
     return run_done(s, "record dwg");
+  }
+  Result<std::vector<CredentialRow>> copies_of(const std::string& original_id) override {
+    Stmt s = c_.prepare("SELECT " IDOS_CREDENTIAL_META_COLS " FROM credentials WHERE original_id = ?1 ORDER BY id");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, original_id);
+    std::vector<CredentialRow> out;
+    int rc;
+    while ((rc = s.step()) == 1) out.push_back(read_credential_meta(s));
+    if (rc < 0) return s.error("copies of");
+    return out;
+  }
+  Result<std::vector<GrantRow>> grants_on(const std::string& data_id) override {
+    Stmt s = c_.prepare("SELECT " IDOS_GRANT_COLS " FROM grants WHERE data_id = ?1 ORDER BY id");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, data_id);
+    std::vector<GrantRow> out;
+    int rc;
+    while ((rc = s.step()) == 1) out.push_back(read_grant(s));
+    if (rc < 0) return s.error("grants on");
+    return out;
+  }
+  Status delete_credential(const std::string& id) override {
+    Stmt s = c_.prepare("DELETE FROM credentials WHERE id = ?1");
+    if (s.valid()) s.bind(1, id);
+    IDOS_CHECK(run_done(s, "delete credential"));
+    deleted_content_ = true;
+    return ok_status();
+  }
+  Status delete_grant(const std::string& id, int64_t log_time, int64_t position) override {
+    Stmt keep = c_.prepare(
+        "INSERT INTO deleted_grants(id, storage_order, deleted_at, log_position) "
+        "SELECT id, rowid, ?2, ?3 FROM grants WHERE id = ?1");
+    if (keep.valid()) keep.bind(1, id).bind(2, log_time).bind(3, position);
+    IDOS_CHECK(run_done(keep, "keep deleted grant id"));
+    Stmt s = c_.prepare("DELETE FROM grants WHERE id = ?1");
+    if (s.valid()) s.bind(1, id);
+    return run_done(s, "delete grant");
+  }
+  Result<bool> grant_deleted(const std::string& id) override {
+    return q_exists(c_, "SELECT 1 FROM deleted_grants WHERE id = ?1", id);
+  }
+  Result<bool> issuer_has_credentials(const std::string& key) override {
+    return q_exists(c_, "SELECT 1 FROM credentials WHERE issuer_auth_public_key = ?1 AND role = 'original' LIMIT 1", key);
+  }
+  Result<std::optional<CredentialStatusRow>> find_credential_status(const std::string& issuer,
+                                                                   const std::string& vc_id) override {
+    return q_find_credential_status(c_, issuer, vc_id);
+  }
+  Status put_credential_status(const CredentialStatusRow& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO credential_statuses(issuer_auth_public_key, vc_id, status, reason, sequence, issued_at, signature, "
+        "set_at, log_position) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(issuer_auth_public_key, vc_id) DO UPDATE "
+        "SET status = ?3, reason = ?4, sequence = ?5, issued_at = ?6, signature = ?7, set_at = ?8, log_position = ?9");
+    if (s.valid()) {
+      s.bind(1, r.issuer_auth_public_key).bind(2, r.vc_id).bind(3, r.status).bind(4, r.reason).bind(5, r.sequence);
+      s.bind(6, r.issued_at).bind(7, r.signature).bind(8, r.set_at).bind(9, r.log_position);
+    }
+    return run_done(s, "put credential status");
+  }
+  // Whether this transaction deleted stored content (SqliteStorage::write checkpoints after it).
+  bool deleted_content() const { return deleted_content_; }
+  Status record_row_change(const RowChange& r) override {
+    Stmt s = c_.prepare(
+        "INSERT INTO row_changes(position, table_name, row_key, change, earlier_position) VALUES(?1,?2,?3,?4,?5)");
+    if (s.valid()) s.bind(1, r.position).bind(2, r.table_name).bind(3, r.row_key).bind(4, r.change).bind(5, r.earlier_position);
+    return run_done(s, "record row change");
+  }
+  Result<std::vector<std::string>> original_ids_of(const std::string& user_id) override {
+    Stmt s = c_.prepare("SELECT id FROM credentials WHERE user_id = ?1 AND role = 'original' ORDER BY id");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, user_id);
+    std::vector<std::string> ids;
+    int rc = 0;
+    while ((rc = s.step()) == 1) ids.push_back(s.text(0));
+    if (rc < 0) return s.error("original ids");
+    return ids;
+  }
+  Result<int64_t> wallet_count(const std::string& user_id) override {
+    Stmt s = c_.prepare("SELECT COUNT(*) FROM wallets WHERE user_id = ?1");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, user_id);
+    if (s.step() != 1) return s.error("wallet count");
+    return s.integer(0);
+  }
+  Result<int64_t> latest_copy_lock(const std::string& original_id) override {
+    Stmt s = c_.prepare(
+        "SELECT COALESCE(MAX(g.locked_until), 0) FROM grants g JOIN credentials c ON c.id = g.data_id "
+        "WHERE c.original_id = ?1 AND g.revoked_at IS NULL");
+    if (!s.valid()) return db_error(c_.db(), "prepare");
+    s.bind(1, original_id);
+    if (s.step() != 1) return s.error("latest copy lock");
+    return s.integer(0);
+  }
+  Status replace_credential(const CredentialRow& r) override {
+    Stmt s = c_.prepare(
+        "UPDATE credentials SET issuer_auth_public_key = ?2, sha256 = ?3, size = ?4, sealed = ?5, log_position = ?6 "
+        "WHERE id = ?1");
+    if (s.valid()) {
+      s.bind(1, r.id).bind(2, r.issuer_auth_public_key).bind(3, r.sha256).bind(4, r.size).bind_blob(5, r.sealed);
+      s.bind(6, r.log_position);
+    }
+    IDOS_CHECK(run_done(s, "replace credential"));
+    deleted_content_ = true;  // the old sealed document goes: checkpoint as after a deletion
+    return ok_status();
+  }
+  Status set_encryption_key(const std::string& user_id, const std::string& key, int64_t position) override {
+    Stmt s = c_.prepare("UPDATE users SET encryption_public_key = ?2, log_position = ?3 WHERE id = ?1");
+    if (s.valid()) s.bind(1, user_id).bind(2, key).bind(3, position);
+    return run_done(s, "set encryption key");
+  }
+  Status delete_wallet(const std::string& identifier) override {
+    Stmt s = c_.prepare("DELETE FROM wallets WHERE identifier = ?1");
+    if (s.valid()) s.bind(1, identifier);
+    return run_done(s, "delete wallet");
   }
   Status append_log(const LogRow& r) override {
     Stmt s = c_.prepare(
@@ -490,6 +685,7 @@ class SqliteWriter final : public StateWriter {
   }
   Status nested(const std::function<Status(StateWriter&)>& fn) override {
     IDOS_CHECK(c_.exec("SAVEPOINT entry"));
+    // A rolled-back deletion deleted nothing, but a checkpoint after it is harmless: keep the flag.
     Status st = fn(*this);
     if (st.ok()) return c_.exec("RELEASE entry");
     Status undone = c_.exec("ROLLBACK TO entry");
@@ -505,6 +701,7 @@ class SqliteWriter final : public StateWriter {
 
  private:
   Connection& c_;
+  bool deleted_content_ = false;
 };
 
 // --- the storage ---------------------------------------------------------------------------------
@@ -516,10 +713,15 @@ class SqliteStorage final : public Storage {
     IDOS_CHECK(writer_.exec("PRAGMA journal_mode=WAL"));
     IDOS_CHECK(writer_.exec("PRAGMA synchronous=FULL"));
     IDOS_CHECK(writer_.exec("PRAGMA foreign_keys=ON"));
+    // Erasure (docs/node.md): deleted content is overwritten with zeros in the page, not only
+    // unlinked, on every connection of node.db (the readers never write, but the setting is
+    // per connection and costs them nothing).
+    IDOS_CHECK(writer_.exec("PRAGMA secure_delete=ON"));
     IDOS_CHECK(migrate());
     for (size_t i = 0; i < (readers == 0 ? 1 : readers); ++i) {
       auto c = std::make_unique<Connection>();
       IDOS_CHECK(c->open(state_path_, true));
+      IDOS_CHECK(c->exec("PRAGMA secure_delete=ON"));
       readers_.push_back(std::move(c));
       free_.push_back(readers_.back().get());
     }
@@ -541,8 +743,28 @@ class SqliteStorage final : public Storage {
       return st;
     }
     Status commit = writer_.exec("COMMIT");
-    if (!commit.ok()) (void)writer_.exec("ROLLBACK");
+    if (!commit.ok()) {
+      (void)writer_.exec("ROLLBACK");
+      return commit;
+    }
+    if (w.deleted_content()) checkpoint_pending_ = true;
+    if (checkpoint_pending_) checkpoint_after_delete();
     return commit;
+  }
+
+  // Erasure (docs/node.md): after a commit that deleted content, copy the WAL (whose frames still
+  // hold the old pages) into node.db, where secure_delete zeroed them, and truncate it to zero
+  // bytes. A reader in the middle of a statement keeps an older snapshot alive: TRUNCATE waits for
+  // it through the busy handler (kBusyTimeoutMs); every read here is one short statement. If the
+  // WAL could still not be reset, the next commit (or close) tries again. Under write_mutex_.
+  void checkpoint_after_delete() {
+    sqlite3* db = writer_.db();
+    int log_frames = -1, checkpointed = -1;
+    const int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+    if (rc == SQLITE_OK && log_frames == 0) {
+      checkpoint_pending_ = false;
+      checkpoints_after_delete_.fetch_add(1);
+    }
   }
 
   Result<int64_t> last_applied_position() override {
@@ -552,15 +774,7 @@ class SqliteStorage final : public Storage {
     return with_reader([&](Connection& c) { return q_find_wallet(c, id); });
   }
   Result<std::optional<UserRow>> find_user(const std::string& id) override {
-    return with_reader([&](Connection& c) -> Result<std::optional<UserRow>> {
-      Stmt s = c.prepare("SELECT id, encryption_public_key, created_at, log_position FROM users WHERE id = ?1");
-      if (!s.valid()) return db_error(c.db(), "prepare");
-      s.bind(1, id);
-      int rc = s.step();
-      if (rc < 0) return s.error("find user");
-      if (rc == 0) return std::optional<UserRow>{};
-      return std::optional<UserRow>{UserRow{s.text(0), s.text(1), s.integer(2), s.integer(3)}};
-    });
+    return with_reader([&](Connection& c) { return q_find_user(c, id); });
   }
   Result<std::vector<WalletRow>> wallets_of(const std::string& user_id) override {
     return with_reader([&](Connection& c) -> Result<std::vector<WalletRow>> {
@@ -585,7 +799,7 @@ class SqliteStorage final : public Storage {
       if (rc < 0) return s.error("find credential");
       if (rc == 0) return std::optional<CredentialRow>{};
       CredentialRow row = read_credential_meta(s);
-      row.sealed = s.blob(9);
+      row.sealed = s.blob(10);
       return std::optional<CredentialRow>{std::move(row)};
     });
   }
@@ -654,6 +868,24 @@ class SqliteStorage final : public Storage {
       return out;
     });
   }
+  Result<std::vector<DeletedGrantRow>> deleted_grants(int64_t after_cursor, int64_t limit) override {
+    return with_reader([&](Connection& c) -> Result<std::vector<DeletedGrantRow>> {
+      Stmt s = c.prepare(
+          "SELECT id, deleted_at, log_position, storage_order FROM deleted_grants WHERE storage_order > ?1 "
+          "ORDER BY storage_order LIMIT ?2");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, after_cursor).bind(2, limit);
+      std::vector<DeletedGrantRow> out;
+      int rc;
+      while ((rc = s.step()) == 1) out.push_back(DeletedGrantRow{s.text(0), s.integer(1), s.integer(2), s.integer(3)});
+      if (rc < 0) return s.error("deleted grants");
+      return out;
+    });
+  }
+  Result<std::optional<CredentialStatusRow>> find_credential_status(const std::string& issuer,
+                                                                   const std::string& vc_id) override {
+    return with_reader([&](Connection& c) { return q_find_credential_status(c, issuer, vc_id); });
+  }
   // A read of the state and a test write (the replay store, which every authenticated request
   // writes to; the probe row expires at once and the next purge drops it).
   Status health_check() override {
@@ -679,6 +911,16 @@ class SqliteStorage final : public Storage {
   }
   Result<std::string> rows_digest(int64_t position) override {
     return with_reader([&](Connection& c) { return q_rows_digest(c, position); });
+  }
+  Result<bool> rows_changed_later(int64_t position) override {
+    return with_reader([&](Connection& c) -> Result<bool> {
+      Stmt s = c.prepare("SELECT 1 FROM row_changes WHERE earlier_position = ?1 LIMIT 1");
+      if (!s.valid()) return db_error(c.db(), "prepare");
+      s.bind(1, position);
+      int rc = s.step();
+      if (rc < 0) return s.error("rows changed later");
+      return rc == 1;
+    });
   }
   Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {
     return with_reader([&](Connection& c) { return q_find_applied_request(c, key); });
@@ -837,6 +1079,8 @@ class SqliteStorage final : public Storage {
   }
 
   std::string state_path_;
+  bool checkpoint_pending_ = false;  // under write_mutex_: a deletion's WAL is not reset yet
+  std::atomic<int64_t> checkpoints_after_delete_{0};
   std::mutex write_mutex_, replay_mutex_, pool_mutex_;
   std::condition_variable pool_cv_;
   Connection writer_, replay_;

@@ -47,6 +47,30 @@ struct CredentialRow {
   std::string inserter;  // who wrote it: "user:<id>" or "issuer:<key>"
   int64_t created_at = 0;
   int64_t log_position = 0;
+  // A shared copy's original (schema 4): "" for originals, and for copies made before schema 4 or
+  // by a DWG write (whose copy is of the original written with it: that id).
+  std::string original_id;
+};
+
+// An access grant removed with its credential: the id stays taken, nothing else is kept.
+struct DeletedGrantRow {
+  std::string id;
+  int64_t deleted_at = 0;  // log time
+  int64_t log_position = 0;
+  int64_t cursor = 0;      // the grant's storage order (the explorer's pagination)
+};
+
+// The issuer's last accepted status of a verifiable credential (docs/spec/lifecycle.md).
+struct CredentialStatusRow {
+  std::string issuer_auth_public_key;
+  std::string vc_id;
+  std::string status;  // active, suspended, revoked
+  std::string reason;  // "" = none
+  int64_t sequence = 0;
+  int64_t issued_at = 0;
+  std::string signature;  // base64, by issuer_auth_public_key over the status message
+  int64_t set_at = 0;     // log time
+  int64_t log_position = 0;
 };
 
 struct GrantRow {
@@ -86,6 +110,17 @@ struct AppliedRequest {
   std::string outcome;         // JSON: {"code", "message", "log_time", "objects", "result"}
 };
 
+// A row an entry removed or replaced, that an earlier entry had written (docs/cluster.md, "Rows
+// changed later"). Audited in the rows digest of `position`; the self-audit no longer recomputes
+// `earlier_position`, whose rows are not what they were.
+struct RowChange {
+  int64_t position = 0;          // the entry that removed or replaced the row
+  std::string table_name;        // the rows digest's section name ("credentials", "grants", ...)
+  std::string row_key;           // the row's primary key as text
+  std::string change;            // "removed" or "replaced"
+  int64_t earlier_position = 0;  // the position the row had (the section's position column)
+};
+
 struct GrantQuery {
   std::optional<std::string> owner, grantee, data_id;
   std::vector<std::string> grantee_any;  // grantee in this set (when non-empty)
@@ -101,6 +136,7 @@ class StateWriter {
   virtual Result<int64_t> last_applied_position() = 0;
   virtual Result<std::optional<WalletRow>> find_wallet(const std::string& identifier) = 0;
   virtual Result<bool> user_exists(const std::string& id) = 0;
+  virtual Result<std::optional<UserRow>> find_user(const std::string& id) = 0;
   virtual Result<bool> credential_exists(const std::string& id) = 0;
   virtual Result<std::optional<CredentialRow>> find_credential_meta(const std::string& id) = 0;
   virtual Result<std::optional<GrantRow>> find_grant(const std::string& id) = 0;
@@ -111,6 +147,37 @@ class StateWriter {
   virtual Status insert_grant(const GrantRow& row) = 0;
   virtual Status mark_grant_revoked(const std::string& id, int64_t log_time, int64_t position) = 0;
   virtual Status record_dwg(const std::string& id, int64_t position) = 0;
+  // --- lifecycle (schema 4) ---
+  // The shared copies whose original_id is `original_id` (without `sealed`), by id.
+  virtual Result<std::vector<CredentialRow>> copies_of(const std::string& original_id) = 0;
+  // Every grant (revoked or not) whose data_id is `data_id`, by id.
+  virtual Result<std::vector<GrantRow>> grants_on(const std::string& data_id) = 0;
+  virtual Status delete_credential(const std::string& id) = 0;
+  // Removes the grant row and keeps its id in deleted_grants (with its storage order).
+  virtual Status delete_grant(const std::string& id, int64_t log_time, int64_t position) = 0;
+  // A grant id that was deleted (it stays taken).
+  virtual Result<bool> grant_deleted(const std::string& id) = 0;
+  // Whether some original credential names this issuer key.
+  virtual Result<bool> issuer_has_credentials(const std::string& issuer_auth_public_key) = 0;
+  virtual Result<std::optional<CredentialStatusRow>> find_credential_status(const std::string& issuer_auth_public_key,
+                                                                           const std::string& vc_id) = 0;
+  // Inserts or replaces the row of (issuer_auth_public_key, vc_id).
+  virtual Status put_credential_status(const CredentialStatusRow& row) = 0;
+  // Records one removed or replaced row (call it for every row an operation deletes or rewrites).
+  virtual Status record_row_change(const RowChange& change) = 0;
+  // --- the owner's changes (edit_credential, change_encryption_key, remove_wallet) ---
+  // Ids of the user's original credentials (role "original"), in id order.
+  virtual Result<std::vector<std::string>> original_ids_of(const std::string& user_id) = 0;
+  virtual Result<int64_t> wallet_count(const std::string& user_id) = 0;
+  // The latest locked_until among the unrevoked grants on shared copies made from `original_id`
+  // (credentials.original_id); 0 when there is none.
+  virtual Result<int64_t> latest_copy_lock(const std::string& original_id) = 0;
+  // Replaces a stored credential's document: issuer_auth_public_key, sha256, size, sealed and
+  // log_position from `row` (id, user_id, role, inserter and created_at stay).
+  virtual Status replace_credential(const CredentialRow& row) = 0;
+  // The user's new encryption key, written at `position` (the row's log_position).
+  virtual Status set_encryption_key(const std::string& user_id, const std::string& key, int64_t position) = 0;
+  virtual Status delete_wallet(const std::string& identifier) = 0;
   virtual Status append_log(const LogRow& row) = 0;
   // The state hash of the last applied entry (64 zeros before the first).
   virtual Result<std::string> last_state_hash() = 0;
@@ -152,11 +219,18 @@ class Storage {
   // An unrevoked grant naming `grantee` on `data_id`.
   virtual Result<std::optional<GrantRow>> active_grant(const std::string& grantee, const std::string& data_id) = 0;
   virtual Result<std::vector<GrantRow>> grants(const GrantQuery& query) = 0;
+  // Deleted grants' ids in storage order after `after_cursor` (the public explorer).
+  virtual Result<std::vector<DeletedGrantRow>> deleted_grants(int64_t after_cursor, int64_t limit) = 0;
+  virtual Result<std::optional<CredentialStatusRow>> find_credential_status(const std::string& issuer_auth_public_key,
+                                                                           const std::string& vc_id) = 0;
   virtual Status health_check() = 0;
   // The applied log entry at `position`, and the digest of the rows it wrote as they are now (a
   // difference from the entry's rows_sha256 means a row changed behind the node's back).
   virtual Result<std::optional<LogRow>> log_entry(int64_t position) = 0;
   virtual Result<std::string> rows_digest(int64_t position) = 0;
+  // Whether a later entry removed or replaced a row written at `position` (row_changes names it as
+  // earlier_position): its rows_sha256 can no longer be recomputed, the self-audit skips it.
+  virtual Result<bool> rows_changed_later(int64_t position) = 0;
   virtual Result<std::optional<AppliedRequest>> find_applied_request(const std::string& replay_key) = 0;
   // "ok" or the problems PRAGMA integrity_check (or the backend's equivalent) reports.
   virtual Result<std::string> integrity_check() = 0;

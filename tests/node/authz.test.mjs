@@ -35,7 +35,7 @@ before(async () => {
   for (let i = 0; i < 2; i++) {
     const copy = freshCopy();
     const r = await call(node, "POST", "/v1/shares", {
-      wallet: owner, body: { shared_copy: copy.credential, grantee: grantee.identifier, locked_until: 0, content_hash: copy.content_hash },
+      wallet: owner, body: { shared_copy: copy.credential, original_id: s.credential.id, grantee: grantee.identifier, locked_until: 0, content_hash: copy.content_hash },
     });
     assert.equal(r.status, 201, r.text);
     s.grants.push(r.body.grant);
@@ -85,7 +85,7 @@ const endpoints = [
     req: async () => {
       const copy = freshCopy();
       return { method: "POST", path: "/v1/shares",
-        body: { shared_copy: copy.credential, grantee: grantee.identifier, locked_until: 0, content_hash: copy.content_hash } };
+        body: { shared_copy: copy.credential, original_id: s.credential.id, grantee: grantee.identifier, locked_until: 0, content_hash: copy.content_hash } };
     },
     expect: { owner: 201, grantee: 403, stranger: 403, anonymous: 401 } },
   { name: "GET /v1/shared/{data_id}", req: async () => ({ method: "GET", path: `/v1/shared/${s.grants[0].data_id}` }),

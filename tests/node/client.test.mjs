@@ -113,8 +113,10 @@ test("the public explorer through the client, include_revoked included", async (
   const grantee = evmWallet();
   const userId = uuid();
   await c.createUser(w, { userId, encryptionPublicKey: m.toBase64(enc.publicKey) });
+  const original = await makeCredential({ userId, plaintext: "shared", recipientPublicKey: enc.publicKey });
+  await c.putCredential(w, original);
   const copy = m.makeSharedCopy({ copyId: uuid(), userId, plaintext: "shared", granteePublicKey: enc.publicKey });
-  const shared = await c.share(w, { shared_copy: copy.credential, grantee: grantee.identifier, locked_until: 0,
+  const shared = await c.share(w, { shared_copy: copy.credential, original_id: original.id, grantee: grantee.identifier, locked_until: 0,
     content_hash: copy.content_hash });
   const revoked = await c.revoke(w, shared.grant.id);
   assert.equal(revoked.grant.id, shared.grant.id);

@@ -92,7 +92,8 @@ test("two SQLite nodes and one PostgreSQL node on one stream: equal state hashes
   const lockedUntil = nowSeconds() + 2;
   const share = await call(pgNode, "POST", "/v1/shares", {
     wallet: owner.wallet,
-    body: { shared_copy: copy.credential, grantee: faceSignWallet().identifier, locked_until: lockedUntil, content_hash: copy.content_hash },
+    body: { shared_copy: copy.credential, original_id: written.find((w) => w.owner === owner).credentialId, grantee: faceSignWallet().identifier,
+      locked_until: lockedUntil, content_hash: copy.content_hash },
   });
   assert.equal(share.status, 201, share.text);
   await converged();
@@ -113,6 +114,41 @@ test("two SQLite nodes and one PostgreSQL node on one stream: equal state hashes
   const second = await call(nodes()[0], "POST", "/v1/credentials", { body: raw, header });
   assert.equal(second.status, 201, second.text);
   assert.equal(second.body.log_position, first.body.log_position);
+
+  // The lifecycle (docs/spec/lifecycle.md) on a mixed network: an issuer status set through the
+  // PostgreSQL node and replaced through a SQLite node (a replaced row: row_changes), a deletion
+  // refused while locked, then a deletion of an original with its copy and grants through the
+  // PostgreSQL node (removed rows, deleted_grants): every node must remove and replace the same rows.
+  {
+    const u = users[1];
+    const vcId = `urn:uuid:${uuid()}`;
+    const original = await makeCredential({ userId: u.userId, plaintext: "lifecycle", recipientPublicKey: u.key.publicKey,
+      issuer: u.issuer, publicNotes: JSON.stringify({ id: vcId }) });
+    assert.equal((await call(nodes()[0], "POST", "/v1/credentials", { wallet: u.wallet, body: { credential: original } })).status, 201);
+    const lockEnds = nowSeconds() + 2;
+    const c = m.makeSharedCopy({ copyId: uuid(), userId: u.userId, plaintext: "lifecycle", granteePublicKey: u.key.publicKey });
+    const shared = await call(nodes()[1], "POST", "/v1/shares", { wallet: u.wallet, body: { shared_copy: c.credential,
+      original_id: original.id, grantee: faceSignWallet().identifier, locked_until: lockEnds, content_hash: c.content_hash } });
+    assert.equal(shared.status, 201, shared.text);
+    const status = (n, fields) => call(n, "POST", "/v1/credential-status", { wallet: u.wallet,
+      body: m.signCredentialStatus({ vcId, sequence: 1, ...fields }, u.issuer) });
+    assert.equal((await status(pgNode, { status: "suspended", sequence: 1 })).status, 200);
+    await converged();
+    assert.equal((await status(nodes()[0], { status: "revoked", reason: "withdrawn", sequence: 2 })).status, 200);
+    const locked = await call(nodes()[0], "DELETE", `/v1/credentials/${original.id}`, { wallet: u.wallet });
+    assert.equal(locked.status, 409, locked.text);
+    while (nowSeconds() <= lockEnds) await sleep(250);
+    await converged();
+    const gone = await call(pgNode, "DELETE", `/v1/credentials/${original.id}`, { wallet: u.wallet });
+    assert.equal(gone.status, 200, gone.text);
+    assert.deepEqual(gone.body.deleted.shared_copies, [c.credential.id]);
+    await converged();
+    for (const n of nodes()) {
+      assert.equal((await call(n, "GET", `/v1/credentials/${original.id}`, { wallet: u.wallet })).status, 404, n.name);
+      const st = await call(n, "GET", `/v1/public/credential-status?issuer_auth_public_key=${Buffer.from(u.issuer.publicKey).toString("hex")}&vc_id=${vcId}`);
+      assert.equal(st.body.status.document.status, "revoked", n.name);
+    }
+  }
 
   // Every entry, on every node: the same position, log time, tx hash, result and state hash.
   const last = await converged();

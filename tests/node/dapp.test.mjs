@@ -40,7 +40,11 @@ async function register(signer) {
   const userId = uuid();
   const created = await client.createUser(signer, { userId, encryptionPublicKey: key.publicKey });
   assert.equal(created.user.encryption_public_key, m.toBase64(key.publicKey));
-  return { key, userId };
+  // An original to share copies of (a share names its original).
+  const original = m.buildCredential({ id: uuid(), userId, publicNotes: '{"type":"KYC"}', plaintext: "original",
+    recipientPublicKey: key.publicKey, issuer: m.generateEd25519KeyPair() });
+  await client.putCredential(signer, original);
+  return { key, userId, originalId: original.id };
 }
 
 test("ethers, viem and an injected provider: register, look up a key, share by address, read as the grantee", async () => {
@@ -65,7 +69,7 @@ test("ethers, viem and an injected provider: register, look up a key, share by a
 
   // Share with the key from the directory, to the EIP-55 address, camelCase body.
   const copy = m.makeSharedCopy({ copyId: uuid(), userId: o.userId, plaintext: "KYC: Ada", granteePublicKey: entry.publicKey });
-  const shared = await client.share(owner, { sharedCopy: copy.credential, grantee: granteeAccount.address, lockedUntil: 0,
+  const shared = await client.share(owner, { sharedCopy: copy.credential, originalId: o.originalId, grantee: granteeAccount.address, lockedUntil: 0,
     contentHash: copy.content_hash });
   assert.equal(shared.grant.grantee, granteeAccount.address.toLowerCase());
   assert.deepEqual(shared.receipts.map((r) => r.write_operation), ["share", "share"]);
@@ -76,7 +80,7 @@ test("ethers, viem and an injected provider: register, look up a key, share by a
 
   // A DAG naming the grantee as EIP-55, signed by the injected wallet's owner: receipts checked.
   const copy2 = m.makeSharedCopy({ copyId: uuid(), userId: o.userId, plaintext: "KYC: Ada", granteePublicKey: entry.publicKey });
-  await client.share(owner, { sharedCopy: copy2.credential, grantee: thirdWallet.address, lockedUntil: 0, contentHash: copy2.content_hash });
+  await client.share(owner, { sharedCopy: copy2.credential, originalId: o.originalId, grantee: thirdWallet.address, lockedUntil: 0, contentHash: copy2.content_hash });
   const dag = await makeDag({ owner, grantee: granteeAccount.address, dataId: copy2.credential.id, contentHash: copy2.content_hash });
   const viaDag = await client.delegatedAccessGrant(third, dag);
   assert.equal(viaDag.grant.grantee, granteeAccount.address.toLowerCase());
@@ -153,7 +157,7 @@ test("the node itself accepts every spelling: share body, explorer query, key di
   const copy = m.makeSharedCopy({ copyId: uuid(), userId: o.userId, plaintext: "x", granteePublicKey: g.key.publicKey });
   // Raw request (no client-side canonicalisation): the EIP-55 grantee goes to the node as is.
   const res = await client.request("POST", "/v1/shares", { signer: owner,
-    body: { shared_copy: copy.credential, grantee: granteeWallet.address, locked_until: 0, content_hash: copy.content_hash } });
+    body: { shared_copy: copy.credential, original_id: o.originalId, grantee: granteeWallet.address, locked_until: 0, content_hash: copy.content_hash } });
   assert.equal(res.grant.grantee, granteeWallet.address.toLowerCase());
   const q = await client.request("GET", `/v1/public/grants?grantee=${granteeWallet.address}`);
   assert.deepEqual(q.grants.map((x) => x.id), [res.grant.id]);
@@ -224,7 +228,7 @@ test("share: a body swapped in transit (another grantee, re-signed) is stored by
     return fetch(url, init);
   };
   const tampered = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [node.nodeId], fetch: swapping });
-  await assert.rejects(tampered.share(owner, { sharedCopy: copy.credential, grantee: intended.address, lockedUntil: 0,
+  await assert.rejects(tampered.share(owner, { sharedCopy: copy.credential, originalId: o.originalId, grantee: intended.address, lockedUntil: 0,
     contentHash: copy.content_hash }),
   (e) => e instanceof IdosError && e.code === "VERIFY_FAILED" && e.status === 200 && /did not store/.test(e.message));
   const stored = await client.publicGrants({ dataId: copy.credential.id });
@@ -237,7 +241,7 @@ test("publicGrants: camelCase and wire query names; time-locked grants listed on
   const o = await register(owner);
   const granteeWallet = Wallet.createRandom();
   const copy = m.makeSharedCopy({ copyId: uuid(), userId: o.userId, plaintext: "y", granteePublicKey: o.key.publicKey });
-  const shared = await client.share(owner, { sharedCopy: copy.credential, grantee: granteeWallet.address,
+  const shared = await client.share(owner, { sharedCopy: copy.credential, originalId: o.originalId, grantee: granteeWallet.address,
     lockedUntil: nowSeconds() + 3600, contentHash: copy.content_hash });
   for (const query of [{ grantee: granteeWallet.address, includeRevoked: true }, { grantee: granteeWallet.address.toLowerCase(), include_revoked: true }]) {
     const r = await client.publicGrants(query);

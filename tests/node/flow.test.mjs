@@ -125,7 +125,7 @@ test("the user shares a copy with a second grantee, who reads it", async () => {
   const lockedUntil = nowSeconds() + 3;
   const r = await call(node, "POST", "/v1/shares", {
     wallet: owner,
-    body: { shared_copy: copy.credential, grantee: grantee2.identifier, locked_until: lockedUntil, content_hash: copy.content_hash },
+    body: { shared_copy: copy.credential, original_id: state.credential.id, grantee: grantee2.identifier, locked_until: lockedUntil, content_hash: copy.content_hash },
   });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.grant.owner, state.userId);

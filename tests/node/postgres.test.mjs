@@ -130,7 +130,7 @@ test("a database with a newer schema than the binary is refused", { skip }, asyn
     const node = await startNode({ dataDir });
     await node.stop();
     const db = pgDatabaseName(dataDir);
-    assert.equal(psql(db, "SELECT version FROM idos_schema"), "3");
+    assert.equal(psql(db, "SELECT version FROM idos_schema"), "4");
     psql(db, "UPDATE idos_schema SET version = 99");
     const r = runNodeOnce(["--listen", "127.0.0.1:0", "--data", dataDir, "--plugin", PLUGIN,
       "--storage", "postgres", "--pg", pgConninfo(db)]);
@@ -142,7 +142,7 @@ test("a database with a newer schema than the binary is refused", { skip }, asyn
   }
 });
 
-test("a schema-1 database with data is migrated to schema 3 and keeps working", { skip }, async () => {
+test("a schema-1 database with data is migrated to schema 4 and keeps working", { skip }, async () => {
   const dataDir = tempDir();
   let node;
   try {
@@ -154,12 +154,13 @@ test("a schema-1 database with data is migrated to schema 3 and keeps working", 
     // Back to schema 1 as the pg branch's node wrote it: no state hash columns, no applied requests,
     // no record of the node's keys (schema 3: recorded again at the next start).
     const db = pgDatabaseName(dataDir);
-    psql(db, "BEGIN; DROP TABLE node_meta; DROP TABLE applied_requests; ALTER TABLE log DROP COLUMN rows_sha256, DROP COLUMN state_hash; " +
+    psql(db, "BEGIN; DROP TABLE row_changes, deleted_grants, credential_statuses; ALTER TABLE credentials DROP COLUMN original_id; " +
+      "DROP INDEX credentials_by_issuer; DROP TABLE node_meta; DROP TABLE applied_requests; ALTER TABLE log DROP COLUMN rows_sha256, DROP COLUMN state_hash; " +
       "DROP INDEX users_by_position, wallets_by_position, credentials_by_position, grants_by_position, " +
       "grants_by_revoked_position, used_dwgs_by_position; UPDATE idos_schema SET version = 1; COMMIT");
     node = await startNode({ dataDir });
-    assert.ok(node.logs.some((l) => l.event === "storage_migrated" && l.schema_version === 3), "migrated to 3");
-    assert.equal(psql(db, "SELECT version FROM idos_schema"), "3");
+    assert.ok(node.logs.some((l) => l.event === "storage_migrated" && l.schema_version === 4), "migrated to 4");
+    assert.equal(psql(db, "SELECT version FROM idos_schema"), "4");
     // The entry from before: kept, with no state hash, so there is no signed entry to give (404);
     // the chain starts at zero after it.
     const before = await call(node, "GET", "/v1/log/1");

@@ -50,6 +50,9 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   const revokedAt: number | null | undefined = page.grants[0]?.revoked_at;
   const cursor: string | null = page.next_cursor;
   if (cursor !== null) await node.publicGrants({ cursor });
+  const withDeleted = await node.publicGrants({ includeRevoked: true, includeDeleted: true });
+  const firstListed = withDeleted.grants[0];
+  const deletedFlag: boolean = firstListed !== undefined && "deleted" in firstListed;
   // @ts-expect-error include_revoked is a boolean
   await node.publicGrants({ include_revoked: "yes" });
   // @ts-expect-error not a documented query parameter
@@ -82,13 +85,15 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   const plaintext: string = idos.decryptText(got.credential.content, got.credential.encryptor_public_key, me);
 
   const copy = idos.makeSharedCopy({ copyId: crypto.randomUUID(), userId, plaintext, granteePublicKey: me.publicKey });
-  const shared = await node.share(signer, { sharedCopy: copy.credential, grantee: signer.identifier, lockedUntil: 0,
-    contentHash: copy.content_hash });
+  const shared = await node.share(signer, { sharedCopy: copy.credential, originalId: credential.id, grantee: signer.identifier,
+    lockedUntil: 0, contentHash: copy.content_hash });
   // The earlier wire spelling is still typed.
-  await node.share(signer, { shared_copy: copy.credential, grantee: signer.identifier, locked_until: 0,
+  await node.share(signer, { shared_copy: copy.credential, original_id: credential.id, grantee: signer.identifier, locked_until: 0,
     content_hash: copy.content_hash });
+  // @ts-expect-error a share names its original
+  await node.share(signer, { sharedCopy: copy.credential, grantee: signer.identifier, lockedUntil: 0, contentHash: "" });
   // @ts-expect-error lockedUntil is a number
-  await node.share(signer, { sharedCopy: copy.credential, grantee: signer.identifier, lockedUntil: "0", contentHash: "" });
+  await node.share(signer, { sharedCopy: copy.credential, originalId: "x", grantee: signer.identifier, lockedUntil: "0", contentHash: "" });
   const entry: EncryptionKeyEntry = await node.encryptionKeyOf("0xAbC");
   const directoryKey: Uint8Array = entry.publicKey;
   // @ts-expect-error the directory's key is bytes
@@ -100,6 +105,22 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
   const grantId: string = shared.grant.id;
   const read = await node.readShared(signer, shared.grant.data_id);
   const readGrant: GrantRecord = read.grant;
+  // The issuer's status of the copy's original, checked by the client.
+  const readStatus: "active" | "suspended" | "revoked" = read.status.status;
+  const statusSet: boolean = read.status.set;
+  const issuerKey = idos.generateEd25519KeyPair();
+  const statusDoc = idos.signCredentialStatus({ vcId: "urn:uuid:x", status: "suspended", reason: "review", sequence: 1 }, issuerKey);
+  // @ts-expect-error status is one of three values
+  idos.signCredentialStatus({ vcId: "urn:uuid:x", status: "paused", sequence: 1 }, issuerKey);
+  const checked = idos.verifyCredentialStatus(statusDoc, { vcId: "urn:uuid:x" });
+  const checkedSequence: number = checked.sequence;
+  const setStatus = await node.setCredentialStatus(signer, statusDoc);
+  const setSequence: number = setStatus.credential_status.sequence;
+  const byVcId = await node.credentialStatus(statusDoc.issuer_auth_public_key, statusDoc.vc_id);
+  const byVcIdReason: string = byVcId.reason;
+  const deleted = await node.deleteCredential(signer, credential.id);
+  const deletedCopies: string[] = deleted.deleted.shared_copies;
+  const originalOfCopy: string | null = metas[0]!.original_id;
   const grants = await node.listGrants(signer, "grantee");
   const listed: GrantRecord[] = grants.grants;
   // @ts-expect-error role is owner or grantee
@@ -155,7 +176,9 @@ export async function dapp(signer: RequestSigner, password: string): Promise<voi
 
   void [status, nodeId, wrongNodeId, maxBody, revokedAt, createdId, op, position, addedAt, role, size, metas,
     readGrant, listed, revokedTime, inserter, ok, okSync, custom, slot, ERROR_CODES, WALLET_TYPES, directoryKey,
-    directoryKeyText, addedWallet, agreed, entryOk, at, urls];
+    directoryKeyText, addedWallet, agreed, entryOk, at, urls, readStatus, statusSet, checkedSequence, setSequence,
+    byVcIdReason, deletedCopies, originalOfCopy, deletedFlag];
   me.dispose();
   issuer.dispose();
+  issuerKey.dispose();
 }

@@ -353,6 +353,7 @@ function renderUser(c) {
       show("user");
     });
     c.append(explainer("Locking wipes the secret key from memory; unlock again with the password or with your wallet's key slot."), h("div", { class: "form" }, lock), out);
+    c.append(changePasswordForm(profile));
   } else {
     c.append(explainer("The vault keeps the secret key sealed under a random key, itself sealed once per slot: by Argon2id of your password, or of your wallet's signature over a fixed message."));
     const pw = h("input", { type: "password", id: "unlock-password", testid: "unlock-password", autocomplete: "current-password", placeholder: "your password" });
@@ -376,6 +377,44 @@ function renderUser(c) {
     c.append(h("div", { class: "form" }, h("label", { for: "unlock-password" }, "Password"), pw, byPassword, byWallet), out);
   }
   c.append(nextButton("issuer", "Next: an issuer writes a KYC credential for you →"));
+}
+
+// Change password (docs/spec/owner-changes.md): a new password gives a new key pair; every original
+// is re-encrypted to it here and sent with the new public key in one write; the vault then holds
+// the new key only (its slots are replaced: password, then the wallet slot again).
+function changePasswordForm(profile) {
+  const { idos } = S;
+  const pw = h("input", { type: "password", id: "new-password", testid: "new-password", autocomplete: "new-password", placeholder: "new password, at least 8 characters" });
+  const out = statusLine("change-password-status");
+  const go = h("button", { type: "button", class: "secondary", testid: "change-password" }, "Change password");
+  go.addEventListener("click", () => act(go, out, "Deriving the new key, re-encrypting every credential here, one write to the node…", async () => {
+    const password = pw.value;
+    if (password.length < 8) throw new IdosError("INVALID_INPUT", "choose a password of at least 8 characters");
+    const signer = walletFor("user");
+    const kp = await idos.deriveEncryptionKeyPairAsync(password, profile.userId);
+    let res;
+    try {
+      res = await S.node.changeEncryptionKey(signer, { currentKeyPair: S.userKey, newKeyPair: kp });
+      await S.vault.changeKey({ keyPair: kp, password });
+      await S.vault.addWalletSlot(await signer.sign(WALLET_SLOT_MESSAGE), { label: `wallet ${short(signer.display)}` });
+    } catch (e) {
+      kp.dispose();
+      throw e;
+    }
+    addReceipts(res.receipts, "Password change");
+    S.userKey.dispose();
+    S.userKey = kp;
+    S.decrypted.clear();
+    const publicKey = res.user.encryption_public_key;
+    saveProfile({ ...profile, publicKey });
+    show("user");
+    const o = $("panels").querySelector('[data-testid="change-password-status"]');
+    if (o) say(o, "ok", `✓ Password changed: ${res.credentials.length} credential(s) re-encrypted to your new key in one write (log position ${res.log_position}); the vault holds the new key only.`);
+  }));
+  return h("div", { class: "change-password" },
+    h("h2", {}, "Change password"),
+    explainer("Your new password gives a new key pair. Every credential you own is decrypted and re-encrypted here, then all of them go to the node with the new public key in one write: all or nothing. Copies you shared stay as they are."),
+    h("div", { class: "form" }, h("label", { for: "new-password" }, "New password"), pw, go), out);
 }
 
 // --- 2. Issuer ---------------------------------------------------------------------------------------
@@ -594,7 +633,7 @@ function shareForm(id, d) {
     const lockedUntil = seconds ? nowSeconds() + seconds : 0;
     const res = await S.node.call("POST", "/v1/shares", {
       signer: walletFor("user"),
-      body: { shared_copy: copy.credential, grantee: granteeAddress, locked_until: lockedUntil, content_hash: copy.content_hash },
+      body: { shared_copy: copy.credential, original_id: d.credential.id, grantee: granteeAddress, locked_until: lockedUntil, content_hash: copy.content_hash },
     });
     addReceipts(res.receipts, "Share");
     S.lastShare = { grant: res.grant, copyId: copy.credential.id };
@@ -712,7 +751,7 @@ function renderExplorer(c) {
   const list = h("div", { class: "list", testid: "public-grants" });
   const refresh = h("button", { type: "button", class: "secondary", testid: "explorer-refresh" }, "Refresh public grants");
   const load = () => act(refresh, out, "Reading GET /v1/public/grants (no signature)…", async () => {
-    const { grants } = await S.node.call("GET", "/v1/public/grants?include_revoked=true&limit=100");
+    const { grants } = await S.node.call("GET", "/v1/public/grants?include_revoked=true&include_deleted=true&limit=100");
     if (!grants.length) {
       list.replaceChildren(h("p", { class: "muted" }, "No grants on this node yet."));
       return;
@@ -720,6 +759,12 @@ function renderExplorer(c) {
     list.replaceChildren(
       h("p", { class: "muted", testid: "explorer-count" }, `${grants.length} grant${grants.length === 1 ? "" : "s"} on this node. Every field the node publishes:`),
       ...grants.slice().reverse().map((g) => {
+        if (g.deleted) {
+          // Its credential was deleted: the id stays taken, nothing else is published.
+          return h("div", { class: "grant-card", testid: "deleted-grant" },
+            h("pre", { class: "grant-json" }, JSON.stringify({ id: g.id, deleted: true, deleted_at: g.deleted_at }, null, 2)),
+            h("div", { class: "muted small" }, `deleted with its credential at ${clockTime(g.deleted_at)}: no data left`));
+        }
         const tryOut = h("div", { class: "status", hidden: true });
         const tryBtn = h("button", { type: "button", class: "small secondary stranger", testid: "stranger-read" }, "Try to read this copy as a stranger");
         tryBtn.addEventListener("click", () => act(tryBtn, tryOut, "A fresh wallet asks the node for the copy…", async () => {
@@ -739,7 +784,7 @@ function renderExplorer(c) {
           h("div", { class: "muted small" }, `grantee: ${walletLabel(g.grantee)} · `, g.locked_until ? `locked until ${clockTime(g.locked_until)}` : "no timelock", g.revoked_at ? " · revoked" : ""),
           tryBtn, tryOut);
       }));
-    const first = grants[grants.length - 1];
+    const first = grants.filter((g) => !g.deleted).pop() ?? grants[grants.length - 1];
     showCustody("Public grant metadata: the node and everybody see the same record, because it holds no personal data.", JSON.stringify(first, null, 2),
       `The same record as on the left: ids, a wallet, a timelock, a hash.\n\nNot in it: a name, a birth date, a document, a key.\nThe data behind data_id ${first.data_id} is ciphertext that only its owner and the grantee can open.`);
   });
@@ -788,7 +833,44 @@ function renderRevoke(c) {
   refresh.addEventListener("click", load);
   c.append(h("div", { class: "form" }, refresh), out, list);
   load();
+  c.append(deleteCredentialForm(load));
   c.append(nextButton("consumer", "Check as the consumer: the copy is now refused →"));
+}
+
+// Delete a credential: the original, every copy shared from it and their grants (refused while a
+// grant is timelocked; docs/api.md).
+function deleteCredentialForm(reloadGrants) {
+  const out = statusLine("delete-status");
+  const list = h("div", { class: "list", testid: "delete-list" });
+  const refresh = h("button", { type: "button", class: "secondary", testid: "delete-refresh" }, "List my credentials");
+  const load = () => act(refresh, out, "Asking the node for your credentials…", async () => {
+    const { credentials } = await S.node.call("GET", "/v1/credentials", { signer: walletFor("user") });
+    const originals = credentials.filter((m) => m.role === "original");
+    if (!originals.length) {
+      list.replaceChildren(h("p", { class: "muted" }, "No credentials left."));
+      return;
+    }
+    list.replaceChildren(h("table", { class: "table" }, h("tbody", {}, originals.map((m) => h("tr", {},
+      h("td", {}, h("code", { title: m.id }, short(m.id, 8, 4)), " ",
+        h("span", { class: "muted small" }, `${credentials.filter((x) => x.original_id === m.id).length} shared cop(ies)`)),
+      h("td", {}, h("button", { type: "button", class: "small danger", testid: "delete-credential", onclick: (e) => remove(m, e.currentTarget) }, "Delete")))))));
+  });
+  const remove = (meta, btn) => act(btn, out, "Asking the node to delete the credential and its copies…", async () => {
+    const res = await S.node.call("DELETE", `/v1/credentials/${meta.id}`, { signer: walletFor("user") });
+    addReceipts(res.receipts, "Delete");
+    S.decrypted.delete(meta.id);
+    await load();
+    await reloadGrants();
+    const d = res.deleted;
+    return `✓ Deleted: the credential, ${d.shared_copies.length} shared cop${d.shared_copies.length === 1 ? "y" : "ies"} and ${d.grants.length} grant${d.grants.length === 1 ? "" : "s"}. The node erased the ciphertext; the explorer keeps only the grant ids.`;
+  }, {
+    LOCKED: "Refused by the node: a grant on a copy of this credential is still timelocked. You promised the consumer access until then; try again when the countdown ends.",
+  });
+  refresh.addEventListener("click", load);
+  load();
+  return h("div", { class: "delete-credential" }, h("h2", {}, "Delete a credential"),
+    explainer("Deleting removes your credential, every copy you shared from it and their grants; the node overwrites the stored ciphertext. Refused while a grant is timelocked."),
+    h("div", { class: "form" }, refresh), out, list);
 }
 
 // --- countdowns ----------------------------------------------------------------------------------------

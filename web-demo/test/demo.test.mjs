@@ -223,6 +223,51 @@ test("6 revoke: refused while timelocked (reason shown), accepted after; the con
   await shot("06c-consumer-refused-phone", PHONE, byId("consumer-status"));
 });
 
+test("7 change password: the key changes in one write, the credentials decrypt with the new password only", { timeout: 120_000 }, async () => {
+  const NEW_PASSWORD = "a new demo password";
+  await tab("user");
+  if (/^Locked/.test(await byId("user-lock-state").textContent())) {
+    await byId("unlock-password").fill(PASSWORD);
+    await byId("unlock-password-button").click();
+    assert.match(await settled("user-status"), /Unlocked/);
+  }
+  const before = (await byId("user-public-key").textContent()).trim();
+  await byId("new-password").fill(NEW_PASSWORD);
+  await byId("change-password").click();
+  assert.match(await settled("change-password-status", 60_000), /Password changed: \d+ credential\(s\) re-encrypted/);
+  const after = (await byId("user-public-key").textContent()).trim();
+  assert.notEqual(after, before);
+  assert.match(await page.locator("#receipts").textContent(), /change_encryption_key/);
+  await shot("07a-change-password-desktop");
+  // The old password no longer opens the vault; the new one does, and the credential decrypts.
+  await byId("lock").click();
+  await byId("unlock-password").fill(PASSWORD);
+  await byId("unlock-password-button").click();
+  assert.match(await settled("user-status"), /Wrong password/);
+  await byId("unlock-password").fill(NEW_PASSWORD);
+  await byId("unlock-password-button").click();
+  assert.match(await settled("user-status"), /Unlocked.*matches the public key the node has/);
+  await tab("credentials");
+  await page.waitForSelector('[data-testid="credential-list"] table', { timeout: 20_000 });
+  await byId("decrypt").first().click();
+  assert.match(await settled("credentials-status"), /Decrypted locally/);
+  await shot("07b-decrypt-after-password-change-desktop");
+});
+
+test("6d delete a credential: the original, its copies and grants go; the explorer keeps only the ids", { timeout: 60_000 }, async () => {
+  await tab("revoke");
+  const row = page.locator('[data-testid="delete-list"] tr').first();
+  await row.waitFor({ timeout: 20_000 });
+  await row.getByTestId("delete-credential").click();
+  const deleted = await settled("delete-status");
+  assert.match(deleted, /✓ Deleted: the credential, [1-9]\d* shared cop(y|ies) and [1-9]\d* grants?/);
+  assert.match(await page.locator("#receipts").textContent(), /Delete: delete_credential/);
+  await shot("06d-delete-credential-desktop");
+  await tab("explorer");
+  await page.waitForSelector('[data-testid="deleted-grant"]', { timeout: 20_000 });
+  assert.match(await byId("public-grants").textContent(), /"deleted": true/);
+});
+
 test("the layout fits a phone: no horizontal scrolling on any step", { timeout: 60_000 }, async () => {
   await page.setViewportSize(PHONE);
   for (const id of ["user", "issuer", "credentials", "consumer", "explorer", "revoke"]) {

@@ -9,6 +9,8 @@
 #include "idos/protocol/account.hpp"
 #include "idos/protocol/credential.hpp"
 #include "idos/protocol/grant.hpp"
+#include "idos/protocol/lifecycle.hpp"
+#include "idos/protocol/owner_changes.hpp"
 #include "idos/primitives/json_dom.hpp"
 #include "idos/primitives/time.hpp"
 #include "idos/protocol/vc.hpp"
@@ -30,6 +32,8 @@ constexpr size_t kMaxFieldBytes = 4096;
 constexpr size_t kMaxSignatureChars = 32 * 1024;
 // Largest integer JavaScript (and so every JSON client) holds exactly: 2^53 - 1.
 constexpr int64_t kMaxJsonSafeInteger = 9007199254740991;
+// A deletion lists the copies and grants of one credential: up to kMaxDeletionItems of each.
+constexpr size_t kMaxDeletionDocumentBytes = 8u << 20;
 
 Result<std::string> str(const Json& o, std::string_view key) { return get_string_field(o, key, kMaxFieldBytes); }
 Result<std::optional<std::string>> opt_str(const Json& o, std::string_view key) {
@@ -408,6 +412,73 @@ Status validate_dwg_write(const Json& o, int64_t now, bool seen_before) {
   return ok_status();
 }
 
+// --- owner changes (owner_changes.hpp, docs/spec/owner-changes.md) ---------------------------------
+
+// {"credential", "requester", "current": {"id", "role", "user_id"}, "copies_locked_until"}: the
+// owner replaces a stored original. The new record is checked as any credential (both signatures
+// under the issuer_auth_public_key it carries), then the edit rules.
+Status validate_edit_credential(const Json& o, int64_t now) {
+  IDOS_CHECK(check_only_known_fields(o, {"credential", "requester", "current", "copies_locked_until"}));
+  IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
+  IDOS_TRY(std::string requester, str(o, "requester"));
+  IDOS_TRY(const Json* current_json, get_object_field(o, "current"));
+  IDOS_TRY(int64_t copies_locked_until, get_int_field(o, "copies_locked_until", 0, kMaxLockedUntil));
+  IDOS_CHECK(check_only_known_fields(*current_json, {"id", "role", "user_id"}));
+  StoredCredentialRef current;
+  IDOS_TRY(current.id, str(*current_json, "id"));
+  IDOS_TRY(current.role, str(*current_json, "role"));
+  IDOS_TRY(current.user_id, str(*current_json, "user_id"));
+  IDOS_CHECK(check_uuid_field(requester, "requester"));
+  IDOS_CHECK(validate_credential(*credential));
+  return check_credential_edit(requester, current, (*credential)["id"].get<std::string>(),
+                               (*credential)["user_id"].get<std::string>(), copies_locked_until, now);
+}
+
+// {"requester", "encryption_public_key", "credentials": [records], "originals": [ids]}: the user's
+// new key with every original re-encrypted, in one transaction.
+Status validate_change_encryption_key(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"requester", "encryption_public_key", "credentials", "originals"}));
+  IDOS_TRY(std::string requester, str(o, "requester"));
+  IDOS_TRY(std::string key, str(o, "encryption_public_key"));
+  auto credentials = o.find("credentials");
+  auto originals = o.find("originals");
+  if (credentials == o.end() || !credentials->is_array()) {
+    return make_error(ErrorCode::invalid_input, "credentials: an array of credential records");
+  }
+  if (originals == o.end() || !originals->is_array()) {
+    return make_error(ErrorCode::invalid_input, "originals: an array of credential ids");
+  }
+  if (credentials->size() > kMaxKeyChangeCredentials || originals->size() > kMaxKeyChangeCredentials) {
+    return make_error(ErrorCode::too_large, "a key change carries at most 256 credentials");
+  }
+  std::vector<std::string> original_ids;
+  for (const Json& id : *originals) {
+    if (!id.is_string()) return make_error(ErrorCode::invalid_input, "originals: strings");
+    original_ids.push_back(id.get<std::string>());
+  }
+  IDOS_CHECK(check_uuid_field(requester, "requester"));
+  std::vector<KeyChangeRecord> records;
+  for (const Json& c : *credentials) {
+    if (!c.is_object()) return make_error(ErrorCode::invalid_input, "credentials: objects");
+    IDOS_CHECK(validate_credential(c));
+    records.push_back(KeyChangeRecord{c["id"].get<std::string>(), c["user_id"].get<std::string>()});
+  }
+  return check_encryption_key_change(requester, key, records, original_ids);
+}
+
+// {"requester", "caller_wallet", "wallet": {"wallet_identifier", "user_id"}, "wallet_count"}.
+Status validate_remove_wallet(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"requester", "caller_wallet", "wallet", "wallet_count"}));
+  IDOS_TRY(std::string requester, str(o, "requester"));
+  IDOS_TRY(std::string caller_wallet, get_string_field(o, "caller_wallet", kMaxWalletIdentifierChars));
+  IDOS_TRY(const Json* wallet, get_object_field(o, "wallet"));
+  IDOS_TRY(int64_t wallet_count, get_int_field(o, "wallet_count", 0, kMaxJsonSafeInteger));
+  IDOS_CHECK(check_only_known_fields(*wallet, {"wallet_identifier", "user_id"}));
+  IDOS_TRY(std::string identifier, get_string_field(*wallet, "wallet_identifier", kMaxWalletIdentifierChars));
+  IDOS_TRY(std::string user_id, str(*wallet, "user_id"));
+  return check_wallet_removal(requester, caller_wallet, identifier, user_id, wallet_count);
+}
+
 // {"grant": <access grant>, "target": {"id", "role", "user_id"}}: what a grant may point at.
 Status validate_grant_target(const Json& o) {
   IDOS_CHECK(check_only_known_fields(o, {"grant", "target"}));
@@ -464,6 +535,70 @@ Status validate_node_log_entry(const Json& o) {
   return verify_node_log_entry(e, signature);
 }
 
+// {"credential": {id, user_id, role}, "copies": [ids], "grants": [access grants], "requester"}:
+// the node's decision on deleting a credential (lifecycle.hpp).
+Status validate_delete_credential(const Json& o, int64_t now) {
+  IDOS_CHECK(check_only_known_fields(o, {"credential", "copies", "grants", "requester"}));
+  CredentialDeletion d;
+  IDOS_TRY(const Json* credential, get_object_field(o, "credential"));
+  IDOS_CHECK(check_only_known_fields(*credential, {"id", "role", "user_id"}));
+  IDOS_TRY(d.credential.id, str(*credential, "id"));
+  IDOS_TRY(d.credential.role, str(*credential, "role"));
+  IDOS_TRY(d.credential.user_id, str(*credential, "user_id"));
+  IDOS_TRY(const Json* copies, get_array_field(o, "copies", kMaxDeletionItems));
+  for (const auto& c : *copies) {
+    if (!c.is_string()) return make_error(ErrorCode::invalid_input, "copies: every member must be a string");
+    const auto& id = c.get_ref<const std::string&>();
+    if (id.size() > kMaxFieldBytes) return make_error(ErrorCode::too_large, "copies: an id is too long");
+    d.copies.push_back(id);
+  }
+  IDOS_TRY(const Json* grants, get_array_field(o, "grants", kMaxDeletionItems));
+  for (const auto& g : *grants) {
+    if (!g.is_object()) return make_error(ErrorCode::invalid_input, "grants: every member must be an object");
+    IDOS_TRY(AccessGrant grant, read_access_grant(g));
+    d.grants.push_back(std::move(grant));
+  }
+  IDOS_TRY(d.requester, str(o, "requester"));
+  return check_credential_deletion(d, now);
+}
+
+// The issuer's signed status document (lifecycle.hpp); `signature` optional for signed_message.
+struct SignedCredentialStatus {
+  CredentialStatus status;
+  std::string signature;
+};
+Result<SignedCredentialStatus> read_credential_status(const Json& o, SignaturePart part = SignaturePart::required) {
+  IDOS_CHECK(check_only_known_fields(o, {"issuer_auth_public_key", "vc_id", "status", "reason", "sequence",
+                                         "issued_at", "signature"}));
+  SignedCredentialStatus s;
+  IDOS_TRY(s.status.issuer_auth_public_key, str(o, "issuer_auth_public_key"));
+  IDOS_TRY(s.status.vc_id, get_string_field(o, "vc_id", kMaxVcIdBytes));
+  IDOS_TRY(s.status.status, str(o, "status"));
+  IDOS_TRY(auto reason, get_optional_string_field(o, "reason", kMaxStatusReasonBytes));
+  s.status.reason = reason.value_or("");
+  IDOS_TRY(s.status.sequence, get_int_field(o, "sequence", 1, kMaxJsonSafeInteger));
+  IDOS_TRY(s.status.issued_at, get_int_field(o, "issued_at", 0, kMaxUnixTime));
+  if (part == SignaturePart::required || o.contains("signature")) {
+    IDOS_TRY(s.signature, get_string_field(o, "signature", 128));
+  }
+  IDOS_CHECK(check_credential_status_fields(s.status));
+  return s;
+}
+
+Status validate_credential_status(const Json& o) {
+  IDOS_TRY(SignedCredentialStatus s, read_credential_status(o));
+  return verify_credential_status(s.status, s.signature);
+}
+
+// {"status": <credential_status>, "current_sequence": n}: the node's decision on setting a status.
+Status validate_set_credential_status(const Json& o, int64_t now) {
+  IDOS_CHECK(check_only_known_fields(o, {"status", "current_sequence"}));
+  IDOS_TRY(const Json* status, get_object_field(o, "status"));
+  IDOS_TRY(SignedCredentialStatus s, read_credential_status(*status));
+  IDOS_TRY(int64_t current, get_int_field(o, "current_sequence", 0, kMaxJsonSafeInteger));
+  return check_credential_status_update(s.status, s.signature, now, current);
+}
+
 Result<Json> parse_document(std::string_view json_text, size_t limit) {
   IDOS_TRY(Json doc, parse_json(json_text, JsonLimits{limit, 32}));
   if (!doc.is_object()) return make_error(ErrorCode::invalid_input, "the document must be a JSON object");
@@ -500,6 +635,9 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   // Documents that carry credentials: up to two of them, plus the DWG.
   if (kind == "owned_credential") limit = kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
   if (kind == "dwg_write") limit = 2 * kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
+  if (kind == "delete_credential") limit = kMaxDeletionDocumentBytes;
+  if (kind == "edit_credential") limit = kMaxCredentialDocumentBytes + kMaxGrantDocumentBytes;
+  if (kind == "change_encryption_key") limit = kMaxKeyChangeDocumentBytes;
   IDOS_TRY(Json doc, parse_document(json_text, limit));
   if (kind == "credential") return validate_credential(doc);
   if (kind == "access_grant") return validate_access_grant(doc);
@@ -515,6 +653,12 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   if (kind == "grant_target") return validate_grant_target(doc);
   if (kind == "node_receipt") return validate_node_receipt(doc);
   if (kind == "node_log_entry") return validate_node_log_entry(doc);
+  if (kind == "delete_credential") return validate_delete_credential(doc, now);
+  if (kind == "credential_status") return validate_credential_status(doc);
+  if (kind == "set_credential_status") return validate_set_credential_status(doc, now);
+  if (kind == "edit_credential") return validate_edit_credential(doc, now);
+  if (kind == "change_encryption_key") return validate_change_encryption_key(doc);
+  if (kind == "remove_wallet") return validate_remove_wallet(doc);
   return dom::verify_verifiable_credential(doc, now);
 }
 
@@ -545,6 +689,10 @@ Result<std::string> signed_message(std::string_view kind, std::string_view json_
   if (kind == "node_log_entry") {
     IDOS_TRY(NodeLogEntry e, read_node_log_entry(doc));
     return node_log_entry_message(e);
+  }
+  if (kind == "credential_status") {
+    IDOS_TRY(SignedCredentialStatus s, read_credential_status(doc, optional));
+    return credential_status_message(s.status);
   }
   IDOS_TRY(NodeReceipt r, read_node_receipt(doc));
   return node_receipt_message(r);

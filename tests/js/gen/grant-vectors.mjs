@@ -657,6 +657,81 @@ function logEntry(fields = {}, key = NODE) {
   add('node_log_entry', 'node_log_entry/unknown-member', 'an unknown member', m({ rows_sha256: CONTENT_HASH }), 'INVALID_INPUT');
 }
 
+// ---------------------------------------------------------------- owner changes (docs/spec/owner-changes.md)
+
+{
+  // edit_credential: the owner's new record for the original ORIGINAL_ID, re-encrypted to a new key
+  // and signed by the user's own key (an issuer's signature cannot be re-made: the key may change).
+  const USER_SIGNING = nacl.sign.keyPair.fromSeed(seed32('user-signing-key'));
+  const NEW_BOX = nacl.box.keyPair.fromSecretKey(seed32('user-box-new'));
+  const EDITED = signCredential({ id: ORIGINAL_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, NEW_BOX.publicKey, 'edited') }, USER_SIGNING);
+  const CURRENT = { id: ORIGINAL_ID, role: 'original', user_id: USER_ID };
+  const E = { credential: EDITED, requester: USER_ID, current: CURRENT, copies_locked_until: 0 };
+  const e = (patch) => ({ ...clone(E), ...patch });
+  const LOCK = T0 + 3600;
+  add('edit_credential', 'edit_credential/valid', 'the owner re-encrypts an original, signed by another key than the stored one', E, 'valid');
+  add('edit_credential', 'edit_credential/valid-same-issuer', 'an edit still signed by the issuer', e({ credential: CRED }), 'valid');
+  add('edit_credential', 'edit_credential/valid-after-lock', 'a copy\'s grant was locked until a time now past', e({ copies_locked_until: LOCK }), 'valid', LOCK + 1);
+  add('edit_credential', 'edit_credential/locked', 'a copy of the original holds a grant in its timelock', e({ copies_locked_until: LOCK }), 'LOCKED', T0);
+  add('edit_credential', 'edit_credential/locked-at-lock-time', 'now == copies_locked_until is still locked', e({ copies_locked_until: LOCK }), 'LOCKED', LOCK);
+  add('edit_credential', 'edit_credential/shared-copy', 'the stored record is a shared copy', e({ credential: COPY, current: { id: COPY_ID, role: 'copy', user_id: USER_ID } }), 'FORBIDDEN');
+  add('edit_credential', 'edit_credential/role-case', 'role "Original" (exact spelling required)', e({ current: { ...CURRENT, role: 'Original' } }), 'FORBIDDEN');
+  add('edit_credential', 'edit_credential/other-users-record', 'the stored record is another user\'s', e({ requester: OTHER_USER_ID }), 'FORBIDDEN');
+  add('edit_credential', 'edit_credential/other-users-and-locked', 'another user\'s and locked: FORBIDDEN first', e({ requester: OTHER_USER_ID, copies_locked_until: LOCK }), 'FORBIDDEN', T0);
+  add('edit_credential', 'edit_credential/other-id', 'the new record has another id than the stored one', e({ current: { ...CURRENT, id: COPY_ID } }), 'MISMATCH');
+  const moved = signCredential({ ...clone(EDITED), user_id: OTHER_USER_ID }, USER_SIGNING);
+  add('edit_credential', 'edit_credential/moves-user', 'the new record names another user_id', e({ credential: moved }), 'MISMATCH');
+  add('edit_credential', 'edit_credential/tampered', 'the new record does not verify (issuer signatures re-checked)', e({ credential: { ...clone(EDITED), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') } }), 'VERIFY_FAILED');
+  add('edit_credential', 'edit_credential/tampered-and-locked', 'the record verdict comes before the lock', e({ credential: { ...clone(EDITED), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') }, copies_locked_until: LOCK }), 'VERIFY_FAILED', T0);
+  add('edit_credential', 'edit_credential/requester-not-uuid', 'requester is a wallet', e({ requester: OWNER.id }), 'INVALID_LENGTH');
+  add('edit_credential', 'edit_credential/lock-negative', 'copies_locked_until below 0', e({ copies_locked_until: -1 }), 'INVALID_INPUT');
+  add('edit_credential', 'edit_credential/current-unknown-member', 'current with an unknown member', e({ current: { ...CURRENT, sha256: CONTENT_HASH } }), 'INVALID_INPUT');
+  const noCurrent = clone(E); delete noCurrent.current;
+  add('edit_credential', 'edit_credential/missing-current', 'current missing', noCurrent, 'INVALID_INPUT');
+  add('edit_credential', 'edit_credential/unknown-member', 'an unknown member', e({ original_id: ORIGINAL_ID }), 'INVALID_INPUT');
+
+  // change_encryption_key: every original of the user re-encrypted to NEW_BOX, with the new key.
+  const SECOND_ID = uuidFromLabel('credential-2');
+  const SECOND = signCredential({ id: SECOND_ID, user_id: USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, NEW_BOX.publicKey, 'second') }, USER_SIGNING);
+  const NEW_KEY = b64(NEW_BOX.publicKey);
+  const K = { requester: USER_ID, encryption_public_key: NEW_KEY, credentials: [EDITED, SECOND], originals: [ORIGINAL_ID, SECOND_ID] };
+  const k = (patch) => ({ ...clone(K), ...patch });
+  add('change_encryption_key', 'change_encryption_key/valid', 'both originals re-encrypted, with the new public key', K, 'valid');
+  add('change_encryption_key', 'change_encryption_key/valid-other-order', 'records in another order than the node lists its originals', k({ credentials: [SECOND, EDITED] }), 'valid');
+  add('change_encryption_key', 'change_encryption_key/valid-no-originals', 'a user without originals: only the key changes', k({ credentials: [], originals: [] }), 'valid');
+  add('change_encryption_key', 'change_encryption_key/missing-original', 'one original left out (it would stay under the old key)', k({ credentials: [EDITED] }), 'MISMATCH');
+  add('change_encryption_key', 'change_encryption_key/extra-copy', 'a shared copy given as well', k({ credentials: [EDITED, SECOND, COPY] }), 'MISMATCH');
+  add('change_encryption_key', 'change_encryption_key/unknown-id', 'a record that is no original of the user', k({ originals: [ORIGINAL_ID, COPY_ID] }), 'MISMATCH');
+  const foreign = signCredential({ id: uuidFromLabel('foreign'), user_id: OTHER_USER_ID, public_notes: PUBLIC_NOTES, ...encrypt(PLAINTEXT, NEW_BOX.publicKey, 'foreign') }, USER_SIGNING);
+  add('change_encryption_key', 'change_encryption_key/foreign', 'a record of another user', k({ credentials: [EDITED, SECOND, foreign] }), 'FORBIDDEN');
+  add('change_encryption_key', 'change_encryption_key/twice', 'one original given twice', k({ credentials: [EDITED, SECOND, EDITED] }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/tampered', 'a record that does not verify', k({ credentials: [EDITED, { ...clone(SECOND), public_notes: PUBLIC_NOTES.replace('approved', 'rejected') }] }), 'VERIFY_FAILED');
+  add('change_encryption_key', 'change_encryption_key/no-key', 'the new key is empty', k({ encryption_public_key: '' }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/key-31-bytes', 'the new key decodes to 31 bytes', k({ encryption_public_key: b64(NEW_BOX.publicKey.subarray(0, 31)) }), 'INVALID_LENGTH');
+  add('change_encryption_key', 'change_encryption_key/key-url-safe', 'the new key without padding', k({ encryption_public_key: NEW_KEY.replace(/=+$/, '') }), 'INVALID_ENCODING');
+  add('change_encryption_key', 'change_encryption_key/original-not-uuid', 'an originals entry that is not a UUID', k({ originals: [ORIGINAL_ID, SECOND_ID, 'x'] }), 'INVALID_LENGTH');
+  add('change_encryption_key', 'change_encryption_key/too-many', '257 originals', k({ credentials: [], originals: Array.from({ length: 257 }, (_, i) => uuidFromLabel(`many/${i}`)) }), 'TOO_LARGE');
+  add('change_encryption_key', 'change_encryption_key/credentials-not-array', 'credentials is an object', k({ credentials: EDITED }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/credential-not-object', 'a credentials entry that is text', k({ credentials: [JSON.stringify(EDITED)] }), 'INVALID_INPUT');
+  add('change_encryption_key', 'change_encryption_key/requester-not-uuid', 'requester is a wallet', k({ requester: OWNER.id }), 'INVALID_LENGTH');
+  add('change_encryption_key', 'change_encryption_key/unknown-member', 'an unknown member', k({ wallet: OWNER.id }), 'INVALID_INPUT');
+
+  // remove_wallet: OWNER (EVM) and OWNER_FS (FaceSign) are both wallets of USER_ID.
+  const W = { requester: USER_ID, caller_wallet: OWNER.id, wallet: { wallet_identifier: OWNER_FS.id, user_id: USER_ID }, wallet_count: 2 };
+  const w = (patch) => ({ ...clone(W), ...patch });
+  add('remove_wallet', 'remove_wallet/valid', 'one wallet of the user removes another', W, 'valid');
+  add('remove_wallet', 'remove_wallet/valid-facesign-removes-evm', 'the other direction', w({ caller_wallet: OWNER_FS.id, wallet: { wallet_identifier: OWNER.id, user_id: USER_ID } }), 'valid');
+  add('remove_wallet', 'remove_wallet/itself', 'the calling wallet removes itself', w({ wallet: { wallet_identifier: OWNER.id, user_id: USER_ID } }), 'FORBIDDEN');
+  add('remove_wallet', 'remove_wallet/last-wallet', 'the user has one wallet (count from the node)', w({ wallet_count: 1 }), 'FORBIDDEN');
+  add('remove_wallet', 'remove_wallet/other-users-wallet', 'a wallet of another user', w({ wallet: { wallet_identifier: MALLORY.id, user_id: OTHER_USER_ID } }), 'FORBIDDEN');
+  add('remove_wallet', 'remove_wallet/eip55-identifier', 'the wallet given in its EIP-55 spelling (the node canonicalises first)', w({ wallet: { wallet_identifier: OWNER.checksummed, user_id: USER_ID }, caller_wallet: OWNER_FS.id }), 'INVALID_ENCODING');
+  add('remove_wallet', 'remove_wallet/caller-not-wallet', 'caller_wallet is no wallet identifier', w({ caller_wallet: 'nobody' }), 'UNSUPPORTED');
+  add('remove_wallet', 'remove_wallet/count-negative', 'wallet_count below 0', w({ wallet_count: -1 }), 'INVALID_INPUT');
+  add('remove_wallet', 'remove_wallet/wallet-unknown-member', 'wallet with an unknown member', w({ wallet: { ...W.wallet, wallet_type: 'FaceSign' } }), 'INVALID_INPUT');
+  add('remove_wallet', 'remove_wallet/requester-not-uuid', 'requester is a wallet', w({ requester: OWNER.id }), 'INVALID_LENGTH');
+  add('remove_wallet', 'remove_wallet/unknown-member', 'an unknown member', w({ wallet_type: 'EVM' }), 'INVALID_INPUT');
+}
+
 // ---------------------------------------------------------------- other
 
 add('unknown', 'kind/unknown', 'an unknown kind', { id: 'x' }, 'UNSUPPORTED');
@@ -702,6 +777,87 @@ const W3C_PRIVATE = 'z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq';
     signed: W3C_SIGNED,
   };
   writeFileSync(join(VECTORS, 'vc_eddsa_jcs.json'), JSON.stringify(kat, null, 2) + '\n');
+}
+
+// ---------------------------------------------------------------- delete_credential (docs/spec/lifecycle.md)
+
+{
+  const COPY2_ID = uuidFromLabel('copy-2');
+  const cred = (id, role, user_id = USER_ID) => ({ id, role, user_id });
+  const AG2 = grant(GRANTEE.id, COPY2_ID, T0 + 3600);
+  const D = { credential: cred(ORIGINAL_ID, 'original'), copies: [COPY_ID, COPY2_ID], grants: [AG, AG_LOCKED, AG2], requester: USER_ID };
+  const after = AG_LOCKED.locked_until + 1;
+  add('delete_credential', 'delete/valid-after-locks', 'the owner deletes an original, its two copies and three grants, every lock passed', D, 'valid', after);
+  add('delete_credential', 'delete/valid-no-copies', 'an original never shared', { ...D, copies: [], grants: [] }, 'valid', T0);
+  add('delete_credential', 'delete/valid-copy-alone', 'the owner deletes one shared copy and its grants (as idOS allows)', { credential: cred(COPY_ID, 'copy'), copies: [], grants: [AG, AG_LOCKED], requester: USER_ID }, 'valid', after);
+  add('delete_credential', 'delete/locked', 'a copy\'s grant is still in its timelock', D, 'LOCKED', T0);
+  add('delete_credential', 'delete/locked-at-lock-time', 'now == locked_until is still locked', D, 'LOCKED', AG_LOCKED.locked_until);
+  add('delete_credential', 'delete/locked-copy-alone', 'deleting a copy whose grant is locked', { credential: cred(COPY_ID, 'copy'), copies: [], grants: [AG_LOCKED], requester: USER_ID }, 'LOCKED', T0);
+  add('delete_credential', 'delete/not-owner', 'another user asks', { ...D, requester: OTHER_USER_ID }, 'FORBIDDEN', after);
+  add('delete_credential', 'delete/not-owner-while-locked', 'not the owner and locked: FORBIDDEN first', { ...D, requester: OTHER_USER_ID }, 'FORBIDDEN', T0);
+  add('delete_credential', 'delete/grant-elsewhere', 'a grant on a record that is not being deleted', { ...D, copies: [COPY_ID] }, 'MISMATCH', after);
+  add('delete_credential', 'delete/grant-other-owner', 'a grant owned by another user', { ...D, grants: [grant(GRANTEE.id, COPY_ID, 0, { owner: OTHER_USER_ID, inserter_id: OTHER_USER_ID })] }, 'MISMATCH', after);
+  add('delete_credential', 'delete/grant-id-mismatch', 'an inconsistent grant record', { ...D, grants: [{ ...AG, locked_until: 5 }] }, 'MISMATCH', after);
+  add('delete_credential', 'delete/copy-with-copies', 'a shared copy has no copies', { ...D, credential: cred(COPY_ID, 'copy'), copies: [COPY2_ID] }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/copy-repeated', 'a copy named twice', { ...D, copies: [COPY_ID, COPY_ID] }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/copy-is-credential', 'the credential listed as its own copy', { ...D, copies: [ORIGINAL_ID] }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/bad-role', 'role is neither original nor copy', { ...D, credential: cred(ORIGINAL_ID, 'owner') }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/requester-not-uuid', 'requester is a wallet', { ...D, requester: OWNER.id }, 'INVALID_LENGTH', after);
+  add('delete_credential', 'delete/copy-not-uuid', 'a copy id that is not a UUID', { ...D, copies: ['copy'] }, 'INVALID_LENGTH', after);
+  add('delete_credential', 'delete/copies-not-strings', 'copies holds a number', { ...D, copies: [1] }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/missing-grants', 'grants missing', { credential: D.credential, copies: [], requester: USER_ID }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/unknown-member', 'an unknown member', { ...D, reason: 'x' }, 'INVALID_INPUT', after);
+  add('delete_credential', 'delete/unknown-credential-member', 'an unknown member of credential', { ...D, credential: { ...D.credential, sha256: 'x' } }, 'INVALID_INPUT', after);
+}
+
+// ---------------------------------------------------------------- credential_status, set_credential_status
+
+// The issuer's status document (docs/spec/lifecycle.md): this generator's own template of the
+// signed text, signed by tweetnacl with the issuer key of the credentials above.
+const statusMessage = (s) => ['idos-credential-status/v1', `issuer_auth_public_key: ${s.issuer_auth_public_key}`,
+  `vc_id: ${s.vc_id}`, `status: ${s.status}`, `reason: ${s.reason ?? ''}`, `sequence: ${s.sequence}`,
+  `issued_at: ${s.issued_at}`].join('\n');
+const signStatus = (s, key = ISSUER) => ({ ...s, signature: Buffer.from(nacl.sign.detached(utf8(statusMessage(s)), key.secretKey)).toString('base64') });
+const STATUS_FIELDS = { issuer_auth_public_key: toHex(ISSUER.publicKey), vc_id: `urn:uuid:${uuidFromLabel('notes')}`,
+  status: 'revoked', reason: 'superseded by a newer credential', sequence: 2, issued_at: T0 };
+const ST = signStatus(STATUS_FIELDS);
+{
+  const m = (patch) => signStatus({ ...STATUS_FIELDS, ...patch });
+  add('credential_status', 'status/valid', 'revoked with a reason, signed by the issuer', ST, 'valid', 0);
+  add('credential_status', 'status/valid-no-reason', 'suspended, no reason member', signStatus({ ...STATUS_FIELDS, status: 'suspended', reason: undefined }), 'valid', 0);
+  add('credential_status', 'status/valid-active', 'active again', m({ status: 'active', reason: '' }), 'valid', 0);
+  add('credential_status', 'status/valid-any-time', 'a consumer checks the signature only: no freshness', ST, 'valid', T0 + 10 * 365 * 86400);
+  add('credential_status', 'status/wrong-signer', 'signed by another key', { ...signStatus(STATUS_FIELDS, nacl.sign.keyPair.fromSeed(seed32('mallory-issuer'))) }, 'VERIFY_FAILED', 0);
+  add('credential_status', 'status/changed-status', 'status changed after signing', { ...ST, status: 'active' }, 'VERIFY_FAILED', 0);
+  add('credential_status', 'status/changed-sequence', 'sequence changed after signing', { ...ST, sequence: 3 }, 'VERIFY_FAILED', 0);
+  add('credential_status', 'status/reason-removed', 'the reason removed after signing', (() => { const c = clone(ST); delete c.reason; return c; })(), 'VERIFY_FAILED', 0);
+  add('credential_status', 'status/unknown-status', 'status "expired" is not one of the three', m({ status: 'expired' }), 'INVALID_INPUT', 0);
+  add('credential_status', 'status/reason-newline', 'a reason with a line break', m({ reason: 'a\nsequence: 9' }), 'INVALID_INPUT', 0);
+  add('credential_status', 'status/reason-too-long', 'a reason over 512 bytes', m({ reason: 'x'.repeat(513) }), 'TOO_LARGE', 0);
+  add('credential_status', 'status/vc-id-space', 'a VC id with a space', m({ vc_id: 'urn:uuid: x' }), 'INVALID_INPUT', 0);
+  add('credential_status', 'status/vc-id-too-long', 'a VC id over 128 bytes', m({ vc_id: 'urn:x:' + 'a'.repeat(123) }), 'TOO_LARGE', 0);
+  add('credential_status', 'status/vc-id-empty', 'an empty VC id', m({ vc_id: '' }), 'INVALID_INPUT', 0);
+  add('credential_status', 'status/sequence-zero', 'sequence 0', m({ sequence: 0 }), 'INVALID_INPUT', 0);
+  add('credential_status', 'status/sequence-above-2-53', 'sequence above 2^53-1', { ...ST, sequence: 9007199254740992 }, 'INVALID_INPUT', 0);
+  add('credential_status', 'status/key-uppercase', 'issuer key in uppercase hex', m({ issuer_auth_public_key: toHex(ISSUER.publicKey).toUpperCase() }), 'INVALID_ENCODING', 0);
+  add('credential_status', 'status/signature-short', 'a 63-byte signature', { ...ST, signature: Buffer.alloc(63).toString('base64') }, 'INVALID_LENGTH', 0);
+  add('credential_status', 'status/signature-not-base64', 'signature not base64', { ...ST, signature: '!'.repeat(88) }, 'INVALID_ENCODING', 0);
+  add('credential_status', 'status/missing-signature', 'no signature', (() => { const c = clone(ST); delete c.signature; return c; })(), 'INVALID_INPUT', 0);
+  add('credential_status', 'status/unknown-member', 'an unknown member', { ...ST, credential_id: ORIGINAL_ID }, 'INVALID_INPUT', 0);
+
+  const U = { status: ST, current_sequence: 1 };
+  add('set_credential_status', 'set-status/valid', 'fresh at log time, sequence above the recorded one', U, 'valid', T0 + 10);
+  add('set_credential_status', 'set-status/valid-first', 'the first status (nothing recorded: 0)', { ...U, current_sequence: 0 }, 'valid', T0);
+  add('set_credential_status', 'set-status/valid-edge-old', 'issued exactly 300 s before the log time', U, 'valid', T0 + 300);
+  add('set_credential_status', 'set-status/valid-edge-ahead', 'issued exactly 300 s after the log time', U, 'valid', T0 - 300);
+  add('set_credential_status', 'set-status/expired', 'issued 301 s before the log time', U, 'EXPIRED', T0 + 301);
+  add('set_credential_status', 'set-status/not-yet-valid', 'issued 301 s after the log time', U, 'NOT_YET_VALID', T0 - 301);
+  add('set_credential_status', 'set-status/replayed-same', 'the recorded sequence again', { ...U, current_sequence: 2 }, 'REPLAYED', T0);
+  add('set_credential_status', 'set-status/replayed-older', 'an older status over a newer one', { ...U, current_sequence: 7 }, 'REPLAYED', T0);
+  add('set_credential_status', 'set-status/forged-first', 'a bad signature is VERIFY_FAILED before freshness and order', { ...U, status: { ...ST, status: 'active' }, current_sequence: 7 }, 'VERIFY_FAILED', T0 + 1000);
+  add('set_credential_status', 'set-status/negative-current', 'current_sequence below 0', { ...U, current_sequence: -1 }, 'INVALID_INPUT', T0);
+  add('set_credential_status', 'set-status/missing-current', 'current_sequence missing', { status: ST }, 'INVALID_INPUT', T0);
+  add('set_credential_status', 'set-status/unknown-member', 'an unknown member', { ...U, vc_id: ST.vc_id }, 'INVALID_INPUT', T0);
 }
 
 // ---------------------------------------------------------------- write

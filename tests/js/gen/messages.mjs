@@ -42,6 +42,12 @@ export const nodeLogEntryMessage = (e) => ['idos-log-entry/v1', `node_id: ${e.no
   .map((l) => `${l}\n`).join('');
 
 /** The message of a document of `kind`, as the spec's templates define it. */
+// docs/spec/lifecycle.md: the issuer's status of a verifiable credential; LF between lines, none
+// after the last; an absent reason is an empty one.
+export const credentialStatusMessage = (s) => ['idos-credential-status/v1',
+  `issuer_auth_public_key: ${s.issuer_auth_public_key}`, `vc_id: ${s.vc_id}`, `status: ${s.status}`,
+  `reason: ${s.reason ?? ''}`, `sequence: ${s.sequence}`, `issued_at: ${s.issued_at}`].join('\n');
+
 export const messageOf = {
   delegated_access_grant: dagMessage,
   delegated_write_grant: dwgMessage,
@@ -50,6 +56,7 @@ export const messageOf = {
   add_wallet: addWalletMessage,
   node_receipt: nodeReceiptMessage,
   node_log_entry: nodeLogEntryMessage,
+  credential_status: credentialStatusMessage,
 };
 
 /** RFC 3339 UTC in the one form the spec allows (YYYY-MM-DDTHH:MM:SSZ). */

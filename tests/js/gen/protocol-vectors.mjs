@@ -193,6 +193,13 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   add(op, 'node_log_entry', 'signed_message/node-log-entry-tx-uppercase', 'tx_sha256 in uppercase hex', logEntry({ tx_sha256: CONTENT_HASH.toUpperCase() }), 'INVALID_ENCODING');
   add(op, 'node_log_entry', 'signed_message/node-log-entry-unknown-member', 'an unknown member', logEntry({ rows_sha256: EMPTY_SHA }), 'INVALID_INPUT');
 
+  const status = (patch = {}) => ({ issuer_auth_public_key: toHex(NODE.publicKey), vc_id: `urn:uuid:${uuidFromLabel('vc')}`,
+    status: 'suspended', reason: 'under review', sequence: 5, issued_at: 1767225600, ...patch });
+  msg('credential_status', 'signed_message/credential-status', 'an issuer status without its signature', status());
+  msg('credential_status', 'signed_message/credential-status-no-reason', 'no reason: an empty reason line', (() => { const s = status(); delete s.reason; return s; })());
+  msg('credential_status', 'signed_message/credential-status-max-sequence', 'sequence 2^53 - 1 in decimal', status({ status: 'revoked', sequence: 9007199254740991 }));
+  add(op, 'credential_status', 'signed_message/credential-status-reason-newline', 'a line break in reason', status({ reason: 'x\nsequence: 9' }), 'INVALID_INPUT');
+  add(op, 'credential_status', 'signed_message/credential-status-bad-status', 'an unknown status', status({ status: 'paused' }), 'INVALID_INPUT');
   add(op, 'access_grant', 'signed_message/kind-access-grant', 'an access grant is not signed by a wallet', { id: uuidFromLabel('x') }, 'UNSUPPORTED');
   add(op, 'credential', 'signed_message/kind-credential', 'credentials have no key: value message', { id: uuidFromLabel('x') }, 'UNSUPPORTED');
   add(op, 'dwg_write', 'signed_message/kind-dwg-write', 'validate kinds without a message of their own', { dwg: W }, 'UNSUPPORTED');
@@ -349,8 +356,9 @@ const ERROR = /^[A-Z][A-Z_]*$/;
 for (const c of cases) {
   if (c.op === 'replay_key') assert(typeof c.expected === 'object' || ERROR.test(c.expected), `${c.id}: expected`);
   else {
-    // Signed messages start with their operation line, except the log entry's version line.
-    const start = c.op !== 'signed_message' ? '{' : c.kind === 'node_log_entry' ? 'idos-log-entry/v1\n' : 'operation: ';
+    // Signed messages start with their operation line, except the log entry's and the status's version line.
+    const start = c.op !== 'signed_message' ? '{' : c.kind === 'node_log_entry' ? 'idos-log-entry/v1\n'
+      : c.kind === 'credential_status' ? 'idos-credential-status/v1\n' : 'operation: ';
     assert(typeof c.expected === 'string' && (ERROR.test(c.expected) !== c.expected.startsWith(start)), `${c.id}: expected`);
   }
 }

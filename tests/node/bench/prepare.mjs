@@ -57,7 +57,11 @@ const userId = randomUUID();
 await send(owner, "POST", "/v1/users", { user_id: userId, encryption_public_key: m.toBase64(ownerKey.publicKey) });
 const plaintext = JSON.stringify({ kyc: "passed", name: "Bench Mark", padding: "x".repeat(600) });
 const copy = m.makeSharedCopy({ copyId: randomUUID(), userId, plaintext, granteePublicKey: granteeKey.publicKey });
-await send(owner, "POST", "/v1/shares", { shared_copy: copy.credential, grantee: grantee.identifier, locked_until: 0, content_hash: copy.content_hash });
+const original = m.buildCredential({ id: randomUUID(), userId, publicNotes: '{"type":"KYC"}', plaintext,
+  recipientPublicKey: ownerKey.publicKey, issuer: m.generateEd25519KeyPair() });
+await send(owner, "POST", "/v1/credentials", { credential: original });
+await send(owner, "POST", "/v1/shares", { shared_copy: copy.credential, original_id: original.id, grantee: grantee.identifier,
+  locked_until: 0, content_hash: copy.content_hash });
 
 const readPath = `/v1/shared/${copy.credential.id}`;
 const reads = [];

@@ -37,6 +37,20 @@ export class NodeClient {
    * package's verifyReceipt throws when it does not (VERIFY_FAILED, or a malformed receipt's
    * code); the page only shows ✓ or ✗, so any refusal is ✗ here.
    */
+  /**
+   * The package's changeEncryptionKey (re-encrypt every original, one write), trusting the node
+   * this page talks to (its id from /health) for the receipts.
+   */
+  async changeEncryptionKey(signer, options) {
+    const client = new PackageNodeClient({ baseUrl: "", idos: this.idos, permittedNodeKeys: [this.nodeId] });
+    try {
+      return await client.changeEncryptionKey({ type: "EVM", identifier: signer.address, sign: signer.sign }, options);
+    } catch (e) {
+      if (e?.status !== undefined) throw new NodeError(e.status, e.code, e.message);
+      throw e;
+    }
+  }
+
   receiptVerifies(r) {
     if (this.nodeId === null) return false;
     try {
