@@ -86,6 +86,11 @@ export class ClusterView {
         h("span", { class: "muted small" }, " NATS JetStream orders every write; each node applies it and signs its state. The page writes to one node and fails over to the next; stop one and watch it catch up.")),
       this.cards, this.out);
     header.after(this.box);
+    // The receipts panel's note: in this mode a receipt is trusted from any node of the network.
+    const note = aside.querySelector("#receipts")?.previousElementSibling;
+    if (note?.tagName === "P") {
+      note.textContent = "Every write returns receipts signed by the node that answered it; this page verifies each one against the network's node ids (named by the demo server).";
+    }
     this.entriesList = h("ol", { class: "receipts", id: "log-entries", testid: "log-entries" }, h("li", { class: "muted" }, "none yet"));
     aside.append(
       h("h2", {}, "Signed by each node"),
@@ -107,7 +112,7 @@ export class ClusterView {
           STATUS_WORDS[status] ?? status),
         current === n.base ? h("span", { class: "tag", title: "the node this page's requests go to first (the last one that answered)" }, "in use") : null),
       h("div", { class: "small" },
-        h("span", { testid: `cluster-position-${n.name}` }, `applied #${n.position}`),
+        h("span", { testid: `cluster-position-${n.name}` }, n.reachable ? `applied #${n.position}` : `last seen at #${n.position}`),
         " · state ",
         n.stateHash
           ? h("code", { title: `${n.stateHash} (signed log entry at #${n.position}, ${n.hashVerified ? "signature verified" : "NOT verified"})`, testid: `cluster-hash-${n.name}` },
@@ -233,7 +238,9 @@ export class ClusterView {
       return { entry: null, verified: false, why: "no answer" };
     }
     if (r.status !== 200) {
-      return { entry: null, verified: false, why: r.status === 404 || r.status === 503 ? "not applied yet" : (r.json?.code ?? `HTTP ${r.status}`) };
+      // 404: not applied; 503: not applied within the node's wait; 502: the demo server's proxy found no node.
+      const why = r.status === 404 || r.status === 503 ? "not applied yet" : r.status === 502 ? "no answer" : (r.json?.code ?? `HTTP ${r.status}`);
+      return { entry: null, verified: false, why };
     }
     try {
       verifyLogEntry(this.idos, r.json, this.permitted, { expectedPosition: position });
