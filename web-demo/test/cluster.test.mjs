@@ -160,6 +160,8 @@ test("a write shows a signed, verified entry from each of the three nodes, one s
 });
 
 test("kill -9 a node from the header: writes and reads go on through the others; it is shown stopped", { timeout: 120_000 }, async () => {
+  // The page's requests went to node1 so far (the first node, and it answered).
+  assert.equal(await byId("cluster-inuse-node1").count(), 1);
   await byId("node-kill-node1").click();
   assert.match(await settled("cluster-control-status"), /node1 stopped \(SIGKILL\)\. Writes and reads go on/);
   await page.waitForFunction(() => document.querySelector('[data-testid="cluster-node-node1"]')?.dataset.status === "stopped", null, { timeout: 15_000 });
@@ -187,6 +189,9 @@ test("kill -9 a node from the header: writes and reads go on through the others;
   assert.equal(w.chips.node1.state, "pending");
   assert.match(w.chips.node1.text, /^node1 … (no answer|not applied yet) \(stopped\)$/);
   assert.match(w.text, /2 of 3 nodes signed #\d+ so far/);
+  // The client failed over: node2 answered the write, and the page now goes there first.
+  await byId("cluster-inuse-node2").waitFor({ timeout: 10_000 });
+  assert.equal(await byId("cluster-inuse-node1").count(), 0);
 
   // A read: the user's credentials, listed and decrypted (the node that answers has the write).
   await tab("credentials");
