@@ -110,6 +110,9 @@ export class ClusterView {
         h("b", {}, n.name),
         h("span", { class: `pill ${status === "ok" ? "pill-ok" : status === "catching_up" || status === "starting" || status === "stopping" ? "pill-wait" : "pill-bad"}`, testid: `cluster-status-${n.name}` },
           STATUS_WORDS[status] ?? status),
+        n.reachable && n.health?.log_writable === false
+          ? h("span", { class: "tag", title: "the node has no connection to the log (NATS): it answers reads from its state, refuses writes" }, "read-only")
+          : null,
         current === n.base ? h("span", { class: "tag", testid: `cluster-inuse-${n.name}`, title: "the node this page's requests go to first (the last one that answered)" }, "in use") : null),
       h("div", { class: "small" },
         h("span", { testid: `cluster-position-${n.name}` }, n.reachable ? `applied #${n.position}` : `last seen at #${n.position}`),
