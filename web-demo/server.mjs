@@ -6,6 +6,11 @@
 //   /vendor/sqlite-wasm/ -> @sqlite.org/sqlite-wasm's ESM build (used by idos-core/vault)
 // - reverse-proxies /v1/* and /health to the storage node, so the page talks to one origin (no
 //   CORS) and the node's request target reaches it byte for byte (signed requests sign the path).
+// - cluster mode (scripts/demo --cluster, options.cluster): /nodes/{name}/v1/* and
+//   /nodes/{name}/health to each node of the network (the prefix removed, the rest byte for byte),
+//   /demo-config.json names the nodes and their ids, and the demo's node control
+//   (POST /demo/nodes/{name}/stop|start, GET /demo/nodes) stops and restarts a node. The control
+//   exists only in cluster mode, only on a loopback address, and only for same-origin requests.
 import { createServer, request as httpRequest } from "node:http";
 import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -75,11 +80,11 @@ async function serveFile(res, file, method) {
   return true;
 }
 
-function proxy(req, res, nodeHost, nodePort) {
+function proxy(req, res, nodeHost, nodePort, target = req.url) {
   const headers = { ...req.headers, host: `${nodeHost}:${nodePort}` };
   delete headers.connection;
   const upstream = httpRequest(
-    { host: nodeHost, port: nodePort, method: req.method, path: req.url, headers, timeout: 30_000 },
+    { host: nodeHost, port: nodePort, method: req.method, path: target, headers, timeout: 30_000 },
     (up) => {
       const h = { ...up.headers };
       delete h.connection;
@@ -97,19 +102,122 @@ function proxy(req, res, nodeHost, nodePort) {
   req.pipe(upstream);
 }
 
+// --- cluster mode ------------------------------------------------------------------------------
+
+const NODE_NAME = /^node[1-9]$/;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Whether a request may use the node control: same origin, addressed to this loopback server. */
+function controlRefusal(req, port) {
+  // The Host header must name this server on a loopback name: a page of another site that
+  // rebinds its DNS name to 127.0.0.1 sends its own name here.
+  const hostHeader = String(req.headers.host ?? "").toLowerCase();
+  const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (!allowed.includes(hostHeader)) return "the node control answers only requests addressed to this loopback server";
+  // A browser names the page that sent the request: only this server's own page may use it.
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${hostHeader}`) return "the node control answers only this demo's own page";
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") return "the node control answers only this demo's own page";
+  return null;
+}
+
+async function readJsonBody(req, limit = 4096) {
+  let size = 0;
+  const chunks = [];
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) throw Object.assign(new Error("body too large"), { status: 413 });
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw Object.assign(new Error("the body is not JSON"), { status: 400 });
+  }
+}
+
 /**
- * Starts the server. options: { port (0 = any), host, nodeHost, nodePort, mounts }.
+ * The demo's node control: GET /demo/nodes (each node and whether the demo runs it), POST
+ * /demo/nodes/{name}/stop {"signal": "SIGTERM"|"SIGKILL"}, POST /demo/nodes/{name}/start.
+ * `control` (from launch.mjs): { list(), stop(name, signal), start(name) }.
+ */
+async function serveControl(req, res, path, control, port) {
+  const refusal = controlRefusal(req, port);
+  if (refusal) return sendJson(res, 403, { code: "FORBIDDEN", message: refusal });
+  if (path === "/demo/nodes") {
+    if (req.method !== "GET") return sendJson(res, 405, { code: "INVALID_INPUT", message: "method not allowed" });
+    return sendJson(res, 200, { nodes: control.list() });
+  }
+  const m = /^\/demo\/nodes\/([^/]+)\/(stop|start)$/.exec(path);
+  if (!m || !NODE_NAME.test(m[1])) return sendJson(res, 404, { code: "NOT_FOUND", message: "no such control" });
+  if (req.method !== "POST") return sendJson(res, 405, { code: "INVALID_INPUT", message: "method not allowed" });
+  // A JSON body: a cross-site form or a no-cors fetch cannot send this content type without a
+  // CORS preflight, which this server never grants.
+  if (!/^application\/json(;|$)/i.test(String(req.headers["content-type"] ?? ""))) {
+    return sendJson(res, 415, { code: "INVALID_INPUT", message: "send a JSON body (content-type: application/json)" });
+  }
+  let body;
+  try {
+    body = await readJsonBody(req);
+  } catch (e) {
+    return sendJson(res, e.status ?? 400, { code: "INVALID_INPUT", message: e.message });
+  }
+  const [, name, action] = m;
+  try {
+    if (action === "stop") {
+      const signal = body?.signal ?? "SIGTERM";
+      if (signal !== "SIGTERM" && signal !== "SIGKILL") return sendJson(res, 400, { code: "INVALID_INPUT", message: "signal: SIGTERM or SIGKILL" });
+      return sendJson(res, 200, await control.stop(name, signal));
+    }
+    return sendJson(res, 200, await control.start(name));
+  } catch (e) {
+    return sendJson(res, e.status ?? 500, { code: e.code ?? "INTERNAL", message: e.message });
+  }
+}
+
+/**
+ * Starts the server. options: { port (0 = any), host, nodeHost, nodePort, mounts, cluster }.
+ * cluster (cluster mode): { nodes: [{name, nodeId, host, port}], control } (see serveControl).
  * Returns { url, port, close() }.
  */
-export async function startServer({ port = 8080, host = "127.0.0.1", nodeHost = "127.0.0.1", nodePort = 8787, mounts = defaultMounts() } = {}) {
+export async function startServer({ port = 8080, host = "127.0.0.1", nodeHost = "127.0.0.1", nodePort = 8787, mounts = defaultMounts(), cluster = null } = {}) {
+  if (cluster && !LOOPBACK_HOSTS.has(host)) throw new Error("the cluster demo's node control listens on a loopback address only");
   const prefixes = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
+  const clusterNodes = new Map((cluster?.nodes ?? []).map((n) => [n.name, n]));
+  let actualPort = port;
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://demo.invalid");
       const path = url.pathname;
-      if (path === "/health" || path === "/v1" || path.startsWith("/v1/")) return proxy(req, res, nodeHost, nodePort);
+      if (cluster) {
+        // /nodes/{name}/v1/... and /nodes/{name}/health: the request target after the prefix, byte for byte.
+        const m = /^\/nodes\/([^/]+)(\/.*)$/.exec(req.url);
+        if (m) {
+          const node = clusterNodes.get(m[1]);
+          const rest = m[2];
+          const restPath = rest.split("?")[0];
+          if (node && (restPath === "/health" || restPath === "/v1" || restPath.startsWith("/v1/"))) {
+            return proxy(req, res, node.host ?? "127.0.0.1", node.port, rest);
+          }
+          return sendJson(res, 404, { code: "NOT_FOUND", message: "no such node or path" });
+        }
+        if (path === "/demo/nodes" || path.startsWith("/demo/nodes/")) return serveControl(req, res, path, cluster.control, actualPort);
+        if (path === "/health" || path === "/v1" || path.startsWith("/v1/")) {
+          return sendJson(res, 404, { code: "NOT_FOUND", message: "cluster mode: each node is under /nodes/{name}/ (see /demo-config.json)" });
+        }
+      } else if (path === "/health" || path === "/v1" || path.startsWith("/v1/")) return proxy(req, res, nodeHost, nodePort);
       if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { code: "INVALID_INPUT", message: "method not allowed" });
-      if (path === "/demo-config.json") return sendJson(res, 200, { node: `http://${nodeHost}:${nodePort}` });
+      if (path === "/demo-config.json") {
+        if (!cluster) return sendJson(res, 200, { node: `http://${nodeHost}:${nodePort}` });
+        return sendJson(res, 200, {
+          mode: "cluster",
+          nodes: [...clusterNodes.values()].map((n) => ({ name: n.name, node_id: n.nodeId, base: `/nodes/${n.name}` })),
+          control: true,
+        });
+      }
       let decoded;
       try {
         decoded = decodeURIComponent(path);
@@ -140,6 +248,7 @@ export async function startServer({ port = 8080, host = "127.0.0.1", nodeHost = 
     });
   });
   const actual = server.address().port;
+  actualPort = actual;
   return {
     url: `http://${host}:${actual}/`,
     port: actual,

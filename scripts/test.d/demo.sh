@@ -3,6 +3,9 @@
 # scripts/demo uses), drives Debian's Chromium through roles 1-6 and saves screenshots under
 # test-output/demo/; test/injected-wallet.test.mjs runs the user's role on an injected EIP-1193
 # wallet (a test provider backed by a real key). Needs the native build (node + plugin), the wasm module and web-demo's npm ci.
+# test/cluster.test.mjs is the cluster demo (scripts/demo --cluster): it starts its own 3 nats-servers
+# and 3 idos-nodes (scripts/cluster's machinery, free loopback ports, a temporary folder), kills and
+# restarts a node from the page, and stops everything; about a minute.
 # Runs also under --quick: it is the main job's test.
 # Uses scripts/test's `log`, `must`, `record`, $ROOT and $OUT.
 
@@ -20,5 +23,11 @@ elif must demo-js-build bash -c "cd '$ROOT/js' && node scripts/build.mjs"; then
   rm -rf "$OUT/demo"
   IDOS_DEMO_SHOTS="$OUT/demo" run_node_test demo "$ROOT/web-demo" --test-concurrency=1 test/demo.test.mjs \
     test/injected-wallet.test.mjs
+  if command -v nats-server >/dev/null; then
+    IDOS_DEMO_SHOTS="$OUT/demo" run_node_test demo-cluster "$ROOT/web-demo" --test-concurrency=1 test/cluster.test.mjs
+  else
+    echo "   nats-server missing: scripts/setup installs it (the cluster demo's test needs it)"
+    record demo-cluster-nats-server 0 1
+  fi
   echo "   screenshots: test-output/demo/ ($(ls "$OUT/demo" 2>/dev/null | wc -l) files)"
 fi

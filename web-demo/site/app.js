@@ -7,6 +7,7 @@ import { h, short, say, clockTime } from "./lib/dom.js";
 import { explain, NodeError } from "./lib/errors.js";
 import { NodeClient, isoSeconds } from "./lib/node.js";
 import { walletFor, hasInjectedWallet, useInjectedWallet, useGeneratedWallet, forgetWallets } from "./lib/wallets.js";
+import { ClusterView, loadClusterConfig } from "./lib/cluster.js";
 
 const ISSUER_NAME = "Demo KYC Ltd";
 const K_PROFILE = "idos-demo.profile.";   // + user wallet address
@@ -27,6 +28,7 @@ const S = {
   lastShare: null,
   receipts: [],
   nodeOnline: null,
+  cluster: null,      // cluster mode (scripts/demo --cluster): the ClusterView of lib/cluster.js
 };
 
 const TABS = [
@@ -215,6 +217,7 @@ function addReceipts(receipts, label) {
   S.receipts = S.receipts.slice(0, 30);
   sessionStorage.setItem(K_RECEIPTS, JSON.stringify(S.receipts));
   renderReceipts();
+  clusterTrackWrite(receipts, label);
   pollHealth(); // the log position moved
   return (receipts ?? []).every((r) => S.node.receiptVerifies(r));
 }
@@ -249,11 +252,27 @@ function setNodeStatus(online, health) {
 }
 
 async function pollHealth() {
+  if (S.cluster) return S.cluster.poll();
   try {
     setNodeStatus(true, await S.node.health());
   } catch {
     setNodeStatus(false);
   }
+}
+
+// --- cluster mode (scripts/demo --cluster): header, per-node receipts, node control ------------------
+// The parts themselves are in lib/cluster.js; these are the page's only hooks into them.
+
+async function startCluster() {
+  const config = await loadClusterConfig();
+  if (!config) return null;
+  $("node-status").hidden = true; // the cluster header shows every node instead
+  return config;
+}
+
+function clusterTrackWrite(receipts, label) {
+  const position = receipts?.[0]?.log_position;
+  if (S.cluster && position !== undefined) S.cluster.trackWrite(position, label);
 }
 
 // --- vault -------------------------------------------------------------------------------------------
@@ -943,11 +962,18 @@ async function main() {
     $("panels").replaceChildren(h("p", { class: "status status-error" }, `The idos-core module did not load: ${explain(e).text}`));
     return;
   }
-  S.node = new NodeClient(S.idos);
+  const clusterConfig = await startCluster();
+  S.node = new NodeClient(S.idos, { cluster: clusterConfig });
   loadReceipts();
   renderReceipts();
-  await pollHealth();
-  setInterval(pollHealth, 5000);
+  if (clusterConfig) {
+    S.cluster = new ClusterView({ idos: S.idos, config: clusterConfig, header: document.querySelector("header.top"),
+      aside: document.querySelector("aside.custody"), onNodeCurrent: () => S.node.currentBase });
+    await S.cluster.start(); // polls every 2 s
+  } else {
+    await pollHealth();
+    setInterval(pollHealth, 5000);
+  }
   setInterval(tickCountdowns, 1000);
   try {
     await reopenVault();

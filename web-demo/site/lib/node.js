@@ -9,10 +9,40 @@ import { NodeError } from "./errors.js";
 export const isoSeconds = rfc3339;
 
 export class NodeClient {
-  constructor(idos) {
+  /**
+   * One node (same origin), or with `cluster` (the cluster demo's /demo-config.json: nodes
+   * [{name, node_id, base}]) every node of the network: requests fail over from one to the next
+   * (the package's baseUrls), and receipts are trusted from the permitted node ids it names.
+   */
+  constructor(idos, { cluster = null } = {}) {
     this.idos = idos;
     this.nodeId = null; // from /health: the key every receipt must be signed with
-    this.client = new PackageNodeClient({ baseUrl: "", idos });
+    this.cluster = cluster;
+    // The highest log position of this page's writes: sent as Idos-Min-Position so no node answers
+    // a read from a state older than a write the page made (docs/api.md).
+    this.minPosition = 0;
+    if (cluster) {
+      this.permitted = cluster.nodes.map((n) => n.node_id);
+      this.client = new PackageNodeClient({
+        baseUrls: cluster.nodes.map((n) => n.base), idos, permittedNodeKeys: this.permitted,
+        fetch: (url, init = {}) => globalThis.fetch(url, this.#withMinPosition(init)),
+      });
+    } else {
+      this.permitted = null;
+      this.client = new PackageNodeClient({ baseUrl: "", idos });
+    }
+  }
+
+  #withMinPosition(init) {
+    if (this.minPosition <= 0) return init;
+    const headers = new Headers(init.headers ?? {});
+    if (!headers.has("idos-min-position")) headers.set("idos-min-position", String(this.minPosition));
+    return { ...init, headers };
+  }
+
+  /** The node that answered last (cluster mode: the page's requests go there first). */
+  get currentBase() {
+    return this.client.baseUrl;
   }
 
   async health() {
@@ -25,7 +55,11 @@ export class NodeClient {
   async call(method, path, { signer, body } = {}) {
     const requestSigner = signer && { type: "EVM", identifier: signer.address, sign: signer.sign };
     try {
-      return await this.client.request(method, path, { signer: requestSigner, body });
+      const answer = await this.client.request(method, path, { signer: requestSigner, body });
+      for (const r of answer?.receipts ?? []) {
+        if (Number.isSafeInteger(r?.log_position) && r.log_position > this.minPosition) this.minPosition = r.log_position;
+      }
+      return answer;
     } catch (e) {
       if (e?.status !== undefined) throw new NodeError(e.status, e.code, e.message);
       throw e;
@@ -33,7 +67,8 @@ export class NodeClient {
   }
 
   /**
-   * For display: whether the receipt is signed by the node we talk to (node id from /health). The
+   * For display: whether the receipt is signed by the node we talk to (node id from /health; in
+   * cluster mode by one of the permitted nodes of /demo-config.json). The
    * package's verifyReceipt throws when it does not (VERIFY_FAILED, or a malformed receipt's
    * code); the page only shows ✓ or ✗, so any refusal is ✗ here.
    */
@@ -52,9 +87,10 @@ export class NodeClient {
   }
 
   receiptVerifies(r) {
-    if (this.nodeId === null) return false;
+    const keys = this.permitted ?? (this.nodeId === null ? null : [this.nodeId]);
+    if (keys === null) return false;
     try {
-      return verifyReceipt(this.idos, r, [this.nodeId]);
+      return verifyReceipt(this.idos, r, keys);
     } catch {
       return false;
     }
