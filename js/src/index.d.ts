@@ -17,7 +17,7 @@ declare global {
 }
 export type SignedMessageKind =
   | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
-  | "node_receipt" | "node_log_entry";
+  | "node_receipt" | "node_log_entry" | "node_snapshot" | "node_snapshot_request";
 /** A document's single-use value and until when a node must remember it (unix seconds; 0 = forever). */
 export interface ReplayKey {
   key: string;

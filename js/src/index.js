@@ -696,8 +696,8 @@ class Idos {
 
   /**
    * The exact text signed for a document (docs/spec/validation.md): kind "delegated_access_grant",
-   * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt" or
-   * "node_log_entry".
+   * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt",
+   * "node_log_entry", "node_snapshot" or "node_snapshot_request".
    */
   signedMessage(kind, json) {
     return unwrap(this.#m.signedMessage(stringArg(kind, "kind"), jsonTextArg(json, "json")));

@@ -8,7 +8,8 @@
 //
 // Document kinds: credential, access_grant, delegated_access_grant, delegated_write_grant, revoke,
 // read_request, signed_request, verifiable_credential, and the node's write decisions: user,
-// add_wallet, owned_credential, dwg_write, grant_target, node_receipt, node_log_entry. Anything else:
+// add_wallet, owned_credential, dwg_write, grant_target, node_receipt, node_log_entry, node_snapshot,
+// node_snapshot_request. Anything else:
 // unsupported. Inputs are JSON objects whose members are listed per kind in the spec; unknown
 // members are rejected (invalid_input), except inside a verifiable_credential.
 //
@@ -27,19 +28,20 @@
 
 namespace idos {
 
-inline constexpr std::array<std::string_view, 15> kDocumentKinds = {
+inline constexpr std::array<std::string_view, 17> kDocumentKinds = {
     "credential",       "access_grant", "delegated_access_grant", "delegated_write_grant", "revoke",
     "read_request",     "signed_request", "verifiable_credential", "user",               "add_wallet",
-    "owned_credential", "dwg_write",    "grant_target",           "node_receipt",          "node_log_entry"};
+    "owned_credential", "dwg_write",    "grant_target",           "node_receipt",          "node_log_entry",
+    "node_snapshot",    "node_snapshot_request"};
 
 Status validate_document(std::string_view kind, std::string_view json_text, int64_t now, bool seen_before);
 
 // Kinds with a signed message: delegated_access_grant, delegated_write_grant, read_request,
-// signed_request, add_wallet, node_receipt, node_log_entry. The document's members as validate_document reads
+// signed_request, add_wallet, node_receipt, node_log_entry, node_snapshot, node_snapshot_request. The document's members as validate_document reads
 // them; the signature members may be absent (the message is what gets signed).
-inline constexpr std::array<std::string_view, 7> kSignedMessageKinds = {
+inline constexpr std::array<std::string_view, 9> kSignedMessageKinds = {
     "delegated_access_grant", "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt",
-    "node_log_entry"};
+    "node_log_entry", "node_snapshot", "node_snapshot_request"};
 Result<std::string> signed_message(std::string_view kind, std::string_view json_text);
 
 // The replay key of a single-use document: the value a node records after accepting it and passes
