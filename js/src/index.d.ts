@@ -17,7 +17,7 @@ declare global {
 }
 export type SignedMessageKind =
   | "delegated_access_grant" | "delegated_write_grant" | "read_request" | "signed_request" | "add_wallet"
-  | "node_receipt" | "node_log_entry" | "credential_status";
+  | "node_receipt" | "node_log_entry" | "credential_status" | "node_snapshot" | "node_snapshot_request";
 /** The public status an issuer sets on a VC it issued (docs/spec/lifecycle.md). */
 export type CredentialStatusValue = "active" | "suspended" | "revoked";
 /** The issuer's signed status document, as on the wire. */

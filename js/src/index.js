@@ -731,7 +731,7 @@ class Idos {
   /**
    * The exact text signed for a document (docs/spec/validation.md): kind "delegated_access_grant",
    * "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt",
-   * "node_log_entry" or "credential_status".
+   * "node_log_entry", "credential_status", "node_snapshot" or "node_snapshot_request".
    */
   signedMessage(kind, json) {
     return unwrap(this.#m.signedMessage(stringArg(kind, "kind"), jsonTextArg(json, "json")));

@@ -4,13 +4,14 @@
 // What it sets up, all on 127.0.0.1 with free ports, in one folder:
 // - per idos-node a NATS user with a random password in a credentials file (mode 0600); the
 //   servers' config names exactly those users and lets them reach only the log's subject and the
-//   JetStream API calls a node needs (no stream delete, purge, or message delete);
+//   JetStream API calls a node needs (no stream delete or message delete; the purge, which nodes
+//   make below an agreed snapshot: docs/cluster.md "Snapshots, purge and bootstrap");
 // - JetStream encryption at rest (cipher chachapoly) with a random key kept in a 0600 file and
 //   handed to each server through its environment (never written into the config);
 // - N nats-servers in one cluster, then the idos-nodes, then the peers file naming every node.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -51,6 +52,7 @@ function nodePermissions(stream, durable) {
         "$JS.API.STREAM.NAMES",
         `$JS.API.STREAM.INFO.${stream}`,
         `$JS.API.STREAM.CREATE.${stream}`,
+        `$JS.API.STREAM.PURGE.${stream}`,
         `$JS.API.CONSUMER.CREATE.${stream}`,
         `$JS.API.CONSUMER.CREATE.${stream}.>`,
         `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
@@ -68,7 +70,7 @@ function nodePermissions(stream, durable) {
  * Starts a NATS JetStream cluster. users: [{name, durable}] (durable: the node's consumer name,
  * "node_" + the first 16 hex of its node id). Returns {dir, servers, urls, credsFile(name), stop()}.
  */
-export async function startNatsCluster({ dir, servers = 3, users, stream = "IDOS_LOG" }) {
+export async function startNatsCluster({ dir, servers = 3, users, stream = "IDOS_LOG", encrypt = true }) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyFile = path.join(dir, "jetstream.key");
   // A letter first: NATS parses the expanded $IDOS_JS_KEY as a config value, and hex starting with
@@ -99,7 +101,8 @@ export async function startNatsCluster({ dir, servers = 3, users, stream = "IDOS
       http: `127.0.0.1:${spec.httpPort}`,
       max_payload: 8 * 1024 * 1024,
       log_file: path.join(dir, `${spec.name}.log`),
-      jetstream: { store_dir: storeDir, cipher: "chachapoly", key: "$IDOS_JS_KEY" },
+      // encrypt: false only for a test that must see the stored bytes (the erasure scan's positive control).
+      jetstream: encrypt ? { store_dir: storeDir, cipher: "chachapoly", key: "$IDOS_JS_KEY" } : { store_dir: storeDir },
       cluster: { name: "idos", listen: `127.0.0.1:${spec.clusterPort}`, routes },
       authorization: { users: userEntries },
     };
@@ -132,7 +135,7 @@ export async function startNatsCluster({ dir, servers = 3, users, stream = "IDOS
     return true;
   }, 15000, () => "nats-servers not healthy:\n" + list.map((s) => s.logs.slice(-2000)).join("\n"));
   return {
-    dir, servers: list, stream,
+    dir, servers: list, stream, storeDirs: list.map((s) => path.join(dir, s.name)),
     urls: list.map((s) => s.url).join(","),
     credsFile: (name) => credsFiles[name],
     async stop() { for (const s of list) await s.stop(); },
@@ -254,7 +257,8 @@ export function writePeersFile(file, nodes) {
  * nodes are chosen up front so the peers file can be written before they start. `nodeArgs(i, plan)`
  * adds flags to node i alone (e.g. one node on PostgreSQL).
  */
-export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS_LOG", extraNodeArgs = [], nodeArgs = () => [] } = {}) {
+export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS_LOG", extraNodeArgs = [], nodeArgs = () => [],
+  encrypt = true } = {}) {
   dir ??= mkdtempSync(path.join(tmpdir(), "idos-cluster-"));
   const plan = [];
   for (let i = 0; i < nodes; i++) {
@@ -262,7 +266,7 @@ export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS
     const nodeId = await prepareNodeIdentity(dataDir, nodeArgs(i, { name: `node${i + 1}`, dataDir }));
     plan.push({ name: `node${i + 1}`, dataDir, nodeId, durable: "node_" + nodeId.slice(0, 16), port: await freePort() });
   }
-  const cluster = await startNatsCluster({ dir: path.join(dir, "nats"), servers, users: plan, stream });
+  const cluster = await startNatsCluster({ dir: path.join(dir, "nats"), servers, users: plan, stream, encrypt });
   const peersFile = path.join(dir, "peers.json");
   writePeersFile(peersFile, plan.map((p) => ({ nodeId: p.nodeId, url: `http://127.0.0.1:${p.port}` })));
   const started = [];
@@ -274,7 +278,7 @@ export async function startNetwork({ dir, servers = 3, nodes = 3, stream = "IDOS
     started.push(node);
   }
   return {
-    dir, cluster, nodes: started, peersFile,
+    dir, cluster, nodes: started, peersFile, plan,
     async stop({ keep = false } = {}) {
       for (const n of started) await n.stop().catch(() => {});
       await cluster.stop();
@@ -313,4 +317,30 @@ async function main(argv) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).catch((e) => { console.error(`cluster: ${e.message}`); process.exit(1); });
+}
+
+/**
+ * The files under `folders` (recursively) whose bytes contain any of `needles` (Buffers or
+ * strings): [{file, needle}] (needle: its index in `needles`). For erasure tests: a list of node data
+ * folders and NATS store directories, and the bytes that must be gone. Reads every file whole;
+ * symlinks are not followed.
+ */
+export function filesContaining(folders, needles) {
+  const wanted = needles.map((n) => (Buffer.isBuffer(n) ? n : Buffer.from(n)));
+  const found = [];
+  const walk = (p) => {
+    let st;
+    try { st = lstatSync(p); } catch { return; }
+    if (st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p)) walk(path.join(p, e));
+      return;
+    }
+    if (!st.isFile()) return;
+    let bytes;
+    try { bytes = readFileSync(p); } catch { return; }
+    wanted.forEach((n, i) => { if (n.length > 0 && bytes.includes(n)) found.push({ file: p, needle: i }); });
+  };
+  for (const f of folders) walk(f);
+  return found;
 }

@@ -4,7 +4,9 @@
 # failover it measures. cluster-mixed.test.mjs: two SQLite nodes and one PostgreSQL node on one
 # stream (its own nats-servers and throwaway PostgreSQL cluster, scripts/pg-cluster), equal state
 # hashes. cluster-quorum.test.mjs: the test 8, the client's quorum receipts (minReceipts,
-# failover) on its own 3 + 3 network. Uses scripts/test's `log`, `record`, `run_node_test`, $ROOT.
+# failover) on its own 3 + 3 network. cluster-snapshot.test.mjs: snapshots, the stream's purge (never past
+# a live lagging node), a scan of the NATS stores for a credential's bytes, and nodes bootstrapping
+# from a snapshot of the other backend (its own servers and throwaway PostgreSQL). Uses scripts/test's `log`, `record`, `run_node_test`, $ROOT.
 
 log "storage network (NATS JetStream)"
 # This step runs before node.sh (alphabetical order of test.d): the test packages are installed here too.
@@ -21,5 +23,5 @@ else
   IDOS_NODE_BIN="$ROOT/build/native/storage-node/idos-node" IDOS_PLUGIN="$ROOT/build/native/plugin/libidos_plugin.so" \
     IDOS_CLUSTER_PAUSE_FILE="$OUT/cluster-leader-pause-ms.txt" \
     run_node_test cluster "$ROOT/tests/node" --test-concurrency=1 cluster.test.mjs cluster-mixed.test.mjs cluster-quorum.test.mjs \
-    cluster-owner-changes.test.mjs
+    cluster-owner-changes.test.mjs cluster-snapshot.test.mjs
 fi

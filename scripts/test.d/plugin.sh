@@ -116,6 +116,9 @@ plugin_fuzz_seeds() {
            access_grant_id_as_supplied; do
     mkdir -p "$corpus/$t"
   done
+  # The node's snapshot parser: the example snapshots (docs/cluster.md "Snapshot format").
+  mkdir -p "$corpus/snapshot"
+  cp "$vec"/snapshots/*.snap "$corpus/snapshot/"
   sqlite3 -batch :memory: "
     create temp view g as
       select key, json_extract(value, '\$.kind') kind,

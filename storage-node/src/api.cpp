@@ -198,6 +198,9 @@ class Api final : public http::Service {
     route("GET", R"(/v1/public/wallets/([^/]+)/encryption-key)", &Api::public_encryption_key, kOpen);
     // The router captures whole segments only ("([^/]+)"); log_entry parses the decimal itself.
     route("GET", R"(/v1/log/([^/]+))", &Api::log_entry, kOpen);
+    // Snapshots for peers (docs/cluster.md): open routes, each checks the asking node's signed header.
+    route("GET", "/v1/snapshot", &Api::snapshot_manifest, kOpen);
+    route("GET", R"(/v1/snapshot/([^/]+))", &Api::snapshot_file, kOpen);
   }
 
   // --- http::Service -------------------------------------------------------------------------------
@@ -696,7 +699,16 @@ class Api final : public http::Service {
               {"log", c_.log.kind()},
               {"log_writable", c_.log.writable()}};
     if (c_.consistency != nullptr) body["consistency"] = c_.consistency->status();
-    send_json(res, ok && !diverged ? 200 : 503, body);
+    // A network node that cannot follow the stream (its next entry was purged and no snapshot could
+    // be had) says so: "behind", 503, with the reason.
+    bool behind = false;
+    if (c_.nats != nullptr) {
+      body["follow"] = c_.nats->follow_status();
+      behind = body["follow"]["state"] != "following";
+      if (behind && !diverged) body["status"] = "behind";
+    }
+    if (c_.snapshots != nullptr) body["snapshots"] = c_.snapshots->status();
+    send_json(res, ok && !diverged && !behind ? 200 : 503, body);
   }
 
   void metrics(const http::Request&, http::Response& res) {
@@ -754,6 +766,42 @@ class Api final : public http::Service {
     auto signed_entry = signed_log_entry(c_.plugin, c_.keys, **row);
     if (!signed_entry.ok()) return fail(res, 500, ErrorCode::internal, "cannot sign the log entry");
     send_json(res, 200, *signed_entry);
+  }
+
+  // GET /v1/snapshot: the signed manifest of this node's latest agreed snapshot; GET
+  // /v1/snapshot/{position}: its bytes. Only for the nodes of the peers file, each request signed
+  // by the asking node (Idos-Node-Auth, docs/api.md).
+  bool snapshot_allowed(const http::Request& req, http::Response& res, int64_t position) {
+    if (c_.snapshots == nullptr) {
+      fail(res, 404, ErrorCode::not_found, "this node takes no snapshots (not a network node)");
+      return false;
+    }
+    Status st = c_.snapshots->authorize(req.get_header_value(kNodeAuthHeader), position, wall_now());
+    if (!st.ok()) {
+      log_event(LogLevel::warn, "snapshot_request_refused", {{"code", error_code_name(st.code())}, {"message", st.error().message}});
+      fail(res, 403, st.code() == ErrorCode::forbidden ? ErrorCode::forbidden : st.code(), st.error().message);
+      return false;
+    }
+    return true;
+  }
+
+  void snapshot_manifest(const http::Request& req, http::Response& res) {
+    if (!snapshot_allowed(req, res, 0)) return;
+    auto m = c_.snapshots->latest_manifest();
+    if (!m.ok()) return fail(res, m.code() == ErrorCode::not_found ? 404 : 500, m.code(), m.error().message);
+    send_json(res, 200, *m);
+  }
+
+  void snapshot_file(const http::Request& req, http::Response& res) {
+    int64_t position = 0;
+    if (!parse_decimal(req.matches[1], 1, int64_t{1} << 53, position)) {
+      return fail(res, 400, ErrorCode::invalid_input, "position: a decimal integer from 1");
+    }
+    if (!snapshot_allowed(req, res, position)) return;
+    auto bytes = c_.snapshots->snapshot_bytes(position);
+    if (!bytes.ok()) return fail(res, bytes.code() == ErrorCode::not_found ? 404 : 500, bytes.code(), bytes.error().message);
+    res.status = 200;
+    res.set_content(std::move(bytes).value(), "application/vnd.idos.snapshot");
   }
 
   // Idos-Min-Position (any route): waits up to 2 s for this node to apply that position, then

@@ -15,7 +15,9 @@
 #include "node_keys.hpp"
 #include "plugin.hpp"
 #include "rate_limit.hpp"
+#include "snapshot.hpp"
 #include "storage.hpp"
+#include "nats_log.hpp"
 #include "transaction_log.hpp"
 
 namespace idos::node {
@@ -35,6 +37,9 @@ struct ApiContext {
   RateLimiter& rate_limiter;
   TransactionLog& log;
   const ConsistencyMonitor* consistency;  // null without peers (single node): never diverged by peers
+  // A network node (--nats): its snapshots (GET /v1/snapshot) and whether it follows the stream.
+  const SnapshotService* snapshots = nullptr;
+  const NatsLog* nats = nullptr;
 };
 
 // The API: routes, authentication, handlers, access log. `ctx` must outlive it.

@@ -23,7 +23,8 @@ const std::set<std::string> kKeys = {"listen",    "data",         "plugin",     
                                      "address-rate-limit", "address-rate-burst", "min-free-disk", "cors-origins",
                                      // storage backend and the replicated log
                                      "storage", "pg",
-                                     "nats", "nats-creds", "stream", "stream-replicas", "peers", "peer-check-interval"};
+                                     "nats", "nats-creds", "stream", "stream-replicas", "peers", "peer-check-interval",
+                                     "snapshot-interval"};
 
 
 std::string env_name(const std::string& key) {
@@ -197,6 +198,9 @@ Status apply_setting(Config& c, const std::string& key, const std::string& value
   } else if (key == "peer-check-interval") {
     IDOS_TRY(int64_t v, parse_int(key, value, 1, 3600));
     c.peer_check_interval = static_cast<int>(v);
+  } else if (key == "snapshot-interval") {
+    IDOS_TRY(int64_t v, parse_int(key, value, 0, 86400));
+    c.snapshot_interval = static_cast<int>(v);
   } else if (key == "log-level") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error")
       return bad("log-level: one of debug, info, warn, error");
@@ -265,6 +269,8 @@ flags win over the environment, which wins over the file):
   --peers FILE              the permitted nodes, JSON {"nodes": [{"node_id": "<64 hex>", "url":
                             "http://HOST:PORT"}]}: their signed log entries are compared with ours
   --peer-check-interval S   seconds between state checks (self-audit and peers; default 5)
+  --snapshot-interval S     with --nats: seconds between snapshots of the state; once the peers
+                            agree on one, the stream is purged below it (default 600; 0 = none)
   --help                    this text
   --version                 print the version
 

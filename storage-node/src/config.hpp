@@ -51,6 +51,8 @@ struct Config {
   int stream_replicas = 3;
   std::string peers_path;
   int peer_check_interval = 5;  // seconds
+  // Seconds between snapshots of the state (docs/cluster.md "Snapshots and purge"); 0: none.
+  int snapshot_interval = 600;
   bool show_help = false;
   bool show_version = false;
 };

@@ -674,13 +674,6 @@ const std::string kEmptyRowsDigest = hex_encode(sha256(as_bytes(std::string_view
 
 }  // namespace
 
-std::string next_state_hash(const std::string& previous, int64_t position, const std::string& tx_sha256,
-                            const std::string& result, const std::string& rows_sha256) {
-  const std::string text = "idos-state/v1\n" + previous + "\n" + std::to_string(position) + "\n" + tx_sha256 + "\n" +
-                           result + "\n" + rows_sha256;
-  return hex_encode(sha256(as_bytes(text)));
-}
-
 Result<ApplyOutcome> outcome_of(const AppliedRequest& applied) {
   IDOS_TRY(json doc, parse_json(applied.outcome, JsonLimits{applied.outcome.size() + 1, 32}));
   const std::string code = doc.value("code", std::string("INTERNAL"));

@@ -28,6 +28,7 @@
 #include "idos/primitives/result.hpp"
 #include "node_keys.hpp"
 #include "plugin.hpp"
+#include "state_hash.hpp"
 #include "storage.hpp"
 
 namespace idos::node {
@@ -131,10 +132,7 @@ class Ledger {
 // The outcome recorded for an applied request, as apply() returned it the first time.
 Result<ApplyOutcome> outcome_of(const AppliedRequest& applied);
 
-// The running state hash (docs/cluster.md): SHA-256 hex of
-// "idos-state/v1\n<previous>\n<position>\n<tx_sha256>\n<result>\n<rows_sha256>".
-std::string next_state_hash(const std::string& previous, int64_t position, const std::string& tx_sha256,
-                            const std::string& result, const std::string& rows_sha256);
+// The running state hash: next_state_hash() in state_hash.hpp.
 
 // An access grant as the grant spec writes it (the document the plugin validates and the API
 // returns, without the node's bookkeeping columns).

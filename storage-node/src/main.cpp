@@ -34,6 +34,7 @@
 #include "pg_storage.hpp"
 #include "plugin.hpp"
 #include "rate_limit.hpp"
+#include "snapshot.hpp"
 #include "storage.hpp"
 
 using namespace idos;
@@ -355,6 +356,12 @@ int main(int argc, char** argv) {
   // The log: embedded (one node), or the NATS JetStream stream every node applies (docs/cluster.md).
   EmbeddedLog embedded(ledger);
   std::unique_ptr<NatsLog> nats;
+  // A network node keeps snapshots of its state (docs/cluster.md "Snapshots, purge and bootstrap").
+  std::unique_ptr<SnapshotService> snapshots;
+  if (!config.nats_urls.empty()) {
+    snapshots = std::make_unique<SnapshotService>(plugin, *storage, keys, ledger, config.data_dir, config.peers_path);
+    if (auto st = snapshots->open(); !st.ok()) return die("start_failed", st.error().message);
+  }
   if (!config.nats_urls.empty()) {
     NatsSettings ns;
     ns.urls = config.nats_urls;
@@ -362,6 +369,14 @@ int main(int argc, char** argv) {
     ns.stream = config.stream;
     ns.replicas = config.stream_replicas;
     ns.node_id = keys.node_id();
+    SnapshotService* service = snapshots.get();
+    if (!config.peers_path.empty()) {
+      ns.bootstrap = [service, &metrics, &ledger](int64_t first_sequence) {
+        Status st = service->bootstrap(first_sequence - 1);
+        metrics.set_log_position(ledger.last_position());
+        return st;
+      };
+    }
     auto started = NatsLog::start(ns, ledger, *storage, plugin);
     if (!started.ok()) return die("start_failed", started.error().message);
     nats = std::move(started).value();
@@ -377,6 +392,8 @@ int main(int argc, char** argv) {
   }
   ConsistencyMonitor consistency(plugin, *storage, metrics, config.peers_path, keys.node_id());
   ApiContext ctx{config, *storage, plugin, keys, ledger, metrics, limiter, log, &consistency};
+  ctx.snapshots = snapshots.get();
+  ctx.nats = nats.get();
 
   std::unique_ptr<http::Service> api = make_api(ctx);
   auto server_r = HttpServer::start(http_options, *api);
@@ -406,6 +423,19 @@ int main(int argc, char** argv) {
       if (stopping.load()) break;
       lock.unlock();
       consistency.run_once(log.applied_position(), 2000);
+      lock.lock();
+    }
+  });
+
+  // Snapshots: every --snapshot-interval, one round (snapshot, agreement, purge).
+  std::thread snapshot_thread([&] {
+    if (!snapshots || config.snapshot_interval <= 0) return;
+    std::unique_lock<std::mutex> lock(stop_mutex);
+    while (!stopping.load()) {
+      stop_cv.wait_for(lock, std::chrono::seconds(config.snapshot_interval), [&] { return stopping.load(); });
+      if (stopping.load()) break;
+      lock.unlock();
+      snapshots->run_round(nats.get(), 5);
       lock.lock();
     }
   });
@@ -441,6 +471,7 @@ int main(int argc, char** argv) {
   stop_cv.notify_all();
   purge_thread.join();
   consistency_thread.join();
+  snapshot_thread.join();
   if (nats) nats->stop();
   storage->close();
   log_event(LogLevel::info, "stopped", {{"log_position", ledger.last_position()}});

@@ -178,6 +178,7 @@ struct NatsLog::Impl {
       natsSubscription_Destroy(sub);
       sub = nullptr;
     }
+    IDOS_CHECK(catch_up_from_snapshot());
     jsErrCode jerr = static_cast<jsErrCode>(0);
     (void)js_DeleteConsumer(js, settings.stream.c_str(), durable.c_str(), nullptr, &jerr);
     jsSubOptions so;
@@ -214,6 +215,14 @@ struct NatsLog::Impl {
       jsMsgMetaData_Destroy(meta);
       to_ack.push_back(msg);
       if (position <= last || (!entries.empty() && position <= entries.back().position)) continue;  // redelivered
+      const int64_t expected = entries.empty() ? last + 1 : entries.back().position + 1;
+      if (position != expected) {
+        // A hole: the stream was purged past this node's position (the consumer starts at the first
+        // entry left). Never apply across it: resubscribe, which bootstraps from a snapshot.
+        log_event(LogLevel::warn, "log_gap", {{"expected", expected}, {"got", position}});
+        throw_away_subscription = true;
+        break;
+      }
       const std::string_view text(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
       auto tx = parse_transaction(text, settings.max_entry_bytes);
       // An entry no node can read is still an entry: apply() refuses it (no signed request) at its
@@ -250,13 +259,78 @@ struct NatsLog::Impl {
 
   bool throw_away_subscription = false;
 
+  // Follow state for /health (under mutex).
+  std::string follow_state = "following";
+  std::string follow_message;
+  int64_t stream_first = 0;
+
+  void set_follow(const std::string& state, const std::string& message) {
+    std::lock_guard<std::mutex> lock(mutex);
+    follow_state = state;
+    follow_message = message;
+  }
+
+  Result<int64_t> first_sequence() {
+    jsStreamInfo* si = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&si, js, settings.stream.c_str(), nullptr, &jerr);
+    if (s != NATS_OK) return nats_error("nats: stream info", s, jerr);
+    const auto first = static_cast<int64_t>(si->State.FirstSeq);
+    const auto last = static_cast<int64_t>(si->State.LastSeq);
+    jsStreamInfo_Destroy(si);
+    // An empty stream (all purged) reports first = last + 1.
+    const int64_t out = first == 0 ? last + 1 : first;
+    std::lock_guard<std::mutex> lock(mutex);
+    stream_first = out;
+    return out;
+  }
+
+  // The stream must still hold the entry after our last one; if it was purged below a snapshot,
+  // the state comes from a peer's snapshot first (docs/cluster.md "Bootstrap").
+  Status catch_up_from_snapshot() {
+    IDOS_TRY(int64_t first, first_sequence());
+    const int64_t next = ledger.last_position() + 1;
+    if (next >= first) {
+      set_follow("following", "");
+      return ok_status();
+    }
+    const std::string why = "the stream starts at " + std::to_string(first) + " but this node needs entry " +
+                            std::to_string(next) + " (purged below a snapshot)";
+    if (!settings.bootstrap) {
+      set_follow("failed", why + "; no snapshot source configured (--peers)");
+      return make_error(ErrorCode::unavailable, why);
+    }
+    set_follow("needed", why);
+    log_event(LogLevel::warn, "bootstrap_needed", {{"last_position", next - 1}, {"stream_first", first}});
+    Status st = settings.bootstrap(first);
+    if (!st.ok()) {
+      set_follow("failed", why + "; bootstrap failed: " + st.error().message);
+      log_event(LogLevel::error, "bootstrap_failed", {{"message", st.error().message}});
+      return make_error(ErrorCode::unavailable, "bootstrap failed: " + st.error().message);
+    }
+    if (ledger.last_position() + 1 < first) {
+      set_follow("failed", why + "; the snapshot found ends before the stream's first entry");
+      return make_error(ErrorCode::unavailable, "the snapshot found ends before the stream's first entry");
+    }
+    set_follow("following", "");
+    return ok_status();
+  }
+
   void consume() {
     while (!stopping.load()) {
       if (!sub || throw_away_subscription) {
         throw_away_subscription = false;
         if (auto st = subscribe(); !st.ok()) {
           log_event(LogLevel::warn, "log_consumer_waiting", {{"message", st.error().message}});
-          std::this_thread::sleep_for(std::chrono::milliseconds(500));
+          bool failed = false;
+          {
+            std::lock_guard<std::mutex> lock(mutex);
+            failed = follow_state == "failed";
+          }
+          // A failed bootstrap is tried again every 5 s (each try asks every peer).
+          for (int i = 0; i < (failed ? 10 : 1) && !stopping.load(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+          }
           continue;
         }
       }
@@ -315,7 +389,8 @@ Result<std::unique_ptr<NatsLog>> NatsLog::start(const NatsSettings& settings, Le
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
     Status st = impl->ensure_stream();
-    if (st.ok()) st = impl->subscribe();
+    // The consumer is made on the consumer thread (subscribe()), which may first have to bootstrap
+    // from a peer's snapshot: a node that cannot is up and says so in /health.
     if (st.ok()) break;
     if (st.code() != ErrorCode::unavailable || std::chrono::steady_clock::now() > deadline) return st.error();
     log_event(LogLevel::warn, "log_not_ready", {{"message", st.error().message}});
@@ -378,6 +453,28 @@ Result<ApplyOutcome> NatsLog::append(const Transaction& tx, int64_t) {
   IDOS_TRY(auto applied, impl_->storage.find_applied_request(key.key));
   if (applied && applied->request_sha256 == request.request_sha256) return outcome_of(*applied);
   return make_error(ErrorCode::unavailable, "the outcome of position " + std::to_string(position) + " is no longer known here");
+}
+
+Result<int64_t> NatsLog::first_sequence() { return impl_->first_sequence(); }
+
+Status NatsLog::purge_below(int64_t keep_from) {
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.Wait = kPublishWaitMs;
+  // "Purge up to but not including sequence" (nats.h, jsOptionsStreamPurge.Sequence); the server's
+  // JSApiStreamPurgeRequest {"seq": N} (nats-server 2.9 jetstream_api.go).
+  o.Stream.Purge.Sequence = static_cast<uint64_t>(keep_from);
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  natsStatus s = js_PurgeStream(impl_->js, impl_->settings.stream.c_str(), &o, &jerr);
+  if (s != NATS_OK) return nats_error("nats: purge " + impl_->settings.stream, s, jerr);
+  (void)impl_->first_sequence();
+  return ok_status();
+}
+
+nlohmann::json NatsLog::follow_status() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return nlohmann::json{{"state", impl_->follow_state}, {"message", impl_->follow_message},
+                        {"stream_first", impl_->stream_first}};
 }
 
 }  // namespace idos::node

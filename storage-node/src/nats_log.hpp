@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -14,6 +15,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "plugin.hpp"
 #include "storage.hpp"
@@ -28,6 +31,10 @@ struct NatsSettings {
   int replicas = 3;               // when this node creates the stream
   std::string node_id;            // names the durable consumer
   int64_t max_entry_bytes = 8 << 20;
+  // Called (on the consumer thread) when the stream no longer holds the entry after this node's
+  // last position (purged below a snapshot: docs/cluster.md): brings the state to at least
+  // `first_sequence - 1` from a peer's snapshot. Unset: the node waits and says so in /health.
+  std::function<Status(int64_t first_sequence)> bootstrap;
 };
 
 class NatsLog final : public TransactionLog {
@@ -43,6 +50,15 @@ class NatsLog final : public TransactionLog {
   const char* kind() const override { return "nats"; }
   bool writable() const override;
   void stop();
+
+  // The stream's first sequence now (1 for an unpurged stream; last + 1 when empty).
+  Result<int64_t> first_sequence();
+  // JetStream's purge with a sequence bound: removes every entry below `keep_from`, keeps
+  // `keep_from` and later ($JS.API.STREAM.PURGE.<stream> {"seq": keep_from}; libnats 3.4
+  // js_PurgeStream with jsOptions.Stream.Purge.Sequence, "purge up to but not including"). Idempotent.
+  Status purge_below(int64_t keep_from);
+  // {"state": "following" | "needed" | "failed", "message", "stream_first"}: /health shows it.
+  nlohmann::json follow_status() const;
 
   struct Impl;
 

@@ -380,6 +380,12 @@ class Params {
     return add(std::move(be));
   }
   Params& bytes(const Bytes& v) { return add(std::string(reinterpret_cast<const char*>(v.data()), v.size())); }
+  // SQL NULL (a null pointer for libpq).
+  Params& null() {
+    nulls_.resize(values_.size() + 1, false);
+    nulls_[values_.size()] = true;
+    return add(std::string());
+  }
 
   int count() const { return static_cast<int>(values_.size()); }
   // Pointers for libpq, valid while this object lives and is not changed.
@@ -387,8 +393,9 @@ class Params {
     values.clear();
     lengths.clear();
     formats.clear();
-    for (const auto& v : values_) {
-      values.push_back(v.data());
+    for (size_t i = 0; i < values_.size(); ++i) {
+      const auto& v = values_[i];
+      values.push_back(i < nulls_.size() && nulls_[i] ? nullptr : v.data());
       lengths.push_back(static_cast<int>(v.size()));
       formats.push_back(1);
     }
@@ -400,6 +407,7 @@ class Params {
     return *this;
   }
   std::vector<std::string> values_;
+  std::vector<bool> nulls_;
 };
 
 // An owned PGresult, read in binary form.
@@ -666,6 +674,56 @@ Result<std::optional<CredentialStatusRow>> q_find_credential_status(PgConnection
 }
 
 // An INSERT/UPDATE whose row count does not matter to the caller.
+// --- snapshots (snapshot_format.hpp): statements built once from the one table description ------
+struct SnapshotSql {
+  std::vector<std::string> select, insert, clear;
+  std::vector<std::vector<Oid>> types;
+};
+const SnapshotSql& snapshot_sql() {
+  static const SnapshotSql sql = [] {
+    SnapshotSql out;
+    for (const StateTable& t : state_tables()) {
+      std::string cols, marks;
+      std::vector<Oid> types;
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        const ColumnKind k = t.columns[i].kind;
+        cols += (i ? ", " : "") + std::string(t.columns[i].name);
+        marks += (i ? ", $" : "$") + std::to_string(i + 1);
+        types.push_back(k == ColumnKind::document ? kBytea : (k == ColumnKind::text ? kText : kInt8));
+      }
+      const bool text_key = t.columns[0].kind == ColumnKind::text;
+      // Text keys by their bytes (COLLATE "C", as SQLite's BINARY); creation order is storage_order.
+      out.select.push_back("SELECT " + cols + " FROM " + t.name + " ORDER BY " +
+                           (t.creation_order ? std::string("storage_order")
+                                             : std::string(t.key) + (text_key ? " COLLATE \"C\"" : "")));
+      if (t.creation_order) {
+        // storage_order is the next integer, as at apply (one writer).
+        out.insert.push_back("INSERT INTO " + std::string(t.name) + "(" + cols + ", storage_order) VALUES(" + marks +
+                             ", (SELECT COALESCE(MAX(storage_order), 0) + 1 FROM " + t.name + "))");
+      } else {
+        out.insert.push_back("INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES(" + marks + ")");
+      }
+      out.clear.push_back(std::string("DELETE FROM ") + t.name);
+      out.types.push_back(std::move(types));
+    }
+    return out;
+  }();
+  return sql;
+}
+
+Params snapshot_params(size_t table, const SnapshotRow& row) {
+  Params p;
+  const auto& columns = state_tables()[table].columns;
+  for (size_t i = 0; i < row.size(); ++i) {
+    const SnapshotValue& v = row[i];
+    if (v.kind == SnapshotValue::Kind::null) p.null();
+    else if (v.kind == SnapshotValue::Kind::integer) p.integer(v.integer);
+    else if (columns[i].kind == ColumnKind::document) p.bytes(Bytes(v.text.begin(), v.text.end()));
+    else p.text(v.text);
+  }
+  return p;
+}
+
 Status run_change(PgConnection& c, Q q, const Params& p) {
   IDOS_TRY(Rows r, c.run(q, p));
   (void)r;
@@ -807,6 +865,21 @@ class PgWriter final : public StateWriter {
   }
   Status purge_applied_requests(int64_t log_time) override {
     return run_change(c_, Q::purge_applied_requests, Params{}.integer(log_time));
+  }
+  Status clear_state() override {
+    const auto& sql = snapshot_sql();
+    for (size_t i = sql.clear.size(); i-- > 0;) IDOS_CHECK(c_.exec(sql.clear[i]));  // children first
+    return ok_status();
+  }
+  Status insert_state_row(size_t table, const SnapshotRow& row) override {
+    const auto& tables = state_tables();
+    if (table >= tables.size() || row.size() != tables[table].columns.size()) {
+      return make_error(ErrorCode::invalid_input, "storage: a snapshot row of the wrong shape");
+    }
+    const auto& sql = snapshot_sql();
+    IDOS_TRY(Rows r, c_.run_sql(sql.insert[table], sql.types[table], snapshot_params(table, row)));
+    (void)r;
+    return ok_status();
   }
   // A SAVEPOINT, as on SQLite. ROLLBACK TO also ends the aborted state a failed statement leaves
   // the transaction in, so a refusal from the server (a class 22 value) undoes only this entry.
@@ -990,6 +1063,34 @@ class PgStorage final : public Storage {
     return with_reader([&](PgConnection& c) -> Result<bool> {
       IDOS_TRY(Rows r, c.run(Q::rows_changed_later, Params{}.integer(position)));
       return r.size() > 0;
+  Status read_state(const std::function<Status(size_t, const SnapshotRow&)>& sink) override {
+    return with_reader([&](PgConnection& c) -> Status {
+      // One REPEATABLE READ transaction: every table as of the same commit.
+      IDOS_CHECK(c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+      Status st = ok_status();
+      const auto& tables = state_tables();
+      const auto& sql = snapshot_sql();
+      SnapshotRow row;
+      for (size_t t = 0; t < tables.size() && st.ok(); ++t) {
+        auto rows = c.run_sql(sql.select[t], {}, Params{});
+        if (!rows.ok()) {
+          st = rows.error();
+          break;
+        }
+        for (int r = 0; r < rows->size() && st.ok(); ++r) {
+          row.clear();
+          for (size_t i = 0; i < tables[t].columns.size(); ++i) {
+            const int col = static_cast<int>(i);
+            const ColumnKind kind = tables[t].columns[i].kind;
+            if (rows->is_null(r, col)) row.push_back(SnapshotValue::null());
+            else if (kind == ColumnKind::integer || kind == ColumnKind::nullable_integer) row.push_back(SnapshotValue::of(rows->integer(r, col)));
+            else row.push_back(SnapshotValue::of(rows->text(r, col)));  // text, or bytea's bytes (binary results)
+          }
+          st = sink(t, row);
+        }
+      }
+      (void)c.exec(st.ok() ? "COMMIT" : "ROLLBACK");
+      return st;
     });
   }
   Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {

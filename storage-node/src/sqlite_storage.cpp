@@ -460,6 +460,27 @@ Result<std::optional<CredentialStatusRow>> q_find_credential_status(Connection& 
   return std::optional<CredentialStatusRow>{CredentialStatusRow{s.text(0), s.text(1), s.text(2), s.text(3),
                                                                 s.integer(4), s.integer(5), s.text(6), s.integer(7),
                                                                 s.integer(8)}};
+// --- snapshots (snapshot_format.hpp): statements built once from the one table description ------
+struct SnapshotSql {
+  std::vector<std::string> select, insert, clear;
+};
+const SnapshotSql& snapshot_sql() {
+  static const SnapshotSql sql = [] {
+    SnapshotSql out;
+    for (const StateTable& t : state_tables()) {
+      std::string cols, marks;
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        cols += (i ? ", " : "") + std::string(t.columns[i].name);
+        marks += (i ? ", ?" : "?") + std::to_string(i + 1);
+      }
+      // Text keys sort by their bytes (the columns' collation is BINARY), creation order is the rowid.
+      out.select.push_back("SELECT " + cols + " FROM " + t.name + " ORDER BY " + (t.creation_order ? "rowid" : t.key));
+      out.insert.push_back("INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES(" + marks + ")");
+      out.clear.push_back(std::string("DELETE FROM ") + t.name);
+    }
+    return out;
+  }();
+  return sql;
 }
 
 Status run_done(Stmt& s, const std::string& what) {
@@ -698,6 +719,29 @@ class SqliteWriter final : public StateWriter {
     if (s.valid()) s.bind(1, log_time);
     return run_done(s, "purge applied requests");
   }
+  Status clear_state() override {
+    const auto& sql = snapshot_sql();
+    for (size_t i = sql.clear.size(); i-- > 0;) IDOS_CHECK(c_.exec(sql.clear[i]));  // children first
+    return ok_status();
+  }
+  Status insert_state_row(size_t table, const SnapshotRow& row) override {
+    const auto& tables = state_tables();
+    if (table >= tables.size() || row.size() != tables[table].columns.size()) {
+      return make_error(ErrorCode::invalid_input, "storage: a snapshot row of the wrong shape");
+    }
+    Stmt s = c_.prepare(snapshot_sql().insert[table].c_str());
+    if (s.valid()) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        const int at = static_cast<int>(i + 1);
+        const SnapshotValue& v = row[i];
+        if (v.kind == SnapshotValue::Kind::null) s.bind_null(at);
+        else if (v.kind == SnapshotValue::Kind::integer) s.bind(at, v.integer);
+        else if (tables[table].columns[i].kind == ColumnKind::document) s.bind_blob(at, Bytes(v.text.begin(), v.text.end()));
+        else s.bind(at, v.text);
+      }
+    }
+    return run_done(s, std::string("insert snapshot row into ") + tables[table].name);
+  }
 
  private:
   Connection& c_;
@@ -920,6 +964,38 @@ class SqliteStorage final : public Storage {
       int rc = s.step();
       if (rc < 0) return s.error("rows changed later");
       return rc == 1;
+  Status read_state(const std::function<Status(size_t, const SnapshotRow&)>& sink) override {
+    return with_reader([&](Connection& c) -> Status {
+      // One read transaction: every table as of the same commit (WAL readers see a fixed snapshot).
+      IDOS_CHECK(c.exec("BEGIN"));
+      Status st = ok_status();
+      const auto& tables = state_tables();
+      SnapshotRow row;
+      for (size_t t = 0; t < tables.size() && st.ok(); ++t) {
+        Stmt s = c.prepare(snapshot_sql().select[t].c_str());
+        if (!s.valid()) {
+          st = db_error(c.db(), "prepare snapshot read");
+          break;
+        }
+        int rc = 0;
+        while (st.ok() && (rc = s.step()) == 1) {
+          row.clear();
+          for (size_t i = 0; i < tables[t].columns.size(); ++i) {
+            const int col = static_cast<int>(i);
+            const ColumnKind kind = tables[t].columns[i].kind;
+            if (s.is_null(col)) row.push_back(SnapshotValue::null());
+            else if (kind == ColumnKind::integer || kind == ColumnKind::nullable_integer) row.push_back(SnapshotValue::of(s.integer(col)));
+            else if (kind == ColumnKind::document) {
+              Bytes b = s.blob(col);
+              row.push_back(SnapshotValue::of(std::string(b.begin(), b.end())));
+            } else row.push_back(SnapshotValue::of(s.text(col)));
+          }
+          st = sink(t, row);
+        }
+        if (st.ok() && rc < 0) st = s.error("snapshot read");
+      }
+      (void)c.exec("COMMIT");
+      return st;
     });
   }
   Result<std::optional<AppliedRequest>> find_applied_request(const std::string& key) override {

@@ -17,6 +17,7 @@
 
 #include "idos/primitives/bytes.hpp"
 #include "idos/primitives/result.hpp"
+#include "snapshot_format.hpp"
 
 namespace idos::node {
 
@@ -190,6 +191,12 @@ class StateWriter {
   // Runs `fn` as a nested step (a SAVEPOINT on both backends): its writes are undone when it fails, the rest of
   // the transaction stays. Lets one transaction hold a batch of log entries, some refused.
   virtual Status nested(const std::function<Status(StateWriter&)>& fn) = 0;
+
+  // Snapshots (snapshot_format.hpp): every row of every state table goes, then rows come back one
+  // by one in state_tables() order, `document` columns given SEALED (the caller sealed them under
+  // this node's key). Only a snapshot import calls these, in one transaction.
+  virtual Status clear_state() = 0;
+  virtual Status insert_state_row(size_t table, const SnapshotRow& row) = 0;
 };
 
 class Storage {
@@ -234,6 +241,11 @@ class Storage {
   virtual Result<std::optional<AppliedRequest>> find_applied_request(const std::string& replay_key) = 0;
   // "ok" or the problems PRAGMA integrity_check (or the backend's equivalent) reports.
   virtual Result<std::string> integrity_check() = 0;
+
+  // Every row of every table of state_tables(), from ONE consistent read of the state (a snapshot
+  // at its last applied position), each table in its snapshot order: key ascending by bytes
+  // (BINARY / COLLATE "C") or creation order. `document` columns come as stored: sealed.
+  virtual Status read_state(const std::function<Status(size_t table, const SnapshotRow& row)>& sink) = 0;
 
   // --- the node's own records (not replicated): which keys this state belongs to ---
   // Keys: "node_id" (64 hex), "at_rest_key_check" (64 hex keyed hash of at_rest.key). A value not

@@ -101,4 +101,52 @@ Status verify_node_log_entry(const NodeLogEntry& e, std::string_view signature_h
   return verify_ed25519_hex(message, e.node_id, signature_hex, "the log entry");
 }
 
+Status check_node_snapshot(const NodeSnapshot& m) {
+  IDOS_CHECK(check_hex32_field(m.node_id, "node_id"));
+  if (m.position < 1) return make_error(ErrorCode::invalid_input, "position must be a positive integer");
+  IDOS_CHECK(check_hex32_field(m.state_hash, "state_hash"));
+  IDOS_CHECK(check_hex32_field(m.content_sha256, "content_sha256"));
+  if (m.size < 1) return make_error(ErrorCode::invalid_input, "size must be a positive integer");
+  return ok_status();
+}
+
+Result<std::string> node_snapshot_message(const NodeSnapshot& m) {
+  IDOS_CHECK(check_node_snapshot(m));
+  return "idos-snapshot/v1\nnode_id: " + m.node_id + "\nposition: " + std::to_string(m.position) +
+         "\nstate_hash: " + m.state_hash + "\ncontent_sha256: " + m.content_sha256 + "\nsize: " + std::to_string(m.size) +
+         "\n";
+}
+
+Status verify_node_snapshot(const NodeSnapshot& m, std::string_view signature_hex) {
+  IDOS_TRY(std::string message, node_snapshot_message(m));
+  return verify_ed25519_hex(message, m.node_id, signature_hex, "the snapshot manifest");
+}
+
+Status check_node_snapshot_request(const NodeSnapshotRequest& r) {
+  IDOS_CHECK(check_hex32_field(r.node_id, "node_id"));
+  IDOS_CHECK(check_hex32_field(r.server_id, "server_id"));
+  if (r.position < 0) return make_error(ErrorCode::invalid_input, "position must be 0 (the latest) or a positive integer");
+  if (r.issued_at < 0) return make_error(ErrorCode::invalid_input, "issued_at must be a non-negative integer");
+  return ok_status();
+}
+
+Result<std::string> node_snapshot_request_message(const NodeSnapshotRequest& r) {
+  IDOS_CHECK(check_node_snapshot_request(r));
+  return "idos-snapshot-request/v1\nnode_id: " + r.node_id + "\nserver_id: " + r.server_id +
+         "\nposition: " + std::to_string(r.position) + "\nissued_at: " + std::to_string(r.issued_at) + "\n";
+}
+
+Status verify_node_snapshot_request(const NodeSnapshotRequest& r, std::string_view signature_hex, int64_t now) {
+  IDOS_TRY(std::string message, node_snapshot_request_message(r));
+  IDOS_CHECK(verify_ed25519_hex(message, r.node_id, signature_hex, "the snapshot request"));
+  if (r.issued_at < now - kSnapshotRequestWindowSeconds) {
+    return make_error(ErrorCode::expired, "the snapshot request was issued more than " +
+                                              std::to_string(kSnapshotRequestWindowSeconds) + " s ago");
+  }
+  if (r.issued_at > now + kSnapshotRequestWindowSeconds) {
+    return make_error(ErrorCode::not_yet_valid, "the snapshot request is issued in the future");
+  }
+  return ok_status();
+}
+
 }  // namespace idos

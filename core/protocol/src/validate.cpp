@@ -597,6 +597,39 @@ Status validate_set_credential_status(const Json& o, int64_t now) {
   IDOS_TRY(SignedCredentialStatus s, read_credential_status(*status));
   IDOS_TRY(int64_t current, get_int_field(o, "current_sequence", 0, kMaxJsonSafeInteger));
   return check_credential_status_update(s.status, s.signature, now, current);
+Result<NodeSnapshot> read_node_snapshot(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"node_id", "position", "state_hash", "content_sha256", "size", "signature"}));
+  NodeSnapshot m;
+  IDOS_TRY(m.node_id, str(o, "node_id"));
+  IDOS_TRY(m.position, get_int_field(o, "position", 1, kMaxJsonSafeInteger));
+  IDOS_TRY(m.state_hash, str(o, "state_hash"));
+  IDOS_TRY(m.content_sha256, str(o, "content_sha256"));
+  IDOS_TRY(m.size, get_int_field(o, "size", 1, kMaxJsonSafeInteger));
+  if (o.contains("signature")) IDOS_CHECK(get_string_field(o, "signature", kMaxSignatureChars));
+  return m;
+}
+
+Status validate_node_snapshot(const Json& o) {
+  IDOS_TRY(NodeSnapshot m, read_node_snapshot(o));
+  IDOS_TRY(std::string signature, get_string_field(o, "signature", kMaxSignatureChars));
+  return verify_node_snapshot(m, signature);
+}
+
+Result<NodeSnapshotRequest> read_node_snapshot_request(const Json& o) {
+  IDOS_CHECK(check_only_known_fields(o, {"node_id", "server_id", "position", "issued_at", "signature"}));
+  NodeSnapshotRequest r;
+  IDOS_TRY(r.node_id, str(o, "node_id"));
+  IDOS_TRY(r.server_id, str(o, "server_id"));
+  IDOS_TRY(r.position, get_int_field(o, "position", 0, kMaxJsonSafeInteger));
+  IDOS_TRY(r.issued_at, get_int_field(o, "issued_at", 0, kMaxJsonSafeInteger));
+  if (o.contains("signature")) IDOS_CHECK(get_string_field(o, "signature", kMaxSignatureChars));
+  return r;
+}
+
+Status validate_node_snapshot_request(const Json& o, int64_t now) {
+  IDOS_TRY(NodeSnapshotRequest r, read_node_snapshot_request(o));
+  IDOS_TRY(std::string signature, get_string_field(o, "signature", kMaxSignatureChars));
+  return verify_node_snapshot_request(r, signature, now);
 }
 
 Result<Json> parse_document(std::string_view json_text, size_t limit) {
@@ -659,6 +692,8 @@ Status validate_document(std::string_view kind, std::string_view json_text, int6
   if (kind == "edit_credential") return validate_edit_credential(doc, now);
   if (kind == "change_encryption_key") return validate_change_encryption_key(doc);
   if (kind == "remove_wallet") return validate_remove_wallet(doc);
+  if (kind == "node_snapshot") return validate_node_snapshot(doc);
+  if (kind == "node_snapshot_request") return validate_node_snapshot_request(doc, now);
   return dom::verify_verifiable_credential(doc, now);
 }
 
@@ -693,6 +728,13 @@ Result<std::string> signed_message(std::string_view kind, std::string_view json_
   if (kind == "credential_status") {
     IDOS_TRY(SignedCredentialStatus s, read_credential_status(doc, optional));
     return credential_status_message(s.status);
+  if (kind == "node_snapshot") {
+    IDOS_TRY(NodeSnapshot m, read_node_snapshot(doc));
+    return node_snapshot_message(m);
+  }
+  if (kind == "node_snapshot_request") {
+    IDOS_TRY(NodeSnapshotRequest r, read_node_snapshot_request(doc));
+    return node_snapshot_request_message(r);
   }
   IDOS_TRY(NodeReceipt r, read_node_receipt(doc));
   return node_receipt_message(r);

@@ -18,7 +18,7 @@ import { serialize as borshSerialize } from 'borsh';
 import canonicalizeModule from 'canonicalize';
 import { libVersion, assert, utf8, toHex, fromHex, b64, sha256, JS_ROOT, VECTORS, NEP413_TAG, NEP413_SCHEMA, nep413Bytes,
   base58, unbase58, uuidV4Shaped } from './common.mjs';
-import { dagMessage, dwgMessage, readRequestMessage, signedRequestMessage, addWalletMessage, nodeReceiptMessage, nodeLogEntryMessage, rfc3339 } from './messages.mjs';
+import { dagMessage, dwgMessage, readRequestMessage, signedRequestMessage, addWalletMessage, nodeReceiptMessage, nodeLogEntryMessage, messageOf, rfc3339 } from './messages.mjs';
 
 const nacl = naclModule.default ?? naclModule;
 const canonicalize = canonicalizeModule.default ?? canonicalizeModule;
@@ -730,6 +730,57 @@ function logEntry(fields = {}, key = NODE) {
   add('remove_wallet', 'remove_wallet/wallet-unknown-member', 'wallet with an unknown member', w({ wallet: { ...W.wallet, wallet_type: 'FaceSign' } }), 'INVALID_INPUT');
   add('remove_wallet', 'remove_wallet/requester-not-uuid', 'requester is a wallet', w({ requester: OWNER.id }), 'INVALID_LENGTH');
   add('remove_wallet', 'remove_wallet/unknown-member', 'an unknown member', w({ wallet_type: 'EVM' }), 'INVALID_INPUT');
+}
+
+// ---------------------------------------------------------------- node_snapshot, node_snapshot_request
+
+// A snapshot manifest and a snapshot request (docs/spec/receipts.md), tweetnacl.
+function snapshotManifest(fields = {}, key = NODE) {
+  const e = { node_id: toHex(NODE.publicKey), position: 42, state_hash: CONTENT_HASH, content_sha256: RECEIPT_SHA,
+    size: 4096, ...fields };
+  return { ...e, signature: toHex(nacl.sign.detached(utf8(messageOf.node_snapshot(e)), key.secretKey)) };
+}
+{
+  const S = snapshotManifest();
+  const m = (patch) => ({ ...S, ...patch });
+  add('node_snapshot', 'node_snapshot/valid', 'a snapshot manifest', S, 'valid');
+  add('node_snapshot', 'node_snapshot/valid-max-position', 'position and size 2^53 - 1', snapshotManifest({ position: 9007199254740991, size: 9007199254740991 }), 'valid');
+  add('node_snapshot', 'node_snapshot/signed-by-other-node', 'node_id of one node, signature of another', snapshotManifest({}, OTHER_NODE), 'VERIFY_FAILED');
+  add('node_snapshot', 'node_snapshot/position-changed', 'position changed after signing', m({ position: 43 }), 'VERIFY_FAILED');
+  add('node_snapshot', 'node_snapshot/state-hash-changed', 'state_hash changed after signing', m({ state_hash: RECEIPT_SHA }), 'VERIFY_FAILED');
+  add('node_snapshot', 'node_snapshot/content-changed', 'content_sha256 changed after signing', m({ content_sha256: CONTENT_HASH }), 'VERIFY_FAILED');
+  add('node_snapshot', 'node_snapshot/size-changed', 'size changed after signing', m({ size: 4097 }), 'VERIFY_FAILED');
+  add('node_snapshot', 'node_snapshot/content-uppercase', 'content_sha256 in uppercase hex', m({ content_sha256: RECEIPT_SHA.toUpperCase() }), 'INVALID_ENCODING');
+  add('node_snapshot', 'node_snapshot/content-short', 'content_sha256 of 31 bytes', m({ content_sha256: RECEIPT_SHA.slice(0, 62) }), 'INVALID_LENGTH');
+  add('node_snapshot', 'node_snapshot/position-zero', 'position 0', m({ position: 0 }), 'INVALID_INPUT');
+  add('node_snapshot', 'node_snapshot/size-zero', 'size 0', m({ size: 0 }), 'INVALID_INPUT');
+  add('node_snapshot', 'node_snapshot/size-string', 'size as a string', m({ size: '4096' }), 'INVALID_INPUT');
+  const noSig = { ...S }; delete noSig.signature;
+  add('node_snapshot', 'node_snapshot/missing-signature', 'signature missing', noSig, 'INVALID_INPUT');
+  add('node_snapshot', 'node_snapshot/unknown-member', 'an unknown member', m({ log_time: T0 }), 'INVALID_INPUT');
+}
+
+function snapshotRequest(fields = {}, key = NODE) {
+  const e = { node_id: toHex(NODE.publicKey), server_id: toHex(OTHER_NODE.publicKey), position: 42, issued_at: T0, ...fields };
+  return { ...e, signature: toHex(nacl.sign.detached(utf8(messageOf.node_snapshot_request(e)), key.secretKey)) };
+}
+{
+  const Q = snapshotRequest();
+  const m = (patch) => ({ ...Q, ...patch });
+  add('node_snapshot_request', 'node_snapshot_request/valid', 'a request for the snapshot at 42', Q, 'valid');
+  add('node_snapshot_request', 'node_snapshot_request/valid-latest', 'position 0: the latest manifest', snapshotRequest({ position: 0 }), 'valid');
+  add('node_snapshot_request', 'node_snapshot_request/valid-oldest', 'issued_at = now - 60', Q, 'valid', T0 + 60);
+  add('node_snapshot_request', 'node_snapshot_request/expired', 'issued_at = now - 61', Q, 'EXPIRED', T0 + 61);
+  add('node_snapshot_request', 'node_snapshot_request/valid-ahead', 'issued_at = now + 60', Q, 'valid', T0 - 60);
+  add('node_snapshot_request', 'node_snapshot_request/ahead', 'issued_at = now + 61', Q, 'NOT_YET_VALID', T0 - 61);
+  add('node_snapshot_request', 'node_snapshot_request/signed-by-other-node', 'node_id of one node, signature of another', snapshotRequest({}, OTHER_NODE), 'VERIFY_FAILED');
+  add('node_snapshot_request', 'node_snapshot_request/server-changed', 'server_id changed after signing (a request for another node)', m({ server_id: toHex(NODE.publicKey) }), 'VERIFY_FAILED');
+  add('node_snapshot_request', 'node_snapshot_request/position-changed', 'position changed after signing', m({ position: 41 }), 'VERIFY_FAILED');
+  add('node_snapshot_request', 'node_snapshot_request/position-negative', 'position -1', m({ position: -1 }), 'INVALID_INPUT');
+  add('node_snapshot_request', 'node_snapshot_request/server-uppercase', 'server_id in uppercase hex', m({ server_id: Q.server_id.toUpperCase() }), 'INVALID_ENCODING');
+  const noSig = { ...Q }; delete noSig.signature;
+  add('node_snapshot_request', 'node_snapshot_request/missing-signature', 'signature missing', noSig, 'INVALID_INPUT');
+  add('node_snapshot_request', 'node_snapshot_request/unknown-member', 'an unknown member', m({ url: 'http://127.0.0.1' }), 'INVALID_INPUT');
 }
 
 // ---------------------------------------------------------------- other

@@ -40,6 +40,11 @@ export const nodeReceiptMessage = (r) => lines([['operation', 'nodeReceipt'], ['
 export const nodeLogEntryMessage = (e) => ['idos-log-entry/v1', `node_id: ${e.node_id}`, `position: ${e.position}`,
   `log_time: ${e.log_time}`, `tx_sha256: ${e.tx_sha256}`, `result: ${e.result}`, `state_hash: ${e.state_hash}`]
   .map((l) => `${l}\n`).join('');
+// docs/spec/receipts.md, Snapshot manifests and snapshot requests: the same shape as log entries.
+export const nodeSnapshotMessage = (m) => ['idos-snapshot/v1', `node_id: ${m.node_id}`, `position: ${m.position}`,
+  `state_hash: ${m.state_hash}`, `content_sha256: ${m.content_sha256}`, `size: ${m.size}`].map((l) => `${l}\n`).join('');
+export const nodeSnapshotRequestMessage = (r) => ['idos-snapshot-request/v1', `node_id: ${r.node_id}`,
+  `server_id: ${r.server_id}`, `position: ${r.position}`, `issued_at: ${r.issued_at}`].map((l) => `${l}\n`).join('');
 
 /** The message of a document of `kind`, as the spec's templates define it. */
 // docs/spec/lifecycle.md: the issuer's status of a verifiable credential; LF between lines, none
@@ -57,6 +62,8 @@ export const messageOf = {
   node_receipt: nodeReceiptMessage,
   node_log_entry: nodeLogEntryMessage,
   credential_status: credentialStatusMessage,
+  node_snapshot: nodeSnapshotMessage,
+  node_snapshot_request: nodeSnapshotRequestMessage,
 };
 
 /** RFC 3339 UTC in the one form the spec allows (YYYY-MM-DDTHH:MM:SSZ). */

@@ -192,6 +192,17 @@ const ERROR = /^[A-Z][A-Z_]*$/;
   add(op, 'node_log_entry', 'signed_message/node-log-entry-position-zero', 'position 0', logEntry({ position: 0 }), 'INVALID_INPUT');
   add(op, 'node_log_entry', 'signed_message/node-log-entry-tx-uppercase', 'tx_sha256 in uppercase hex', logEntry({ tx_sha256: CONTENT_HASH.toUpperCase() }), 'INVALID_ENCODING');
   add(op, 'node_log_entry', 'signed_message/node-log-entry-unknown-member', 'an unknown member', logEntry({ rows_sha256: EMPTY_SHA }), 'INVALID_INPUT');
+  const manifest = (fields = {}) => ({ node_id: toHex(NODE.publicKey), position: 42, state_hash: EMPTY_SHA,
+    content_sha256: CONTENT_HASH, size: 4096, ...fields });
+  msg('node_snapshot', 'signed_message/node-snapshot', 'a snapshot manifest without its signature', manifest());
+  msg('node_snapshot', 'signed_message/node-snapshot-signed', 'with its signature (tweetnacl); every line ends in LF',
+    { ...manifest(), signature: toHex(nacl.sign.detached(utf8(messageOf.node_snapshot(manifest())), NODE.secretKey)) });
+  add(op, 'node_snapshot', 'signed_message/node-snapshot-size-zero', 'size 0', manifest({ size: 0 }), 'INVALID_INPUT');
+  add(op, 'node_snapshot', 'signed_message/node-snapshot-unknown-member', 'an unknown member', manifest({ log_time: T0 }), 'INVALID_INPUT');
+  const snapReq = (fields = {}) => ({ node_id: toHex(NODE.publicKey), server_id: CONTENT_HASH, position: 0, issued_at: T0, ...fields });
+  msg('node_snapshot_request', 'signed_message/node-snapshot-request', 'a request for the latest manifest', snapReq());
+  msg('node_snapshot_request', 'signed_message/node-snapshot-request-position', 'a request for position 42', snapReq({ position: 42 }));
+  add(op, 'node_snapshot_request', 'signed_message/node-snapshot-request-server-uppercase', 'server_id in uppercase hex', snapReq({ server_id: CONTENT_HASH.toUpperCase() }), 'INVALID_ENCODING');
 
   const status = (patch = {}) => ({ issuer_auth_public_key: toHex(NODE.publicKey), vc_id: `urn:uuid:${uuidFromLabel('vc')}`,
     status: 'suspended', reason: 'under review', sequence: 5, issued_at: 1767225600, ...patch });
@@ -356,9 +367,10 @@ const ERROR = /^[A-Z][A-Z_]*$/;
 for (const c of cases) {
   if (c.op === 'replay_key') assert(typeof c.expected === 'object' || ERROR.test(c.expected), `${c.id}: expected`);
   else {
-    // Signed messages start with their operation line, except the log entry's and the status's version line.
-    const start = c.op !== 'signed_message' ? '{' : c.kind === 'node_log_entry' ? 'idos-log-entry/v1\n'
-      : c.kind === 'credential_status' ? 'idos-credential-status/v1\n' : 'operation: ';
+    // Signed messages start with their operation line, except the node messages' and the status's version lines.
+    const versionLine = { node_log_entry: 'idos-log-entry/v1\n', node_snapshot: 'idos-snapshot/v1\n',
+      node_snapshot_request: 'idos-snapshot-request/v1\n', credential_status: 'idos-credential-status/v1\n' }[c.kind];
+    const start = c.op !== 'signed_message' ? '{' : versionLine ?? 'operation: ';
     assert(typeof c.expected === 'string' && (ERROR.test(c.expected) !== c.expected.startsWith(start)), `${c.id}: expected`);
   }
 }

@@ -55,4 +55,38 @@ Result<std::string> node_log_entry_message(const NodeLogEntry& entry);
 // Ed25519 over node_log_entry_message with the key node_id names; errors as verify_node_receipt.
 Status verify_node_log_entry(const NodeLogEntry& entry, std::string_view signature_hex);
 
+// Snapshot manifests (docs/spec/receipts.md "Snapshot manifests"): a node of a network exports its
+// whole state at an applied position as a snapshot file (docs/cluster.md "Snapshots") and signs
+// what it holds; a node bootstrapping from it checks the signature and that state_hash is the
+// one its peers signed for that position, and content_sha256/size against the bytes it got.
+//
+//   "idos-snapshot/v1\nnode_id: ..\nposition: ..\nstate_hash: ..\ncontent_sha256: ..\nsize: ..\n"
+struct NodeSnapshot {
+  std::string node_id;         // 64 lowercase hex: the serving node
+  int64_t position = 0;        // >= 1: the last log position the snapshot holds
+  std::string state_hash;      // 64 lowercase hex: the state hash at `position`
+  std::string content_sha256;  // 64 lowercase hex: SHA-256 of the snapshot file's bytes
+  int64_t size = 0;            // >= 1: bytes of the snapshot file
+};
+Status check_node_snapshot(const NodeSnapshot& manifest);
+Result<std::string> node_snapshot_message(const NodeSnapshot& manifest);
+Status verify_node_snapshot(const NodeSnapshot& manifest, std::string_view signature_hex);
+
+// A node asking a peer for a snapshot signs this with its identity key; the peer serves it only to
+// a node of its peers file, within kSnapshotRequestWindowSeconds of its clock.
+//
+//   "idos-snapshot-request/v1\nnode_id: ..\nserver_id: ..\nposition: ..\nissued_at: ..\n"
+inline constexpr int64_t kSnapshotRequestWindowSeconds = 60;
+struct NodeSnapshotRequest {
+  std::string node_id;    // 64 lowercase hex: the requesting node
+  std::string server_id;  // 64 lowercase hex: the node asked (a request for one node is no use at another)
+  int64_t position = 0;   // the snapshot asked for; 0: the manifest of the latest one
+  int64_t issued_at = 0;  // unix seconds
+};
+Status check_node_snapshot_request(const NodeSnapshotRequest& request);
+Result<std::string> node_snapshot_request_message(const NodeSnapshotRequest& request);
+// The signature, then the window: |now - issued_at| <= kSnapshotRequestWindowSeconds (EXPIRED when
+// older, NOT_YET_VALID when ahead).
+Status verify_node_snapshot_request(const NodeSnapshotRequest& request, std::string_view signature_hex, int64_t now);
+
 }  // namespace idos

@@ -9,8 +9,9 @@
 // Document kinds: credential, access_grant, delegated_access_grant, delegated_write_grant, revoke,
 // read_request, signed_request, verifiable_credential, and the node's write decisions: user,
 // add_wallet, owned_credential, dwg_write, grant_target, node_receipt, node_log_entry,
-// delete_credential, credential_status, set_credential_status, and the owner's changes
-// (owner_changes.hpp): edit_credential, change_encryption_key, remove_wallet. Anything else:
+// node_snapshot, node_snapshot_request, delete_credential, credential_status,
+// set_credential_status, and the owner's changes (owner_changes.hpp): edit_credential,
+// change_encryption_key, remove_wallet. Anything else:
 // unsupported. Inputs are JSON objects whose members are listed per kind in the spec; unknown
 // members are rejected (invalid_input), except inside a verifiable_credential.
 //
@@ -29,21 +30,23 @@
 
 namespace idos {
 
-inline constexpr std::array<std::string_view, 21> kDocumentKinds = {
-    "credential",       "access_grant",      "delegated_access_grant", "delegated_write_grant", "revoke",
-    "read_request",     "signed_request",    "verifiable_credential",  "user",                  "add_wallet",
-    "owned_credential", "dwg_write",         "grant_target",           "node_receipt",          "node_log_entry",
+inline constexpr std::array<std::string_view, 23> kDocumentKinds = {
+    "credential",        "access_grant",      "delegated_access_grant", "delegated_write_grant", "revoke",
+    "read_request",      "signed_request",    "verifiable_credential",  "user",                  "add_wallet",
+    "owned_credential",  "dwg_write",         "grant_target",           "node_receipt",          "node_log_entry",
+    "node_snapshot",     "node_snapshot_request",
     "delete_credential", "credential_status", "set_credential_status",
-    "edit_credential",  "change_encryption_key", "remove_wallet"};
+    "edit_credential",   "change_encryption_key", "remove_wallet"};
 
 Status validate_document(std::string_view kind, std::string_view json_text, int64_t now, bool seen_before);
 
 // Kinds with a signed message: delegated_access_grant, delegated_write_grant, read_request,
-// signed_request, add_wallet, node_receipt, node_log_entry, credential_status. The document's members as validate_document reads
-// them; the signature members may be absent (the message is what gets signed).
-inline constexpr std::array<std::string_view, 8> kSignedMessageKinds = {
+// signed_request, add_wallet, node_receipt, node_log_entry, node_snapshot, node_snapshot_request,
+// credential_status. The document's members as validate_document reads them; the signature members
+// may be absent (the message is what gets signed).
+inline constexpr std::array<std::string_view, 10> kSignedMessageKinds = {
     "delegated_access_grant", "delegated_write_grant", "read_request", "signed_request", "add_wallet", "node_receipt",
-    "node_log_entry", "credential_status"};
+    "node_log_entry", "node_snapshot", "node_snapshot_request", "credential_status"};
 Result<std::string> signed_message(std::string_view kind, std::string_view json_text);
 
 // The replay key of a single-use document: the value a node records after accepting it and passes
