@@ -1063,6 +1063,8 @@ class PgStorage final : public Storage {
     return with_reader([&](PgConnection& c) -> Result<bool> {
       IDOS_TRY(Rows r, c.run(Q::rows_changed_later, Params{}.integer(position)));
       return r.size() > 0;
+    });
+  }
   Status read_state(const std::function<Status(size_t, const SnapshotRow&)>& sink) override {
     return with_reader([&](PgConnection& c) -> Status {
       // One REPEATABLE READ transaction: every table as of the same commit.

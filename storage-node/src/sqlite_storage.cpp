@@ -460,6 +460,8 @@ Result<std::optional<CredentialStatusRow>> q_find_credential_status(Connection& 
   return std::optional<CredentialStatusRow>{CredentialStatusRow{s.text(0), s.text(1), s.text(2), s.text(3),
                                                                 s.integer(4), s.integer(5), s.text(6), s.integer(7),
                                                                 s.integer(8)}};
+}
+
 // --- snapshots (snapshot_format.hpp): statements built once from the one table description ------
 struct SnapshotSql {
   std::vector<std::string> select, insert, clear;
@@ -964,6 +966,8 @@ class SqliteStorage final : public Storage {
       int rc = s.step();
       if (rc < 0) return s.error("rows changed later");
       return rc == 1;
+    });
+  }
   Status read_state(const std::function<Status(size_t, const SnapshotRow&)>& sink) override {
     return with_reader([&](Connection& c) -> Status {
       // One read transaction: every table as of the same commit (WAL readers see a fixed snapshot).

@@ -597,6 +597,8 @@ Status validate_set_credential_status(const Json& o, int64_t now) {
   IDOS_TRY(SignedCredentialStatus s, read_credential_status(*status));
   IDOS_TRY(int64_t current, get_int_field(o, "current_sequence", 0, kMaxJsonSafeInteger));
   return check_credential_status_update(s.status, s.signature, now, current);
+}
+
 Result<NodeSnapshot> read_node_snapshot(const Json& o) {
   IDOS_CHECK(check_only_known_fields(o, {"node_id", "position", "state_hash", "content_sha256", "size", "signature"}));
   NodeSnapshot m;
@@ -728,6 +730,7 @@ Result<std::string> signed_message(std::string_view kind, std::string_view json_
   if (kind == "credential_status") {
     IDOS_TRY(SignedCredentialStatus s, read_credential_status(doc, optional));
     return credential_status_message(s.status);
+  }
   if (kind == "node_snapshot") {
     IDOS_TRY(NodeSnapshot m, read_node_snapshot(doc));
     return node_snapshot_message(m);
