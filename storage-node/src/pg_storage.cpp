@@ -689,13 +689,11 @@ const SnapshotSql& snapshot_sql() {
         const ColumnKind k = t.columns[i].kind;
         cols += (i ? ", " : "") + std::string(t.columns[i].name);
         marks += (i ? ", $" : "$") + std::to_string(i + 1);
-        types.push_back(k == ColumnKind::document ? kBytea : (k == ColumnKind::text ? kText : kInt8));
+        types.push_back(k == ColumnKind::document ? kBytea : (k == ColumnKind::text || k == ColumnKind::nullable_text ? kText : kInt8));
       }
-      const bool text_key = t.columns[0].kind == ColumnKind::text;
       // Text keys by their bytes (COLLATE "C", as SQLite's BINARY); creation order is storage_order.
       out.select.push_back("SELECT " + cols + " FROM " + t.name + " ORDER BY " +
-                           (t.creation_order ? std::string("storage_order")
-                                             : std::string(t.key) + (text_key ? " COLLATE \"C\"" : "")));
+                           (t.creation_order ? std::string("storage_order") : key_order(t, " COLLATE \"C\"")));
       if (t.creation_order) {
         // storage_order is the next integer, as at apply (one writer).
         out.insert.push_back("INSERT INTO " + std::string(t.name) + "(" + cols + ", storage_order) VALUES(" + marks +

@@ -72,9 +72,18 @@ Result<std::string> export_snapshot(Storage& storage, const NodeKeys& keys, Snap
 Status import_snapshot(Storage& storage, const NodeKeys& keys, std::string_view bytes, SnapshotSummary* summary) {
   IDOS_TRY(SnapshotSummary checked, parse_snapshot(bytes));  // whole, before anything is written
   const auto& tables = state_tables();
+  const size_t log_table = state_table_index("log");
+  const size_t changes_table = state_table_index("row_changes");
   IDOS_CHECK(storage.write([&](StateWriter& w) -> Status {
     IDOS_CHECK(w.clear_state());
+    // The log's chain is checked by the parser; the rows are tied to it here: every position whose
+    // rows no later entry changed must have, once imported, the rows digest its log entry recorded
+    // (docs/cluster.md "Snapshots"), so a peer cannot serve altered rows under a true log.
+    std::vector<std::pair<int64_t, std::string>> digests;  // position, rows_sha256
+    std::vector<int64_t> changed_later;
     auto parsed = parse_snapshot(bytes, [&](size_t t, const SnapshotRow& row) -> Status {
+      if (t == log_table && !row[6].text.empty()) digests.emplace_back(row[0].integer, row[6].text);
+      if (t == changes_table) changed_later.push_back(row[4].integer);
       const size_t doc = document_column(tables[t]);
       if (doc == std::string::npos) return w.insert_state_row(t, row);
       SnapshotRow sealed = row;
@@ -83,6 +92,15 @@ Status import_snapshot(Storage& storage, const NodeKeys& keys, std::string_view 
       return w.insert_state_row(t, sealed);
     });
     if (!parsed.ok()) return parsed.error();
+    std::sort(changed_later.begin(), changed_later.end());
+    for (const auto& [position, recorded] : digests) {
+      if (std::binary_search(changed_later.begin(), changed_later.end(), position)) continue;
+      IDOS_TRY(std::string actual, w.rows_digest(position));
+      if (actual != recorded) {
+        return make_error(ErrorCode::mismatch, "snapshot: the rows of position " + std::to_string(position) +
+                                                   " are not those its log entry recorded");
+      }
+    }
     return ok_status();
   }));
   if (summary) *summary = checked;

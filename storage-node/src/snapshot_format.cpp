@@ -26,31 +26,54 @@ const std::vector<StateTable>& state_tables() {
       {"log",
        {{"position", K::integer}, {"log_time", K::integer}, {"operation", K::text}, {"actor", K::text},
         {"tx_sha256", K::text}, {"result", K::text}, {"rows_sha256", K::text}, {"state_hash", K::text}},
-       "position", false},
+       1, false},
       {"users",
        {{"id", K::text}, {"encryption_public_key", K::text}, {"created_at", K::integer}, {"log_position", K::integer}},
-       "id", false},
+       1, false},
       {"wallets",
        {{"identifier", K::text}, {"wallet_type", K::text}, {"public_key", K::text}, {"user_id", K::text},
         {"added_at", K::integer}, {"log_position", K::integer}},
-       "identifier", false},
+       1, false},
       {"credentials",
        {{"id", K::text}, {"user_id", K::text}, {"role", K::text}, {"issuer_auth_public_key", K::text},
         {"sha256", K::text}, {"size", K::integer}, {"sealed", K::document}, {"inserter", K::text},
-        {"created_at", K::integer}, {"log_position", K::integer}},
-       "id", false},
+        {"created_at", K::integer}, {"log_position", K::integer}, {"original_id", K::nullable_text}},
+       1, false},
       {"grants",
        {{"id", K::text}, {"owner", K::text}, {"grantee", K::text}, {"data_id", K::text}, {"locked_until", K::integer},
         {"content_hash", K::text}, {"inserter_type", K::text}, {"inserter_id", K::text}, {"created_at", K::integer},
         {"log_position", K::integer}, {"revoked_at", K::nullable_integer}, {"revoked_position", K::nullable_integer}},
-       "id", true},
-      {"used_dwgs", {{"id", K::text}, {"log_position", K::integer}}, "id", false},
+       1, true},
+      {"used_dwgs", {{"id", K::text}, {"log_position", K::integer}}, 1, false},
       {"applied_requests",
        {{"replay_key", K::text}, {"request_sha256", K::text}, {"position", K::integer}, {"keep_until", K::integer},
         {"outcome", K::text}},
-       "replay_key", false},
+       1, false},
+      // Schema 4 (the lifecycle operations, docs/cluster.md "Rows changed later").
+      {"row_changes",
+       {{"position", K::integer}, {"table_name", K::text}, {"row_key", K::text}, {"change", K::text},
+        {"earlier_position", K::integer}},
+       3, false},
+      {"deleted_grants",
+       {{"id", K::text}, {"storage_order", K::integer}, {"deleted_at", K::integer}, {"log_position", K::integer}},
+       1, false},
+      {"credential_statuses",
+       {{"issuer_auth_public_key", K::text}, {"vc_id", K::text}, {"status", K::text}, {"reason", K::text},
+        {"sequence", K::integer}, {"issued_at", K::integer}, {"signature", K::text}, {"set_at", K::integer},
+        {"log_position", K::integer}},
+       2, false},
   };
   return tables;
+}
+
+std::string key_order(const StateTable& t, const char* text_suffix) {
+  std::string out;
+  for (size_t i = 0; i < t.key_columns && i < t.columns.size(); ++i) {
+    const ColumnKind k = t.columns[i].kind;
+    out += (i ? ", " : "") + std::string(t.columns[i].name);
+    if (k == ColumnKind::text || k == ColumnKind::nullable_text) out += text_suffix;
+  }
+  return out;
 }
 
 size_t state_table_index(std::string_view name) {
@@ -106,7 +129,10 @@ struct Checker {
       const SnapshotValue& v = row[i];
       const ColumnKind k = d.columns[i].kind;
       const bool want_int = k == ColumnKind::integer || k == ColumnKind::nullable_integer;
-      if (v.kind == SnapshotValue::Kind::null && k == ColumnKind::nullable_integer) continue;
+      if (v.kind == SnapshotValue::Kind::null && (k == ColumnKind::nullable_integer || k == ColumnKind::nullable_text)) {
+        if (i < d.key_columns) return make_error(ErrorCode::invalid_input, "snapshot: a key column is null");
+        continue;
+      }
       if (want_int != (v.kind == SnapshotValue::Kind::integer) || v.kind == SnapshotValue::Kind::null) {
         return make_error(ErrorCode::invalid_input, std::string("snapshot: ") + d.name + "." + d.columns[i].name +
                                                         (want_int ? " must be an integer" : " must be text"));
@@ -119,12 +145,24 @@ struct Checker {
     }
     // Keys unique; ascending unless the table keeps creation order (then unique only within what the
     // database enforces: its primary key refuses a duplicate at import).
-    json key = row[0].kind == SnapshotValue::Kind::integer ? json(row[0].integer) : json(row[0].text);
+    // Composite keys compare column by column: integers by value, text by its bytes.
+    json key = json::array();
+    for (size_t i = 0; i < d.key_columns; ++i) {
+      key.push_back(row[i].kind == SnapshotValue::Kind::integer ? json(row[i].integer) : json(row[i].text));
+    }
     if (!d.creation_order && has_key) {
-      const bool ascending = key.is_number() ? key.get<int64_t>() > last_key.get<int64_t>()
-                                             : key.get_ref<const std::string&>() > last_key.get_ref<const std::string&>();
-      if (!ascending) {
-        return make_error(ErrorCode::invalid_input, std::string("snapshot: ") + d.name + " rows must ascend by " + d.key);
+      int order = 0;
+      for (size_t i = 0; i < d.key_columns && order == 0; ++i) {
+        if (key[i].is_number()) {
+          const int64_t a = key[i].get<int64_t>(), b = last_key[i].get<int64_t>();
+          order = a < b ? -1 : (a > b ? 1 : 0);
+        } else {
+          const int c = key[i].get_ref<const std::string&>().compare(last_key[i].get_ref<const std::string&>());
+          order = c < 0 ? -1 : (c > 0 ? 1 : 0);
+        }
+      }
+      if (order <= 0) {
+        return make_error(ErrorCode::invalid_input, std::string("snapshot: ") + d.name + " rows must ascend by " + key_order(d));
       }
     }
     last_key = std::move(key);

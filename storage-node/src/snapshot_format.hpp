@@ -25,6 +25,7 @@ enum class ColumnKind {
   text,              // UTF-8 text
   integer,           // a signed integer, |v| <= 2^53 - 1
   nullable_integer,  // an integer or null
+  nullable_text,     // UTF-8 text or null
   document,          // the canonical document bytes (UTF-8 JSON); stored sealed by each node
 };
 
@@ -36,9 +37,13 @@ struct StateColumn {
 struct StateTable {
   const char* name;
   std::vector<StateColumn> columns;
-  const char* key;      // the primary key column (first column); rows ascend by it (bytes, or integer)
+  size_t key_columns;   // the primary key: the first key_columns columns; rows ascend by them (bytes, or integer)
   bool creation_order;  // rows in the order they were written (the API's pagination cursor) instead
 };
+
+// "a, b" for an ORDER BY of the table's key; `text_suffix` follows each text column (PostgreSQL's
+// COLLATE "C", so text sorts by its bytes as SQLite's BINARY does).
+std::string key_order(const StateTable& t, const char* text_suffix = "");
 
 // The replicated state, in the order a snapshot carries it (parents before the rows that refer to
 // them). Not in it: node_meta (this node's own records), nonces (the edge's replay store).

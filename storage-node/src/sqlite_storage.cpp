@@ -476,7 +476,7 @@ const SnapshotSql& snapshot_sql() {
         marks += (i ? ", ?" : "?") + std::to_string(i + 1);
       }
       // Text keys sort by their bytes (the columns' collation is BINARY), creation order is the rowid.
-      out.select.push_back("SELECT " + cols + " FROM " + t.name + " ORDER BY " + (t.creation_order ? "rowid" : t.key));
+      out.select.push_back("SELECT " + cols + " FROM " + t.name + " ORDER BY " + (t.creation_order ? std::string("rowid") : key_order(t)));
       out.insert.push_back("INSERT INTO " + std::string(t.name) + "(" + cols + ") VALUES(" + marks + ")");
       out.clear.push_back(std::string("DELETE FROM ") + t.name);
     }

@@ -17,7 +17,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import nacl from "tweetnacl";
@@ -238,6 +238,98 @@ test("nodes started empty after the purge bootstrap from a snapshot of the other
   const u2 = await createUser(n2, w2);
   assert.equal(u2.response.status, 201, u2.response.text);
   await sameStateAt([n1, n2, n3, lag, late1, late2], Math.max(u.response.body.log_position, u2.response.body.log_position), 60000);
+});
+
+/** The sealed blob node.db holds for a credential (SQLite nodes). */
+function sealedOf(dataDir, id) {
+  const text = execFileSync("sqlite3", ["-readonly", path.join(dataDir, "node.db"),
+    `SELECT hex(sealed) FROM credentials WHERE id = '${id}';`]).toString().trim();
+  assert.match(text, /^[0-9A-F]+$/, `sealed blob of ${id} in ${dataDir}`);
+  return Buffer.from(text, "hex");
+}
+/** 32-byte windows covering the whole value, so a leftover of any part of it is found. */
+function windows(buf, size = 32) {
+  const out = [];
+  for (let at = 0; at + size <= buf.length; at += size) out.push(buf.subarray(at, at + size));
+  if (buf.length % size !== 0 && buf.length >= size) out.push(buf.subarray(buf.length - size));
+  return out;
+}
+
+// Issue 16's erasure test on the network: a credential with a recognisable ciphertext is written
+// and shared, then deleted; once the stream is purged past the entries that carried it, no node's
+// data folder (SQLite and PostgreSQL nodes: node.db, WAL, replay.db, keys, snapshot files) and no
+// NATS server's message store holds its bytes, nor the sealed form the SQLite nodes kept.
+test("a deleted credential leaves every node's folder and the stream once the purge passes it", async () => {
+  const m = await idos();
+  const all = ["n1", "n2", "n3", "lag", "late1", "late2"].map((n) => nodes[n]).filter(Boolean);
+  assert.equal(all.length, 6, "needs the bootstrapped nodes of the second test");
+  const sqliteNodes = all.filter((n) => plan[n.name].args.length === 0);
+  const { n1, n2 } = nodes;
+  const owner = faceSignWallet();
+  const o = await createUser(n1, owner);
+  assert.equal(o.response.status, 201, o.response.text);
+  const grantee = faceSignWallet();
+  const g = await createUser(n2, grantee);
+  assert.equal(g.response.status, 201, g.response.text);
+  const marker = `ERASE-ME-${uuid()}-`;
+  const plaintext = JSON.stringify({ kyc: "passed", note: marker.repeat(200) });
+  const credential = await makeCredential({ userId: o.userId, plaintext, recipientPublicKey: o.encryption.publicKey });
+  const put = await call(n1, "POST", "/v1/credentials", { wallet: owner, body: { credential } });
+  assert.equal(put.status, 201, put.text);
+  const copy = m.makeSharedCopy({ copyId: uuid(), userId: o.userId, plaintext, granteePublicKey: g.encryption.publicKey });
+  const share = await call(n1, "POST", "/v1/shares", { wallet: owner, body: { shared_copy: copy.credential,
+    original_id: credential.id, grantee: grantee.identifier, locked_until: 0, content_hash: copy.content_hash } });
+  assert.equal(share.status, 201, share.text);
+  const sharePosition = share.body.log_position;
+  await sameStateAt(all, sharePosition, 60000);
+
+  // What must go: the ciphertexts as the stream carries them (base64 in the request bodies), and
+  // every SQLite node's sealed blobs of both records.
+  const contentNeedles = [credential.content, copy.credential.content].flatMap((c) =>
+    windows(Buffer.from(c), 48));
+  const sealedNeedles = sqliteNodes.flatMap((n) =>
+    [credential.id, copy.credential.id].flatMap((id) => windows(sealedOf(plan[n.name].dataDir, id))));
+  // Positive control: the stream's stores hold the content now, and node folders the sealed form.
+  assert.ok(filesContaining(cluster.storeDirs, contentNeedles.slice(0, 1)).length > 0, "the stores hold the content before");
+  assert.ok(filesContaining(sqliteNodes.map((n) => plan[n.name].dataDir), sealedNeedles).length > 0,
+    "the node folders hold the sealed form before");
+
+  const del = await call(n2, "DELETE", `/v1/credentials/${credential.id}`, { wallet: owner });
+  assert.equal(del.status, 200, del.text);
+  const deletePosition = del.body.log_position;
+  // More writes, so that snapshots are agreed past the deletion and the stream purged past the share.
+  for (let i = 0; i < 3; i++) assert.equal((await createUser(n1, faceSignWallet())).response.status, 201);
+  const head = await position(n1);
+  await sameStateAt(all, head, 60000);
+  await waitFor(async () => (await streamState()).first > deletePosition, 60000,
+    async () => `the stream still starts at ${(await streamState()).first} (deletion at ${deletePosition})`);
+
+  // Every node folder: no content, no sealed form; snapshot files only from after the deletion.
+  let left = [];
+  await waitFor(async () => {
+    left = filesContaining(all.map((n) => plan[n.name].dataDir), [...contentNeedles, ...sealedNeedles]);
+    return left.length === 0;
+  }, 30000, () => "node folders still hold the deleted credential: " + left.slice(0, 5).map((f) => f.file).join(", "));
+  for (const n of all) {
+    const snapshots = readdirSync(path.join(plan[n.name].dataDir, "snapshots")).filter((f) => f.endsWith(".sealed"));
+    for (const f of snapshots) {
+      const at = Number(f.replace(/^(snapshot|pending)-/, "").replace(/\.sealed$/, ""));
+      assert.ok(at >= deletePosition, `${n.name} keeps ${f}, a snapshot from before the deletion at ${deletePosition}`);
+    }
+  }
+  // The message stores; the raft logs (under _js_) are reported, as in the first test.
+  let remaining = [];
+  await waitFor(async () => {
+    remaining = filesContaining(cluster.storeDirs, contentNeedles);
+    return remaining.every((f) => f.file.includes(`${path.sep}_js_${path.sep}`));
+  }, 30000, () => "the message stores still hold the deleted credential: " + remaining.map((f) => f.file).join(", "));
+  console.log(`# after the deletion's purge, raft files still holding its bytes: ${new Set(remaining.map((f) => f.file)).size}`);
+  // Everyone still agrees and reads nothing of it.
+  await sameStateAt(all, head);
+  for (const n of all) {
+    const got = await call(n, "GET", `/v1/credentials/${credential.id}`, { wallet: owner });
+    assert.equal(got.status, 404, `${n.name}: ${got.text}`);
+  }
 });
 
 test("snapshots are served to permitted nodes only", async () => {
