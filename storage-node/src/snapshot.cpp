@@ -261,6 +261,7 @@ SnapshotService::Agreement SnapshotService::check_agreement(int64_t position, co
       if (row->state_hash != state_hash) {
         a.problem = "peer " + peer.node_id.substr(0, 16) + " signed another state hash at " + std::to_string(position);
         a.agreed = false;
+        a.disagreed = true;
         return a;
       }
       ++a.signers;
@@ -295,10 +296,17 @@ Result<json> SnapshotService::manifest_for(int64_t position, const std::string& 
 }
 
 int64_t SnapshotService::run_round(NatsLog* log, int agreement_tries) {
+  take_and_agree(agreement_tries);
+  if (log != nullptr) purge(*log);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return agreed_position_;
+}
+
+void SnapshotService::take_and_agree(int agreement_tries) {
   const int64_t applied = ledger_.last_position();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (applied <= 0 || applied <= agreed_position_) return 0;
+    if (applied <= 0 || applied <= agreed_position_) return;  // nothing new since the last agreed snapshot
   }
   SnapshotSummary summary;
   auto bytes = export_snapshot(storage_, keys_, &summary);
@@ -306,13 +314,13 @@ int64_t SnapshotService::run_round(NatsLog* log, int agreement_tries) {
     log_event(LogLevel::error, "snapshot_failed", {{"message", bytes.error().message}});
     std::lock_guard<std::mutex> lock(mutex_);
     last_problem_ = bytes.error().message;
-    return 0;
+    return;
   }
   const int64_t position = summary.position;
   if (auto st = write_sealed(path_of(position, false), position, *bytes); !st.ok()) {
     log_event(LogLevel::error, "snapshot_failed", {{"message", st.error().message}});
     wipe_string(*bytes);
-    return 0;
+    return;
   }
   const size_t size = bytes->size();
   wipe_string(*bytes);
@@ -320,16 +328,17 @@ int64_t SnapshotService::run_round(NatsLog* log, int agreement_tries) {
   for (int i = 0; i < std::max(1, agreement_tries); ++i) {
     if (i > 0) std::this_thread::sleep_for(std::chrono::seconds(1));
     a = check_agreement(position, summary.state_hash, "");
-    if (a.agreed || a.problem.find("another state hash") != std::string::npos) break;
+    if (a.agreed || a.disagreed) break;
   }
   if (!a.agreed) {
     ::unlink(path_of(position, false).c_str());
-    log_event(LogLevel::warn, "snapshot_not_agreed", {{"position", position}, {"message", a.problem}});
+    log_event(a.disagreed ? LogLevel::error : LogLevel::warn, "snapshot_not_agreed",
+              {{"position", position}, {"message", a.problem}});
     std::lock_guard<std::mutex> lock(mutex_);
     last_problem_ = a.problem;
-    return 0;
+    return;
   }
-  if (::rename(path_of(position, false).c_str(), path_of(position, true).c_str()) != 0) return 0;
+  if (::rename(path_of(position, false).c_str(), path_of(position, true).c_str()) != 0) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     agreed_position_ = position;
@@ -339,26 +348,39 @@ int64_t SnapshotService::run_round(NatsLog* log, int agreement_tries) {
   remove_older_than(position);
   log_event(LogLevel::info, "snapshot_agreed",
             {{"position", position}, {"state_hash", summary.state_hash}, {"signers", a.signers + 1}, {"bytes", size}});
-  if (log == nullptr) return position;
-  // The purge: below P + 1, never past a peer that answered from behind (it still reads the stream).
-  int64_t keep_from = position + 1;
-  if (a.slowest_live) keep_from = std::min(keep_from, *a.slowest_live + 1);
-  auto first = log->first_sequence();
+}
+
+// Below the latest agreed snapshot P: keep P + 1 and later, or less when a peer that answers is
+// behind P (it still reads the stream). Asked again every round, so a purge held back by a
+// lagging peer goes on once it has caught up, with or without new writes.
+void SnapshotService::purge(NatsLog& log) {
+  int64_t position = 0;
+  std::string state_hash;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    position = agreed_position_;
+    state_hash = agreed_state_hash_;
+  }
+  if (position <= 0) return;
+  auto first = log.first_sequence();
   if (!first.ok()) {
     log_event(LogLevel::warn, "purge_skipped", {{"message", first.error().message}});
-    return position;
+    return;
   }
-  if (keep_from > *first) {
-    if (auto st = log->purge_below(keep_from); !st.ok()) {
-      log_event(LogLevel::warn, "purge_failed", {{"keep_from", keep_from}, {"message", st.error().message}});
-      return position;
-    }
-    log_event(LogLevel::info, "log_purged", {{"keep_from", keep_from}, {"snapshot", position},
-                                             {"held_back_by_peer", a.slowest_live ? json(*a.slowest_live) : json(nullptr)}});
-    std::lock_guard<std::mutex> lock(mutex_);
-    last_purge_below_ = keep_from;
+  if (*first > position) return;  // purged up to this snapshot already
+  const Agreement a = check_agreement(position, state_hash, "");
+  if (!a.agreed) return;
+  int64_t keep_from = position + 1;
+  if (a.slowest_live) keep_from = std::min(keep_from, *a.slowest_live + 1);
+  if (keep_from <= *first) return;
+  if (auto st = log.purge_below(keep_from); !st.ok()) {
+    log_event(LogLevel::warn, "purge_failed", {{"keep_from", keep_from}, {"message", st.error().message}});
+    return;
   }
-  return position;
+  log_event(LogLevel::info, "log_purged", {{"keep_from", keep_from}, {"snapshot", position},
+                                           {"held_back_by_peer", a.slowest_live ? json(*a.slowest_live) : json(nullptr)}});
+  std::lock_guard<std::mutex> lock(mutex_);
+  last_purge_below_ = keep_from;
 }
 
 Status SnapshotService::authorize(const std::string& header_value, int64_t position, int64_t now) const {

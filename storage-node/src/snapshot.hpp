@@ -53,8 +53,9 @@ class SnapshotService {
   // Creates <data>/snapshots (0700), drops unagreed files, finds the latest agreed one.
   Status open();
 
-  // One round (the snapshot thread): snapshot at the applied position, agreement, old files
-  // removed, the stream purged (with `log`). Returns the agreed position, or 0.
+  // One round (the snapshot thread): a snapshot at the applied position when there is anything new,
+  // its agreement, old files removed; then the stream purged below the latest agreed snapshot (with
+  // `log`). Returns the latest agreed position (0: none).
   int64_t run_round(NatsLog* log, int agreement_tries);
 
   // Serving (GET /v1/snapshot[/P]): the requester's header checked first (a peer, signed, fresh).
@@ -70,10 +71,13 @@ class SnapshotService {
  private:
   struct Agreement {
     bool agreed = false;
+    bool disagreed = false;  // a peer signed another state hash there
     int signers = 0;
     std::optional<int64_t> slowest_live;  // the lowest position of a peer that answered below P
     std::string problem;
   };
+  void take_and_agree(int agreement_tries);
+  void purge(NatsLog& log);
   Agreement check_agreement(int64_t position, const std::string& state_hash, const std::string& skip_node_id) const;
   std::string path_of(int64_t position, bool agreed) const;
   Status write_sealed(const std::string& path, int64_t position, const std::string& bytes) const;
