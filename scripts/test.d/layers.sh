@@ -47,12 +47,15 @@ fi
 
 # Message templates: each operation name appears as a string literal in exactly one product file
 # (comment lines stripped). Tests keep independent oracles on purpose and are not product files.
+# grep reads all of sed's output (no -q): with scripts/test's pipefail, grep -q quitting at the
+# first match could leave sed writing into a closed pipe (SIGPIPE), and a file that holds the
+# template would count as not holding it (seen under load).
 product_files=$(cd "$ROOT" && git ls-files core plugin wasm storage-node js/src web-demo/site \
   | grep -E '\.(cpp|hpp|h|c|js|mjs)$')
 for op in addWallet nodeReceipt delegatedAccessGrant delegatedWriteGrant readRequest signedRequest; do
   files=""
   for f in $product_files; do
-    if sed -E '/^[[:space:]]*(\/\/|\*|\/\*)/d' "$ROOT/$f" | grep -qE "[\"'\`]${op}[\"'\`]|[\"'\`]operation: ${op}"; then
+    if sed -E '/^[[:space:]]*(\/\/|\*|\/\*)/d' "$ROOT/$f" | grep -E "[\"'\`]${op}[\"'\`]|[\"'\`]operation: ${op}" >/dev/null; then
       files="$files $f"
     fi
   done
@@ -62,7 +65,7 @@ done
 # The signed log entry's template starts with its version line instead of an operation.
 files=""
 for f in $product_files; do
-  if sed -E '/^[[:space:]]*(\/\/|\*|\/\*)/d' "$ROOT/$f" | grep -qE "[\"'\`]idos-log-entry/v1"; then
+  if sed -E '/^[[:space:]]*(\/\/|\*|\/\*)/d' "$ROOT/$f" | grep -E "[\"'\`]idos-log-entry/v1" >/dev/null; then
     files="$files $f"
   fi
 done
