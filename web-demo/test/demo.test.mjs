@@ -282,7 +282,7 @@ test("the layout fits a phone: no horizontal scrolling on any step", { timeout: 
 });
 
 test("node down: the page says so in words; a restart on the same data keeps everything", { timeout: 90_000 }, async () => {
-  const before = await (await fetch(`${demo.url}v1/public/grants?include_revoked=true`)).json();
+  const before = await (await fetch(`${demo.url}v1/public/grants?include_revoked=true&include_deleted=true`)).json();
   const { webPort } = demo;
   await demo.stop();
   demo = null;
