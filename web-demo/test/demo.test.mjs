@@ -17,6 +17,7 @@ const SHOTS = process.env.IDOS_DEMO_SHOTS ?? join(ROOT, "test-output", "demo");
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const PASSWORD = "correct horse battery staple";
+let userPassword = PASSWORD;  // the user's password now (test 7 changes it)
 const TIMELOCK_SECONDS = 30;
 
 let demo, context, page, profileDir, dataDir;
@@ -235,6 +236,7 @@ test("7 change password: the key changes in one write, the credentials decrypt w
   await byId("new-password").fill(NEW_PASSWORD);
   await byId("change-password").click();
   assert.match(await settled("change-password-status", 60_000), /Password changed: \d+ credential\(s\) re-encrypted/);
+  userPassword = NEW_PASSWORD;
   const after = (await byId("user-public-key").textContent()).trim();
   assert.notEqual(after, before);
   assert.match(await page.locator("#receipts").textContent(), /change_encryption_key/);
@@ -282,7 +284,8 @@ test("the layout fits a phone: no horizontal scrolling on any step", { timeout: 
 });
 
 test("node down: the page says so in words; a restart on the same data keeps everything", { timeout: 90_000 }, async () => {
-  const before = await (await fetch(`${demo.url}v1/public/grants?include_revoked=true&include_deleted=true`)).json();
+  // As the explorer lists them: revoked grants and the ids of deleted ones too.
+  const before = await (await fetch(`${demo.url}v1/public/grants?include_revoked=true&include_deleted=true&limit=100`)).json();
   const { webPort } = demo;
   await demo.stop();
   demo = null;
@@ -313,7 +316,7 @@ test("node down: the page says so in words; a restart on the same data keeps eve
   assert.match(await byId("explorer-count").textContent(), new RegExp(`^${before.grants.length} grants`));
   await tab("user");
   assert.match(await byId("user-lock-state").textContent(), /^Locked/);
-  await byId("unlock-password").fill(PASSWORD);
+  await byId("unlock-password").fill(userPassword);
   await byId("unlock-password-button").click();
   assert.match(await settled("user-status"), /Unlocked.*matches the public key the node has/);
   assert.deepEqual(pageErrors, []);
