@@ -5,9 +5,9 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import {
-  idos, call, faceSignWallet, evmWallet, createUser, makeCredential, nowSeconds, rfc3339, uuid,
+  idos, call, faceSignWallet, evmWallet, createUser, makeCredential, nowSeconds, rfc3339, uuid, signedRequestHeader,
 } from "./helpers.mjs";
-import { startNetwork, waitFor } from "../../scripts/cluster.d/cluster.mjs";
+import { startNetwork, streamLeader, waitFor } from "../../scripts/cluster.d/cluster.mjs";
 
 let network, m;
 const nodes = () => network.nodes;
@@ -134,4 +134,90 @@ test("edit, key change and wallet removal through different nodes: refusals and 
     const h = await call(n, "GET", "/health");
     assert.equal(h.body.status, "ok", `node ${n.nodeId.slice(0, 8)}: ${h.text}`);
   }
+});
+
+// Issue 16: the atomic key change with the stream leader killed (SIGKILL) while the transaction is
+// on its way. Whatever the first answer (receipt, 503, or none), every node afterwards holds either
+// all the records under the new key with the new public key, or none of them; and the identical
+// request, sent again, completes it exactly once.
+test("key change while the stream leader is killed: all or nothing on every node, then completed once", async (t) => {
+  const w = faceSignWallet();
+  const userId = uuid();
+  const oldKey = m.generateEncryptionKeyPair();
+  let r = await on(0, "POST", "/v1/users", { wallet: w, body: { user_id: userId, encryption_public_key: m.toBase64(oldKey.publicKey) } });
+  assert.equal(r.status, 201, r.text);
+  const plain = ["k0", "k1", "k2", "k3"];
+  const originals = [];
+  for (const p of plain) {
+    const c = await makeCredential({ userId, plaintext: p, recipientPublicKey: oldKey.publicKey });
+    r = await on(1, "POST", "/v1/credentials", { wallet: w, body: { credential: c } });
+    assert.equal(r.status, 201, r.text);
+    originals.push(c);
+  }
+  await sameStateEverywhere();
+  const newKey = m.generateEncryptionKeyPair();
+  const records = originals.map((c, i) => m.buildCredential({ id: c.id, userId, publicNotes: c.public_notes,
+    plaintext: plain[i], recipientPublicKey: newKey.publicKey, issuer: m.generateEd25519KeyPair() }));
+  const target = "/v1/users/me/encryption-key";
+  const body = JSON.stringify({ encryption_public_key: m.toBase64(newKey.publicKey), credentials: records });
+  const header = await signedRequestHeader(w, "PUT", target, body);
+
+  const leaderName = await streamLeader(network.cluster);
+  assert.ok(leaderName, "a stream leader");
+  const leader = network.cluster.servers.find((x) => x.name === leaderName);
+  const node = nodes()[2];
+  const first = call(node, "PUT", target, { body, header }).catch((e) => ({ status: 0, text: String(e) }));
+  await leader.kill9();
+  const answer = await first;
+  t.diagnostic(`first answer with the leader ${leaderName} killed: ${answer.status}`);
+
+  // All or nothing, the same on every node, once they agree again.
+  const state = async (n) => {
+    const me = await call(n, "GET", "/v1/users/me", { wallet: w });
+    assert.equal(me.status, 200, me.text);
+    const underNew = me.body.user.encryption_public_key === m.toBase64(newKey.publicKey);
+    const key = underNew ? newKey : oldKey;
+    for (let i = 0; i < originals.length; i++) {
+      const got = await call(n, "GET", `/v1/credentials/${originals[i].id}`, { wallet: w });
+      assert.equal(got.status, 200, got.text);
+      const doc = got.body.credential;
+      // Decrypts with the key the user record names: no record is left under the other key.
+      assert.equal(m.utf8Decode(m.decrypt(doc.content, m.fromBase64(doc.encryptor_public_key), key)), plain[i],
+        `record ${i} is under the key the user record names (${underNew ? "new" : "old"})`);
+    }
+    return underNew;
+  };
+  // An entry the edge gave up on may still land (its publish reached the new leader): the nodes are
+  // compared once their positions agree and hold still for a second (bounded rounds).
+  let p = 0;
+  let outcomes = [];
+  for (let round = 0; round < 10; round++) {
+    await waitFor(async () => {
+      const positions = await Promise.all(nodes().map(async (n) => (await call(n, "GET", "/health")).body?.log_position ?? 0));
+      p = positions[0];
+      return positions.every((x) => x === positions[0]);
+    }, 30000, () => "the nodes did not converge after the leader was killed");
+    await new Promise((res) => setTimeout(res, 1000));
+    outcomes = [];
+    for (const n of nodes()) outcomes.push(await state(n));
+    const still = await Promise.all(nodes().map(async (n) => (await call(n, "GET", "/health")).body?.log_position ?? 0));
+    if (new Set(outcomes).size === 1 && still.every((x) => x === p)) break;
+  }
+  assert.equal(new Set(outcomes).size, 1, `every node holds the same outcome: ${outcomes}`);
+  if (answer.status === 200) assert.equal(outcomes[0], true, "a receipt means the change is applied");
+  t.diagnostic(`after the kill: ${outcomes[0] ? "applied" : "not applied"} on every node at ${p}`);
+
+  // The identical request again (through another node, as a client failing over would): it
+  // completes the change, or answers with the first outcome; applied once either way.
+  let again;
+  for (let attempt = 0; attempt < 60; attempt++) {
+    again = await call(nodes()[0], "PUT", target, { body, header });
+    if (again.status !== 503) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  assert.equal(again.status, 200, again.text);
+  if (again.body?.log_position > minPosition) minPosition = again.body.log_position;
+  await sameStateEverywhere();
+  for (const n of nodes()) assert.equal(await state(n), true);
+  await leader.start();
 });
