@@ -1190,6 +1190,13 @@ class Api final : public http::Service {
     auto vc_id = get_string_field(*notes, "id", kMaxIdChars);
     if (!vc_id.ok()) return json(nullptr);
     IDOS_TRY(auto row, c_.storage.find_credential_status(original->issuer_auth_public_key, *vc_id));
+    // Then the issuer that wrote the original (a DWG write records "issuer:<key>"): its status still
+    // holds after the owner re-signed the record under another key (an edit or a key change).
+    const std::string issuer_prefix = "issuer:";
+    if (!row && original->inserter.rfind(issuer_prefix, 0) == 0 &&
+        original->inserter.substr(issuer_prefix.size()) != original->issuer_auth_public_key) {
+      IDOS_TRY(row, c_.storage.find_credential_status(original->inserter.substr(issuer_prefix.size()), *vc_id));
+    }
     if (!row) return json(nullptr);
     return credential_status_view(*row);
   }

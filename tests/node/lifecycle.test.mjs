@@ -283,6 +283,38 @@ test("status: the issuer sets it; forged, stale, replayed and strangers' statuse
   assert.equal(none.body.status, null);
 });
 
+test("status of an issuer-written original still shows on its copy after the owner re-signed it (edit)", async () => {
+  // The issuer writes the original and a copy for the grantee under a DWG (inserter "issuer:<key>").
+  const issuer = m.generateEd25519KeyPair();
+  const vcId = `urn:uuid:${uuid()}`;
+  const plaintext = JSON.stringify({ kyc: "passed", nonce: uuid() });
+  const publicNotes = JSON.stringify({ id: vcId, type: "KYC" });
+  const credential = await makeCredential({ userId: s.ownerId, plaintext, recipientPublicKey: s.ownerKey.publicKey,
+    issuer, publicNotes });
+  const copy = m.makeSharedCopy({ copyId: uuid(), userId: s.ownerId, plaintext, granteePublicKey: s.granteeKey.publicKey });
+  const dwg = await makeDwg({ owner, grantee: grantee.identifier, issuerPublicKeyHex: hex(issuer.publicKey),
+    timelock: nowSeconds() + 1 });
+  const w = await call(node, "POST", "/v1/credentials/dwg", { wallet: issuerWallet,
+    body: { dwg, credential, shared_copy: copy.credential, content_hash: copy.content_hash } });
+  assert.equal(w.status, 201, w.text);
+  const suspended = statusDoc({ vcId, status: "suspended", reason: "under review", sequence: 1 }, issuer);
+  const set = await setStatus(issuerWallet, suspended);
+  assert.equal(set.status, 200, set.text);
+  let read = await call(node, "GET", `/v1/shared/${copy.credential.id}`, { wallet: grantee });
+  assert.deepEqual(read.body.status.document, suspended);
+
+  // The owner re-signs the original with a key of their own (after the copy's timelock).
+  await sleep(2500);
+  const edited = m.buildCredential({ id: credential.id, userId: s.ownerId, publicNotes, plaintext,
+    recipientPublicKey: s.ownerKey.publicKey, issuer: m.generateEd25519KeyPair() });
+  const e = await call(node, "PUT", `/v1/credentials/${credential.id}`, { wallet: owner, body: { credential: edited } });
+  assert.equal(e.status, 200, e.text);
+  // The record's key changed; the issuer that wrote it still speaks for it.
+  read = await call(node, "GET", `/v1/shared/${copy.credential.id}`, { wallet: grantee });
+  assert.equal(read.status, 200, read.text);
+  assert.deepEqual(read.body.status.document, suspended);
+});
+
 test("status through the client: set, read by VC id and on the shared copy, checked by the module", async () => {
   const client = new NodeClient({ baseUrl: node.url, idos: m, permittedNodeKeys: [node.nodeId] });
   const doc = statusDoc({ status: "active", reason: "", sequence: 6 });
