@@ -1,4 +1,5 @@
-// The idos-core demo page: six steps, four roles, one real storage node.
+// The idos-core demo page: six steps, four roles, one real storage node; the owner's and the
+// issuer's lifecycle operations (status, edit, delete, wallets, password) inside those steps.
 // Everything cryptographic is done by the npm package idos-core (WebAssembly) in this page; the
 // node is reached through /v1 (same origin, proxied by web-demo/server.mjs).
 import { load, IdosError } from "idos-core";
@@ -6,13 +7,14 @@ import { openVault, deleteVault, WALLET_SLOT_MESSAGE } from "idos-core/vault";
 import { h, short, say, clockTime } from "./lib/dom.js";
 import { explain, NodeError } from "./lib/errors.js";
 import { NodeClient, isoSeconds } from "./lib/node.js";
-import { walletFor, hasInjectedWallet, useInjectedWallet, useGeneratedWallet, forgetWallets } from "./lib/wallets.js";
+import { walletFor, hasInjectedWallet, useInjectedWallet, useGeneratedWallet, forgetWallets, strangerWallet } from "./lib/wallets.js";
 import { ClusterView, loadClusterConfig } from "./lib/cluster.js";
 
 const ISSUER_NAME = "Demo KYC Ltd";
 const K_PROFILE = "idos-demo.profile.";   // + user wallet address
 const K_ISSUER = "idos-demo.issuer.v1";
 const K_CONSUMER = "idos-demo.consumer.v1";
+const K_ISSUED = "idos-demo.issued.v1";     // the VC id of the last credential the issuer issued
 const K_RECEIPTS = "idos-demo.receipts.v1";  // sessionStorage
 
 const S = {
@@ -395,7 +397,49 @@ function renderUser(c) {
     pw.addEventListener("keydown", (e) => e.key === "Enter" && byPassword.click());
     c.append(h("div", { class: "form" }, h("label", { for: "unlock-password" }, "Password"), pw, byPassword, byWallet), out);
   }
+  c.append(walletsForm());
   c.append(nextButton("issuer", "Next: an issuer writes a KYC credential for you →"));
+}
+
+// The user's wallets (GET /v1/users/me): add a second one, remove one (docs/spec/owner-changes.md:
+// a wallet cannot remove itself, and the user's last wallet always stays; the node says so).
+function walletsForm() {
+  const out = statusLine("wallets-status");
+  const list = h("div", { class: "list", testid: "wallet-list" });
+  const refresh = h("button", { type: "button", class: "secondary", testid: "wallets-refresh" }, "Refresh my wallets");
+  const add = h("button", { type: "button", class: "secondary", testid: "add-wallet" }, "Add a second wallet");
+  const load = () => act(refresh, out, "Asking the node for your wallets…", async () => {
+    const { wallets } = await S.node.typed("me", walletFor("user"));
+    const caller = walletFor("user").address;
+    list.replaceChildren(h("table", { class: "table" }, h("tbody", {}, wallets.map((w) => h("tr", { testid: "wallet-row" },
+      h("td", {}, h("code", { title: w.wallet_identifier }, short(w.wallet_identifier, 8, 6)), " ",
+        h("span", { class: "muted small" }, w.wallet_identifier === caller ? "this wallet: it signs this page's requests" : `added at ${clockTime(w.added_at)}`)),
+      h("td", {}, h("button", { type: "button", class: "small danger", testid: w.wallet_identifier === caller ? "remove-this-wallet" : "remove-wallet",
+        onclick: (e) => remove(w, wallets.length, e.currentTarget) }, "Remove")))))));
+  });
+  add.addEventListener("click", () => act(add, out, "The new wallet signs the add-wallet proof; your wallet sends it…", async () => {
+    // Demo only: a new key made here stands for another wallet of yours (a phone's, a hardware one).
+    const w = strangerWallet();
+    const res = await S.node.typed("addWallet", walletFor("user"), { type: "EVM", identifier: w.address, sign: w.sign });
+    addReceipts(res.receipts, "Add wallet");
+    await load();
+    return `✓ Added wallet ${short(w.display, 8, 6)} to your user (a key generated here for the demo, standing for another wallet of yours). It can now sign requests as you.`;
+  }));
+  const remove = (w, count, btn) => act(btn, out, "Asking the node to remove the wallet…", async () => {
+    const res = await S.node.typed("removeWallet", walletFor("user"), w.wallet_identifier);
+    addReceipts(res.receipts, "Remove wallet");
+    await load();
+    return `✓ Removed wallet ${short(w.wallet_identifier, 8, 6)}: the node refuses its signed requests from now on; this wallet keeps your data.`;
+  }, {
+    FORBIDDEN: count < 2
+      ? "Refused by the node: this is your last wallet. A user's last wallet is never removed: without a wallet nobody could reach your data."
+      : "Refused by the node: a wallet cannot remove itself. Remove it from another of your wallets.",
+  });
+  refresh.addEventListener("click", load);
+  load();
+  return h("div", { class: "wallets" }, h("h2", {}, "Your wallets"),
+    explainer("Every wallet listed here signs requests as you. You can add another and remove one, but never the wallet you are signing with, and never your last one."),
+    h("div", { class: "form" }, refresh, add), out, list);
 }
 
 // Change password (docs/spec/owner-changes.md): a new password gives a new key pair; every original
@@ -515,7 +559,8 @@ function renderIssuer(c) {
     };
     const vc = idos.signVerifiableCredential(unsecured, issuer.ed, { created: issuedAt });
     const plaintext = JSON.stringify(vc);
-    const publicNotes = JSON.stringify({ type: "KYC", level: level.value, issuer: ISSUER_NAME, status: "approved" });
+    // The VC id in the public notes is what the issuer's status names (docs/spec/lifecycle.md).
+    const publicNotes = JSON.stringify({ id: unsecured.id, type: "KYC", level: level.value, issuer: ISSUER_NAME, status: "approved" });
     const credential = idos.buildCredential({
       id: credentialId, userId: profile.userId, publicNotes, plaintext,
       recipientPublicKey: idos.fromBase64(profile.publicKey), issuer: issuer.ed,
@@ -530,6 +575,8 @@ function renderIssuer(c) {
       body: { dwg: dwg.doc, credential, shared_copy: copy.credential, content_hash: copy.content_hash },
     });
     const allOk = addReceipts(res.receipts, "Issuer");
+    localStorage.setItem(K_ISSUED, JSON.stringify({ vcId: unsecured.id }));
+    statusSlot.replaceChildren(issuerStatusForm());
     // Each receipt's sha256 must be the hash of the canonical JSON of what was sent (docs/api.md).
     const sent = new Map([[credential.id, credential], [copy.credential.id, copy.credential]]);
     const sameBytes = res.receipts.filter((r) => sent.has(r.object_id))
@@ -544,7 +591,55 @@ function renderIssuer(c) {
     issue.disabled = !S.dwg;
   }));
   c.append(form, h("div", { class: "form" }, issue), out);
+  const statusSlot = h("div", {}, issuerStatusForm());
+  c.append(statusSlot);
   c.append(nextButton("credentials", "Next: the user looks at their credentials →"));
+}
+
+/** A credential status in words (the package's checked status: {status, set, reason, setAt, ...}). */
+function statusWords(st) {
+  if (!st.set) return "active (the issuer has set no status)";
+  return `${st.status}${st.reason ? ` (“${st.reason}”)` : ""}, set by the issuer at ${clockTime(st.setAt)}`;
+}
+
+// C. The issuer sets the status of the credential it issued (docs/spec/lifecycle.md): a document
+// signed with its Ed25519 key (signCredentialStatus), each with a higher sequence than the last.
+function issuerStatusForm() {
+  const { idos } = S;
+  const issuer = issuerKeys();
+  let issued = null;
+  try {
+    issued = JSON.parse(localStorage.getItem(K_ISSUED) ?? "null");
+  } catch { /* none */ }
+  const box = h("div", { class: "issuer-status" }, h("h2", {}, "C. The issuer sets the credential's status"),
+    explainer("The issuer can suspend or revoke a credential it issued, or make it active again: it signs a small status document (VC id, status, reason, a sequence number) with its own key. The node keeps the latest; whoever reads a shared copy gets it and checks the signature."));
+  if (!issued?.vcId) {
+    box.append(h("p", { class: "muted" }, "Issue a credential first (B)."));
+    return box;
+  }
+  const current = h("p", { testid: "issuer-current-status" }, "Current status: …");
+  const value = h("select", { id: "status-value", testid: "status-value" }, ["active", "suspended", "revoked"].map((v) => h("option", { value: v }, v)));
+  const reason = h("input", { id: "status-reason", testid: "status-reason", placeholder: "optional, e.g. document under review" });
+  const out = statusLine("set-status-status");
+  const set = h("button", { type: "button", testid: "set-status" }, "Issuer signs and sets the status");
+  const refresh = async () => {
+    const st = await S.node.typed("credentialStatus", null, issuer.edHex, issued.vcId);
+    current.replaceChildren("Current status: ", h("b", {}, statusWords(st)));
+    return st;
+  };
+  set.addEventListener("click", () => act(set, out, "Signing the status with the issuer's key and sending it…", async () => {
+    const before = await refresh();
+    const doc = idos.signCredentialStatus({ vcId: issued.vcId, status: value.value, reason: reason.value.trim(), sequence: before.sequence + 1 }, issuer.ed);
+    const res = await S.node.typed("setCredentialStatus", walletFor("issuer"), doc);
+    addReceipts(res.receipts, "Issuer status");
+    const st = await refresh();
+    return `✓ Status set: ${statusWords(st)}. A consumer reading a shared copy of this credential now sees “${st.status}”.`;
+  }));
+  refresh().catch((e) => current.replaceChildren(`Current status: unknown (${explain(e).text})`));
+  box.append(kv([["Credential (VC id)", h("code", { class: "wrap" }, issued.vcId)]]), current,
+    h("div", { class: "grid-form" }, h("label", { for: "status-value" }, "New status"), value, h("label", { for: "status-reason" }, "Reason"), reason),
+    h("div", { class: "form" }, set), out);
+  return box;
 }
 
 // --- 3. User: credentials & sharing ------------------------------------------------------------------
@@ -699,7 +794,8 @@ function renderConsumer(c) {
   });
   const verify = (g, btn) => act(btn, out, "Fetching the shared copy and verifying…", async () => {
     result.hidden = true;
-    const res = await S.node.call("GET", `/v1/shared/${g.data_id}`, { signer: walletFor("consumer") });
+    // The package's readShared: the copy, its grant, and the issuer's current status (checked).
+    const res = await S.node.typed("readShared", walletFor("consumer"), g.data_id);
     const grant = res.grant ?? g;
     const credential = res.credential;
     const checks = [];
@@ -743,13 +839,15 @@ function renderConsumer(c) {
       trusted = check(issuerId === issuerKeys().did, issuerId === issuerKeys().did ? `issued by ${ISSUER_NAME}, an issuer this consumer trusts (${short(issuerId, 16, 6)})` : `issued by an unknown issuer ${short(String(issuerId), 16, 6)}`);
       showCustody("The consumer's copy: ciphertext on the node, plaintext only in the consumer's browser.", storedText(credential), JSON.stringify(vc ?? idos.utf8Decode(bytes), null, 2));
     }
-    const valid = recordOk && bytes && hashOk && proofOk && trusted;
+    const statusOk = check(res.status.status === "active", `the issuer's status of this credential: ${statusWords(res.status)}${res.status.set ? "; its signature verifies" : ""}`);
+    const valid = recordOk && bytes && hashOk && proofOk && trusted && statusOk;
     const subject = vc?.credentialSubject ?? {};
     result.replaceChildren(
       h("div", { class: `verdict ${valid ? "valid" : "invalid"}`, testid: "verdict-text" }, valid
         ? `✓ VALID: ${subject.name ?? "the holder"} passed ${subject.kycLevel ?? ""} KYC with ${ISSUER_NAME}; the data is exactly what the user shared and the issuer signed.`
-        : "✗ NOT VALID: see the failed check below."),
+        : `✗ NOT VALID: ${statusOk ? "see the failed check below." : `the issuer has ${res.status.status} this credential.`}`),
       h("ul", { class: "checks" }, checks.map(([ok, text]) => h("li", { class: ok ? "ok" : "bad" }, ok ? "✓ " : "✗ ", text))),
+      kv([["Issuer status", statusWords(res.status), "consumer-credential-status"]]),
       vc ? kv(subjectRows(subject)) : null);
     result.hidden = false;
   }, {
@@ -852,8 +950,68 @@ function renderRevoke(c) {
   refresh.addEventListener("click", load);
   c.append(h("div", { class: "form" }, refresh), out, list);
   load();
+  c.append(editCredentialForm());
   c.append(deleteCredentialForm(load));
   c.append(nextButton("consumer", "Check as the consumer: the copy is now refused →"));
+}
+
+// Edit a credential (docs/spec/owner-changes.md): the owner decrypts an original here, re-encrypts
+// it to their key with a new public note, re-signs it (a fresh Ed25519 key, as changeEncryptionKey
+// does) and replaces it under the same id. Refused for an original whose copies hold a grant still
+// in its timelock (LOCKED), as in idOS.
+function editCredentialForm() {
+  const { idos } = S;
+  const out = statusLine("edit-status");
+  const list = h("div", { class: "list", testid: "edit-list" });
+  const note = h("input", { id: "edit-note", testid: "edit-note", value: "address updated", placeholder: "a public note" });
+  const refresh = h("button", { type: "button", class: "secondary", testid: "edit-refresh" }, "List my credentials");
+  const load = () => act(refresh, out, "Asking the node for your credentials…", async () => {
+    const { credentials } = await S.node.call("GET", "/v1/credentials", { signer: walletFor("user") });
+    const originals = credentials.filter((m) => m.role === "original");
+    if (!originals.length) {
+      list.replaceChildren(h("p", { class: "muted" }, "No credentials to edit."));
+      return;
+    }
+    list.replaceChildren(h("table", { class: "table" }, h("tbody", {}, originals.map((m) => h("tr", {},
+      h("td", {}, h("code", { title: m.id }, short(m.id, 8, 4))),
+      h("td", {}, h("button", { type: "button", class: "small", testid: "edit-credential", onclick: (e) => edit(m, e.currentTarget) }, "Re-encrypt with this note")))))));
+  });
+  const edit = (meta, btn) => act(btn, out, "Decrypting here, re-encrypting to your key, re-signing, one write…", async () => {
+    if (!S.userKey || S.userKey.disposed) throw new IdosError("LOCKED_VAULT", "locked");
+    const signer = walletFor("user");
+    const { credential } = await S.node.call("GET", `/v1/credentials/${meta.id}`, { signer });
+    let notes;
+    try {
+      notes = JSON.parse(credential.public_notes || "{}");
+    } catch { /* not JSON: kept as a member below */ }
+    if (!notes || typeof notes !== "object" || Array.isArray(notes)) notes = { previous_notes: credential.public_notes };
+    if (note.value.trim()) notes.owner_note = note.value.trim();
+    else delete notes.owner_note;
+    const plaintext = idos.decrypt(credential.content, idos.fromBase64(credential.encryptor_public_key), S.userKey);
+    const signingKey = idos.generateEd25519KeyPair();
+    let edited;
+    try {
+      edited = idos.buildCredential({ id: credential.id, userId: credential.user_id, publicNotes: JSON.stringify(notes),
+        plaintext, recipientPublicKey: S.userKey.publicKey, issuer: signingKey });
+    } finally {
+      plaintext.fill(0);
+      signingKey.dispose();
+    }
+    const res = await S.node.typed("editCredential", signer, edited);
+    addReceipts(res.receipts, "Edit");
+    S.decrypted.delete(meta.id);
+    showCustody("The edited credential: new ciphertext and signatures under the same id.", storedText(edited),
+      `public notes (not encrypted):\n${JSON.stringify(notes, null, 2)}\n\nThe encrypted content is the same credential, re-encrypted to your key.`);
+    await load();
+    return `✓ Edited: credential ${short(meta.id, 8, 4)} re-encrypted to your key and re-signed, public note “${notes.owner_note ?? ""}”. Same id; the copies you shared stay as they are.`;
+  }, {
+    LOCKED: "Refused by the node: a grant on a copy of this credential is still timelocked, so the credential cannot be edited until it ends (as in idOS). Try again when the countdown ends.",
+  });
+  refresh.addEventListener("click", load);
+  load();
+  return h("div", { class: "edit-credential" }, h("h2", {}, "Edit a credential"),
+    explainer("Editing replaces your credential under the same id: decrypted here, re-encrypted to your key with a new public note, re-signed. The node checks the signatures; it refuses while a grant on a copy is timelocked."),
+    h("div", { class: "form" }, h("label", { for: "edit-note" }, "Public note"), note, refresh), out, list);
 }
 
 // Delete a credential: the original, every copy shared from it and their grants (refused while a

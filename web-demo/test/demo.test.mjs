@@ -112,6 +112,27 @@ test("1 user: create a profile, see the public key, wrong password refused in wo
   await shot("01c-user-unlocked-phone", PHONE);
 });
 
+test("1d wallets: add a second wallet, remove it; the last wallet is refused in words", { timeout: 60_000 }, async () => {
+  await tab("user");
+  await page.waitForSelector('[data-testid="wallet-row"]', { timeout: 20_000 });
+  assert.equal(await byId("wallet-row").count(), 1);
+  await byId("add-wallet").click();
+  assert.match(await settled("wallets-status"), /✓ Added wallet 0x/);
+  assert.equal(await byId("wallet-row").count(), 2);
+  assert.match(await page.locator("#receipts").textContent(), /Add wallet: add_wallet/);
+  await shot("01d-wallets-added-desktop");
+  await byId("remove-wallet").click();
+  assert.match(await settled("wallets-status"), /✓ Removed wallet 0x.*refuses its signed requests/);
+  assert.equal(await byId("wallet-row").count(), 1);
+  assert.match(await page.locator("#receipts").textContent(), /Remove wallet: remove_wallet/);
+  await byId("remove-this-wallet").click();
+  const refused = await settled("wallets-status");
+  assert.match(refused, /Refused by the node: this is your last wallet/);
+  assert.match(refused, /FORBIDDEN/);
+  assert.equal(await byId("wallet-row").count(), 1);
+  await shot("01e-wallets-last-refused-desktop");
+});
+
 test("2 issuer: the user signs a delegated write grant, the issuer encrypts and writes a KYC credential", { timeout: 60_000 }, async () => {
   await tab("issuer");
   assert.equal(await byId("issue-credential").isDisabled(), true);
@@ -182,6 +203,37 @@ test("4 consumer: list grants received, fetch the copy, decrypt, check hash and 
   assert.doesNotMatch(await byId("node-view").textContent(), /Ada Lovelace/);
   await shot("04-consumer-desktop");
   await shot("04b-consumer-phone", PHONE, byId("verdict"));
+  assert.match(await byId("consumer-credential-status").textContent(), /^active \(the issuer has set no status\)/);
+});
+
+test("4c issuer status: the issuer suspends the credential, the consumer sees it in words; active again after", { timeout: 60_000 }, async () => {
+  await tab("issuer");
+  await page.waitForFunction(() => /Current status: active/.test(document.querySelector('[data-testid="issuer-current-status"]')?.textContent ?? ""), null, { timeout: 20_000 });
+  await byId("status-value").selectOption("suspended");
+  await byId("status-reason").fill("document under review");
+  await byId("set-status").click();
+  assert.match(await settled("set-status-status"), /✓ Status set: suspended \(“document under review”\), set by the issuer at/);
+  assert.match(await page.locator("#receipts").textContent(), /Issuer status: set_credential_status/);
+  await shot("04c-issuer-status-desktop");
+  await tab("consumer");
+  await page.waitForSelector('[data-testid="grant-list"] table', { timeout: 20_000 });
+  await byId("fetch-verify").first().click();
+  await byId("verdict-text").waitFor({ timeout: 20_000 });
+  assert.match(await byId("verdict-text").textContent(), /✗ NOT VALID: the issuer has suspended this credential/);
+  assert.match(await byId("consumer-credential-status").textContent(), /^suspended \(“document under review”\)/);
+  assert.match(await byId("verdict").textContent(), /issuer's status of this credential: suspended .*its signature verifies/);
+  await shot("04d-consumer-sees-suspended-desktop");
+  await tab("issuer");
+  await byId("status-value").selectOption("active");
+  await byId("status-reason").fill("");
+  await byId("set-status").click();
+  assert.match(await settled("set-status-status"), /✓ Status set: active, set by the issuer at/);
+  await tab("consumer");
+  await page.waitForSelector('[data-testid="grant-list"] table', { timeout: 20_000 });
+  await byId("fetch-verify").first().click();
+  await byId("verdict-text").waitFor({ timeout: 20_000 });
+  assert.match(await byId("verdict-text").textContent(), /✓ VALID/);
+  assert.match(await byId("consumer-credential-status").textContent(), /^active, set by the issuer at/);
 });
 
 test("5 explorer: public grants show metadata only; a stranger cannot read a copy", { timeout: 60_000 }, async () => {
@@ -208,6 +260,13 @@ test("6 revoke: refused while timelocked (reason shown), accepted after; the con
   assert.match(refused, /Refused by the node: this grant is timelocked until .* s left/);
   assert.match(refused, /LOCKED/);
   await shot("06a-revoke-refused-desktop");
+  // Editing the original is refused too while its copy's grant is timelocked.
+  await page.locator('[data-testid="edit-list"] tr').first().waitFor({ timeout: 20_000 });
+  await byId("edit-credential").first().click();
+  const editRefused = await settled("edit-status");
+  assert.match(editRefused, /Refused by the node: a grant on a copy of this credential is still timelocked/);
+  assert.match(editRefused, /LOCKED/);
+  await shot("06e-edit-locked-desktop", PHONE, byId("edit-status"));
   await page.waitForFunction((el) => el.classList.contains("expired"), await countdown.elementHandle(), { timeout: (TIMELOCK_SECONDS + 15) * 1000 });
   await page.waitForTimeout(1200); // the node's clock ticks past locked_until
   await row.getByTestId("revoke").click();
@@ -222,6 +281,23 @@ test("6 revoke: refused while timelocked (reason shown), accepted after; the con
   await byId("fetch-verify").first().click();
   assert.match(await settled("consumer-status"), /no valid access grant .* revoked/);
   await shot("06c-consumer-refused-phone", PHONE, byId("consumer-status"));
+});
+
+test("6f edit a credential: re-encrypted and re-signed under the same id, receipt shown; it still decrypts", { timeout: 60_000 }, async () => {
+  await tab("revoke");
+  await page.locator('[data-testid="edit-list"] tr').first().waitFor({ timeout: 20_000 });
+  await byId("edit-note").fill("renewed by the owner");
+  await byId("edit-credential").first().click();
+  assert.match(await settled("edit-status"), /✓ Edited: credential .* public note “renewed by the owner”/);
+  assert.match(await page.locator("#receipts").textContent(), /Edit: edit_credential/);
+  assert.match(await byId("plain-view").textContent(), /"owner_note": "renewed by the owner"/);
+  await shot("06f-edit-credential-desktop");
+  await tab("credentials");
+  await page.waitForSelector('[data-testid="credential-list"] table', { timeout: 20_000 });
+  await byId("decrypt").first().click();
+  assert.match(await settled("credentials-status"), /Decrypted locally.*SHA-256 matches/);
+  assert.match(await byId("credential-detail").textContent(), /Ada Lovelace/);
+  assert.match(await byId("credential-detail").textContent(), /renewed by the owner/);
 });
 
 test("7 change password: the key changes in one write, the credentials decrypt with the new password only", { timeout: 120_000 }, async () => {

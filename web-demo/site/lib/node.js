@@ -67,6 +67,28 @@ export class NodeClient {
   }
 
   /**
+   * A typed method of the package's client (editCredential, removeWallet, addWallet, me,
+   * setCredentialStatus, credentialStatus, readShared): `signer` a role wallet (or null for a public
+   * read). Writes are checked by the package (every receipt signed by a permitted node and about
+   * this write): in cluster mode by the cluster's node ids, otherwise by the node id from /health.
+   */
+  async typed(method, signer, ...args) {
+    const client = this.cluster ? this.client
+      : new PackageNodeClient({ baseUrl: "", idos: this.idos, permittedNodeKeys: this.nodeId ? [this.nodeId] : [] });
+    const requestSigner = signer && { type: "EVM", identifier: signer.address, sign: signer.sign };
+    try {
+      const answer = await (signer ? client[method](requestSigner, ...args) : client[method](...args));
+      for (const r of answer?.receipts ?? []) {
+        if (Number.isSafeInteger(r?.log_position) && r.log_position > this.minPosition) this.minPosition = r.log_position;
+      }
+      return answer;
+    } catch (e) {
+      if (e?.status !== undefined) throw new NodeError(e.status, e.code, e.message);
+      throw e;
+    }
+  }
+
+  /**
    * For display: whether the receipt is signed by the node we talk to (node id from /health; in
    * cluster mode by one of the permitted nodes of /demo-config.json). The
    * package's verifyReceipt throws when it does not (VERIFY_FAILED, or a malformed receipt's
