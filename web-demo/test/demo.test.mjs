@@ -266,7 +266,7 @@ test("6 revoke: refused while timelocked (reason shown), accepted after; the con
   const editRefused = await settled("edit-status");
   assert.match(editRefused, /Refused by the node: a grant on a copy of this credential is still timelocked/);
   assert.match(editRefused, /LOCKED/);
-  await shot("06e-edit-locked-desktop", PHONE, byId("edit-status"));
+  await shot("06e-edit-locked-phone", PHONE, byId("edit-status"));
   await page.waitForFunction((el) => el.classList.contains("expired"), await countdown.elementHandle(), { timeout: (TIMELOCK_SECONDS + 15) * 1000 });
   await page.waitForTimeout(1200); // the node's clock ticks past locked_until
   await row.getByTestId("revoke").click();
