@@ -95,17 +95,11 @@ export class NodeClient {
    * code); the page only shows ✓ or ✗, so any refusal is ✗ here.
    */
   /**
-   * The package's changeEncryptionKey (re-encrypt every original, one write), trusting the node
-   * this page talks to (its id from /health) for the receipts.
+   * The package's changeEncryptionKey (re-encrypt every original, one write), through the same
+   * client as the other typed methods (the cluster's in cluster mode).
    */
   async changeEncryptionKey(signer, options) {
-    const client = new PackageNodeClient({ baseUrl: "", idos: this.idos, permittedNodeKeys: [this.nodeId] });
-    try {
-      return await client.changeEncryptionKey({ type: "EVM", identifier: signer.address, sign: signer.sign }, options);
-    } catch (e) {
-      if (e?.status !== undefined) throw new NodeError(e.status, e.code, e.message);
-      throw e;
-    }
+    return this.typed("changeEncryptionKey", signer, options);
   }
 
   receiptVerifies(r) {
