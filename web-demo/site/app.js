@@ -420,7 +420,7 @@ function walletsForm() {
   add.addEventListener("click", () => act(add, out, "The new wallet signs the add-wallet proof; your wallet sends it…", async () => {
     // Demo only: a new key made here stands for another wallet of yours (a phone's, a hardware one).
     const w = strangerWallet();
-    const res = await S.node.typed("addWallet", walletFor("user"), { type: "EVM", identifier: w.address, sign: w.sign });
+    const res = await S.node.addWalletOf(walletFor("user"), { type: "EVM", identifier: w.address, sign: w.sign });
     addReceipts(res.receipts, "Add wallet");
     await load();
     return `✓ Added wallet ${short(w.display, 8, 6)} to your user (a key generated here for the demo, standing for another wallet of yours). It can now sign requests as you.`;
